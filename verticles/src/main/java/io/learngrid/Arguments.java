@@ -1,0 +1,56 @@
+package io.learngrid;
+
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.config.SettingsReader;
+
+/** The launcher's command line; flags override the matching LEARNGRID_* settings. */
+record Arguments(String command, boolean cluster, String roles, String configFile) {
+
+  static Arguments parse(String[] args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("a command is required");
+    }
+    String command = args[0];
+    if (!command.equals("run") && !command.equals("dev") && !command.equals("help")) {
+      throw new IllegalArgumentException("unknown command '" + command + "'");
+    }
+    boolean cluster = false;
+    String roles = null;
+    String configFile = null;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--cluster", "-cluster" -> cluster = true;
+        case "--roles" -> roles = value(args, ++i, "--roles");
+        case "--config" -> configFile = value(args, ++i, "--config");
+        default -> {
+          if (args[i].startsWith("--roles=")) {
+            roles = args[i].substring("--roles=".length());
+          } else if (args[i].startsWith("--config=")) {
+            configFile = args[i].substring("--config=".length());
+          } else {
+            throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+          }
+        }
+      }
+    }
+    return new Arguments(command, cluster, roles, configFile);
+  }
+
+  private static String value(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+
+  SettingsReader applyTo(SettingsReader settings) {
+    SettingsReader result = settings;
+    if (cluster) {
+      result = result.with(LearngridConfig.CLUSTER, "true");
+    }
+    if (roles != null) {
+      result = result.with(LearngridConfig.ROLES, roles);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,128 @@
+package io.learngrid;
+
+import io.learngrid.config.ConfigException;
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.config.SettingsReader;
+import io.learngrid.dev.DemoData;
+import io.learngrid.dev.DevServices;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar learngrid.jar run|dev [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
+ * {@code run} is a production node; {@code dev} also starts PostgreSQL, Redis and the AI simulator
+ * where their URLs are not set, and loads demo data.
+ */
+public final class Main {
+
+  private static final String USAGE = """
+      usage: java -jar learngrid.jar <command> [options]
+        run    start a node (all settings from LEARNGRID_* variables or --config)
+        dev    start a node with embedded PostgreSQL, Redis and AI simulator, and demo data
+        help   show this text
+      options:
+        --cluster              join the cluster (Hazelcast, LEARNGRID_CLUSTER_CONFIG)
+        --roles LIST           roles of this node: http,persistence,cache,ai (default: all)
+        --config FILE          read LEARNGRID_* settings from FILE (the environment wins)
+      docs/configuration.md lists every setting.""";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    Logger log = Logger.getLogger(Main.class.getName());
+    Arguments arguments;
+    try {
+      arguments = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("learngrid: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (arguments.command().equals("help")) {
+      System.out.println(USAGE);
+      return;
+    }
+    DevServices dev = null;
+    try {
+      SettingsReader settings = arguments.applyTo(SettingsReader.fromEnvironment(System.getenv(), arguments.configFile()));
+      if (arguments.command().equals("dev")) {
+        dev = DevServices.start(settings);
+        settings = dev.settings();
+      }
+      LearngridConfig config = LearngridConfig.from(settings);
+      Node node = Node.start(config).await(10, TimeUnit.MINUTES);
+      DevServices services = dev;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node, services), "learngrid-shutdown"));
+      if (services != null) {
+        DemoData.load(node.vertx(), config.auth().bcryptCost()).await(2, TimeUnit.MINUTES);
+        printDevBanner(config);
+      }
+    } catch (ConfigException e) {
+      System.err.println("learngrid: configuration error: " + e.getMessage());
+      stopQuietly(dev);
+      System.exit(2);
+    } catch (Exception e) {
+      log.severe("node failed to start: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      stopQuietly(dev);
+      System.exit(1);
+    }
+  }
+
+  private static void shutdown(Node node, DevServices dev) {
+    Logger log = Logger.getLogger(Main.class.getName());
+    log.info("stopping node " + node.state().nodeId());
+    try {
+      node.stop().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warning("node did not stop cleanly: " + e.getMessage());
+    }
+    stopQuietly(dev);
+    log.info("stopped");
+    LogManager.getLogManager().reset();
+  }
+
+  private static void stopQuietly(DevServices dev) {
+    if (dev != null) {
+      dev.close();
+    }
+  }
+
+  private static void printDevBanner(LearngridConfig config) {
+    String url = "http://localhost:" + config.http().port();
+    System.out.println("""
+
+        learngrid dev node is ready: %s
+          API contract   %s/openapi.yaml
+          readiness      %s/health/ready
+          metrics        %s/metrics
+          admin          %s / %s
+          teacher        %s / %s
+          student        %s / %s
+          data           %s (delete it to start afresh)
+        Ctrl-C stops the node and its services.
+        """.formatted(url, url, url, url,
+        config.auth().adminEmail(), config.auth().adminEmail().equals(DevServices.DEMO_ADMIN_EMAIL)
+            ? DevServices.DEMO_ADMIN_PASSWORD : "(from LEARNGRID_ADMIN_PASSWORD)",
+        DemoData.TEACHER_EMAIL, DemoData.PASSWORD, DemoData.STUDENT_EMAIL, DemoData.PASSWORD,
+        config.dataDir().toAbsolutePath().normalize()));
+  }
+
+  /** Our one-line format unless the operator points java.util.logging at a file of their own. */
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+      if (in != null) {
+        LogManager.getLogManager().readConfiguration(in);
+      }
+    } catch (IOException e) {
+      System.err.println("learngrid: cannot read logging.properties: " + e.getMessage());
+    }
+  }
+}

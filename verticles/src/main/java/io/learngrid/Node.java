@@ -1,0 +1,112 @@
+package io.learngrid;
+
+import io.learngrid.ai.ChatProxyVerticle;
+import io.learngrid.cache.CacheVerticle;
+import io.learngrid.cluster.HazelcastConfigs;
+import io.learngrid.cluster.NodeRegistryVerticle;
+import io.learngrid.cluster.NodeState;
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.config.Role;
+import io.learngrid.http.HttpVerticle;
+import io.learngrid.persistence.PersistenceVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.logging.Logger;
+
+/**
+ * One learngrid node: a Vert.x instance (clustered or not) with the roles it was asked to run.
+ * Roles start dependencies first, so the http role opens its port only when the others are up.
+ */
+public final class Node {
+
+  private static final Logger LOG = Logger.getLogger(Node.class.getName());
+
+  private final Vertx vertx;
+  private final NodeState state;
+  private final PrometheusMeterRegistry registry;
+
+  private Node(Vertx vertx, NodeState state, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.state = state;
+    this.registry = registry;
+  }
+
+  public static Future<Node> start(LearngridConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .addLabels(Label.HTTP_ROUTE, Label.EB_ADDRESS));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    Future<Vertx> vertx;
+    if (config.clustered()) {
+      options.getEventBusOptions().setHost(config.cluster().host());
+      if (config.cluster().publicHost() != null) {
+        options.getEventBusOptions().setClusterPublicHost(config.cluster().publicHost());
+      }
+      vertx = builder.with(options)
+          .withClusterManager(new HazelcastClusterManager(HazelcastConfigs.load(config.cluster())))
+          .buildClustered();
+    } else {
+      vertx = Future.succeededFuture(builder.with(options).build());
+    }
+    String httpAddress = config.http().host() + ":" + config.http().port();
+    NodeState state = new NodeState(config.roles(), httpAddress, config.clustered());
+    return vertx.compose(started -> new Node(started, state, registry).deploy(config)
+        .recover(failure -> started.close().transform(closed -> Future.failedFuture(failure))));
+  }
+
+  private Future<Node> deploy(LearngridConfig config) {
+    Future<?> chain = Future.succeededFuture();
+    if (config.has(Role.PERSISTENCE)) {
+      chain = chain.compose(v -> vertx.deployVerticle(new PersistenceVerticle(config)));
+    }
+    if (config.has(Role.CACHE)) {
+      chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(config)));
+    }
+    if (config.has(Role.AI)) {
+      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config)));
+    }
+    NodeRegistryVerticle membership = new NodeRegistryVerticle(state);
+    chain = chain.compose(v -> vertx.deployVerticle(membership));
+    if (config.has(Role.HTTP)) {
+      chain = chain.compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, state, registry),
+              new DeploymentOptions().setInstances(config.http().instances()))
+          );
+    }
+    return chain.compose(v -> {
+      state.ready(true);
+      LOG.info("node " + state.nodeId() + " ready with roles " + state.roles()
+          + (config.clustered() ? " in cluster '" + config.cluster().name() + "'" : " (standalone)")
+          + (config.has(Role.HTTP) ? " on " + state.httpAddress() : ""));
+      return membership.publish();
+    }).map(this);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeState state() {
+    return state;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Not ready first (so load balancers stop sending), then every verticle and the cluster. */
+  public Future<Void> stop() {
+    state.ready(false);
+    return vertx.close().onComplete(done -> registry.close());
+  }
+}

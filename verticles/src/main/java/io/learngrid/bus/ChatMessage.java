@@ -1,0 +1,4 @@
+package io.learngrid.bus;
+
+/** One message of a chat, in OpenAI's roles: system, user, assistant. */
+public record ChatMessage(String role, String content) implements BusMessage {}

@@ -1,0 +1,4 @@
+package io.learngrid.bus;
+
+/** Reply to {@link IssueRefreshToken}: the opaque token, shown to the client once, and its expiry. */
+public record RefreshToken(String token, String expiresAt) implements BusMessage {}

@@ -1,0 +1,145 @@
+package io.learngrid.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads {@code LEARNGRID_*} settings from the environment, over an optional file in the same
+ * {@code KEY=value} form, and turns each into a typed value or a {@link ConfigException} that
+ * names the key.
+ */
+public final class SettingsReader {
+
+  public static final String CONFIG_FILE_KEY = "LEARNGRID_CONFIG_FILE";
+  private static final String PREFIX = "LEARNGRID_";
+
+  private final Map<String, String> values;
+
+  public SettingsReader(Map<String, String> values) {
+    this.values = new HashMap<>(values);
+  }
+
+  /**
+   * The file named by {@code LEARNGRID_CONFIG_FILE} (or {@code configFile}) first, then every
+   * {@code LEARNGRID_*} environment variable over it: the environment wins, as in containers.
+   */
+  public static SettingsReader fromEnvironment(Map<String, String> env, String configFile) {
+    Map<String, String> merged = new HashMap<>();
+    String file = configFile != null ? configFile : env.get(CONFIG_FILE_KEY);
+    if (file != null && !file.isBlank()) {
+      merged.putAll(readFile(Path.of(file)));
+    }
+    env.forEach((key, value) -> {
+      if (key.startsWith(PREFIX)) {
+        merged.put(key, value);
+      }
+    });
+    return new SettingsReader(merged);
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(path)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException(CONFIG_FILE_KEY, "cannot read " + path + " (" + e.getMessage() + ")");
+    }
+    Map<String, String> map = new HashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!key.startsWith(PREFIX)) {
+        throw new ConfigException(key, "unknown key in " + path + " (keys start with " + PREFIX + ")");
+      }
+      map.put(key, properties.getProperty(key).trim());
+    }
+    return map;
+  }
+
+  /** A copy with {@code key} set only where it has no value yet: defaults that dev mode computes. */
+  public SettingsReader withDefault(String key, String value) {
+    SettingsReader copy = new SettingsReader(values);
+    if (copy.optional(key) == null) {
+      copy.values.put(key, value);
+    }
+    return copy;
+  }
+
+  /** A copy with {@code key} set to {@code value}: command-line flags over the environment. */
+  public SettingsReader with(String key, String value) {
+    SettingsReader copy = new SettingsReader(values);
+    copy.values.put(key, value);
+    return copy;
+  }
+
+  public String optional(String key) {
+    String value = values.get(key);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  public String string(String key, String defaultValue) {
+    String value = optional(key);
+    return value == null ? defaultValue : value;
+  }
+
+  public String required(String key, String why) {
+    String value = optional(key);
+    if (value == null) {
+      throw new ConfigException(key, "is required " + why);
+    }
+    return value;
+  }
+
+  public int integer(String key, int defaultValue, int min, int max) {
+    return (int) longValue(key, defaultValue, min, max);
+  }
+
+  public long longValue(String key, long defaultValue, long min, long max) {
+    String value = optional(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "'" + value + "' is not a whole number");
+    }
+    if (parsed < min || parsed > max) {
+      throw new ConfigException(key, parsed + " is outside " + min + ".." + max);
+    }
+    return parsed;
+  }
+
+  public double fraction(String key, double defaultValue) {
+    String value = optional(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      double parsed = Double.parseDouble(value);
+      if (parsed >= 0 && parsed <= 1) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the same message as an out-of-range value
+    }
+    throw new ConfigException(key, "'" + value + "' is not a number from 0 to 1");
+  }
+
+  public boolean flag(String key, boolean defaultValue) {
+    String value = optional(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "on", "yes", "1" -> true;
+      case "false", "off", "no", "0" -> false;
+      default -> throw new ConfigException(key, "'" + value + "' is not on/off (true/false)");
+    };
+  }
+}

@@ -1,0 +1,118 @@
+package io.learngrid.dev;
+
+import io.learngrid.config.ConfigException;
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.config.SettingsReader;
+import io.learngrid.simulator.AiSimulatorVerticle;
+import io.learngrid.simulator.SimulatorSettings;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * What {@code learngrid dev} starts around a node: PostgreSQL, Redis and the AI simulator, each
+ * only when its URL is not set, with data kept under LEARNGRID_DATA_DIR between runs.
+ */
+public final class DevServices implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(DevServices.class.getName());
+  public static final String DEMO_ADMIN_EMAIL = "admin@learngrid.dev";
+  public static final String DEMO_ADMIN_PASSWORD = "admin-password";
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private SettingsReader settings;
+
+  private DevServices(SettingsReader settings) {
+    this.settings = settings;
+  }
+
+  /** Starts what is missing and returns the settings completed with its URLs and dev defaults. */
+  public static DevServices start(SettingsReader given) throws IOException {
+    DevServices dev = new DevServices(given);
+    try {
+      dev.startAll();
+    } catch (IOException | RuntimeException e) {
+      dev.close();
+      throw e;
+    }
+    return dev;
+  }
+
+  private void startAll() throws IOException {
+    Path dataDir = Path.of(settings.string(LearngridConfig.DATA_DIR, "./.learngrid")).toAbsolutePath();
+    Files.createDirectories(dataDir);
+    if (settings.optional(LearngridConfig.PG_URL) == null) {
+      int port = settings.integer("LEARNGRID_DEV_PG_PORT", 54329, 1, 65535);
+      EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir.resolve("pg-bin"), dataDir.resolve("pg"), port);
+      started.add(postgres);
+      settings = settings.withDefault(LearngridConfig.PG_URL, postgres.url());
+    }
+    if (settings.optional(LearngridConfig.REDIS_URL) == null) {
+      int port = settings.integer("LEARNGRID_DEV_REDIS_PORT", 63790, 1, 65535);
+      EmbeddedRedis redis = EmbeddedRedis.start(dataDir.resolve("redis"), port);
+      started.add(redis);
+      settings = settings.withDefault(LearngridConfig.REDIS_URL, redis.url());
+    }
+    if (settings.optional(LearngridConfig.AI_URL) == null) {
+      SimulatorSettings simulator = SimulatorSettings.defaults()
+          .withPort(settings.integer("LEARNGRID_DEV_AI_PORT", 8089, 1, 65535))
+          .withTiming(settings.longValue("LEARNGRID_SIM_FIRST_TOKEN_MS", 200, 0, 600_000),
+              settings.longValue("LEARNGRID_SIM_TOKEN_MS", 20, 0, 60_000))
+          .withFaults(settings.fraction("LEARNGRID_SIM_ERROR_RATE", 0), settings.fraction("LEARNGRID_SIM_429_RATE", 0));
+      Vertx vertx = Vertx.vertx();
+      try {
+        vertx.deployVerticle(new AiSimulatorVerticle(simulator)).await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        vertx.close();
+        throw new ConfigException("LEARNGRID_DEV_AI_PORT", "cannot start the AI simulator on port "
+            + simulator.port() + " (" + e.getMessage() + ")");
+      }
+      started.add(() -> vertx.close().await(30, TimeUnit.SECONDS));
+      settings = settings.withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + simulator.port());
+      LOG.info("AI simulator started on 127.0.0.1:" + simulator.port());
+    }
+    settings = settings
+        .withDefault(LearngridConfig.JWT_SECRET, jwtSecret(dataDir.resolve("jwt-secret")))
+        .withDefault(LearngridConfig.ADMIN_EMAIL, DEMO_ADMIN_EMAIL)
+        .withDefault(LearngridConfig.ADMIN_PASSWORD, DEMO_ADMIN_PASSWORD)
+        .withDefault(LearngridConfig.DATA_DIR, dataDir.toString());
+  }
+
+  public SettingsReader settings() {
+    return settings;
+  }
+
+  /** One secret per data directory, so tokens stay valid across dev restarts. */
+  private static String jwtSecret(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return Files.readString(file).trim();
+    }
+    byte[] bytes = new byte[48];
+    new SecureRandom().nextBytes(bytes);
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Files.writeString(file, secret);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return secret;
+  }
+
+  /** Stops in reverse order of start; a failure to stop one service does not keep the others running. */
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        LOG.warning("could not stop a dev service: " + e.getMessage());
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,155 @@
+package io.learngrid.dev;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/**
+ * A real PostgreSQL server from the binaries that io.zonky.test.postgres ships on Maven Central,
+ * for the dev node and the tests. PostgreSQL refuses to run as root; when we are root (CI, many
+ * containers) the server runs in a user namespace, where it is an unprivileged user that still
+ * owns its files.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
+  private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
+
+  private final Path bin;
+  private final Path data;
+  private final int port;
+
+  private EmbeddedPostgres(Path bin, Path data, int port) {
+    this.bin = bin;
+    this.data = data;
+    this.port = port;
+  }
+
+  /** Starts a server on 127.0.0.1:{@code port} over {@code data}, creating the cluster if new. */
+  public static EmbeddedPostgres start(Path binaries, Path data, int port) throws IOException {
+    Path bin = unpack(binaries).resolve("bin");
+    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port);
+    if (!Files.exists(data.resolve("PG_VERSION"))) {
+      Files.createDirectories(data.getParent());
+      postgres.run("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-locale");
+    } else if (postgres.exitCode("pg_ctl", "status", "-D", data.toString()) == 0) {
+      // Left over by a node that was killed: it is ours, so stop it rather than fail.
+      postgres.stop();
+    }
+    postgres.run("pg_ctl", "-D", data.toString(), "-l", data.resolveSibling(data.getFileName() + ".log").toString(),
+        "-w", "-t", "60", "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300",
+        "start");
+    LOG.info("PostgreSQL started on 127.0.0.1:" + port + " with data in " + data);
+    return postgres;
+  }
+
+  public String url() {
+    return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public void stop() throws IOException {
+    run("pg_ctl", "-D", data.toString(), "-w", "-t", "60", "-m", "fast", "stop");
+  }
+
+  @Override
+  public void close() throws IOException {
+    stop();
+    LOG.info("PostgreSQL stopped");
+  }
+
+  private void run(String... command) throws IOException {
+    int exit = exitCode(command);
+    if (exit != 0) {
+      throw new IOException(command[0] + " failed with exit code " + exit + " (see " + data.getParent() + ")");
+    }
+  }
+
+  private int exitCode(String... command) throws IOException {
+    List<String> line = new ArrayList<>();
+    if (isRoot()) {
+      line.add("unshare");
+      line.add("--user");
+    }
+    line.add(bin.resolve(command[0]).toString());
+    line.addAll(List.of(command).subList(1, command.length));
+    Path log = data.resolveSibling(data.getFileName() + "-" + command[0] + ".out");
+    Process process = new ProcessBuilder(line)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    try {
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(command[0] + " did not finish within 120 s");
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running " + command[0], e);
+    }
+  }
+
+  private static boolean isRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  /** Unpacks the archive once per directory; a marker file says the unpacking finished. */
+  private static Path unpack(Path target) throws IOException {
+    Path done = target.resolve(".unpacked");
+    if (Files.exists(done)) {
+      return target;
+    }
+    Path staging = Files.createDirectories(target.getParent()).resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try (InputStream archive = EmbeddedPostgres.class.getResourceAsStream(ARCHIVE)) {
+      if (archive == null) {
+        throw new IOException("PostgreSQL binaries " + ARCHIVE + " are not on the classpath (linux-amd64 only)");
+      }
+      try (TarArchiveInputStream tar = new TarArchiveInputStream(
+          new XZCompressorInputStream(new BufferedInputStream(archive)))) {
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+          Path path = staging.resolve(entry.getName()).normalize();
+          if (!path.startsWith(staging)) {
+            throw new IOException("archive entry escapes the target: " + entry.getName());
+          }
+          if (entry.isDirectory()) {
+            Files.createDirectories(path);
+          } else if (entry.isSymbolicLink()) {
+            Files.createDirectories(path.getParent());
+            Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+          } else {
+            Files.createDirectories(path.getParent());
+            Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
+            if ((entry.getMode() & 0100) != 0) {
+              path.toFile().setExecutable(true, false);
+            }
+          }
+        }
+      }
+    }
+    Files.createFile(staging.resolve(".unpacked"));
+    try {
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException raced) {
+      // Another process unpacked the same version first; its copy is as good as ours.
+      if (!Files.exists(done)) {
+        throw raced;
+      }
+    }
+    return target;
+  }
+}

@@ -1,0 +1,42 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.ChatMessage;
+import io.learngrid.bus.ChatReply;
+import io.learngrid.bus.ChatRequest;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+
+/** The AI routes; the work happens in the ai role, reached over the bus. */
+final class AiRoutes {
+
+  private static final Set<String> CHAT_FIELDS = Set.of("messages", "model", "stream");
+  private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
+  private static final Set<String> MESSAGE_ROLES = Set.of("system", "user", "assistant");
+
+  private final Vertx vertx;
+  private final long chatTimeout;
+
+  AiRoutes(Vertx vertx, long chatTimeout) {
+    this.vertx = vertx;
+    this.chatTimeout = chatTimeout;
+  }
+
+  void chat(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    Input input = Input.of(ctx, CHAT_FIELDS);
+    List<ChatMessage> messages = input.objects("messages", 1, 50, MESSAGE_FIELDS).stream()
+        .map(message -> new ChatMessage(message.oneOf("role", MESSAGE_ROLES, true), message.text("content", 1, 32_000)))
+        .toList();
+    String model = input.optionalText("model", 1, 100);
+    Boolean stream = input.optionalBoolean("stream");
+    input.validate();
+    if (Boolean.TRUE.equals(stream)) {
+      throw new ProblemException(501, "streaming chat is not available on this version yet");
+    }
+    Replies.json(ctx, 200, Bus.request(vertx, ChatRequest.ADDRESS, new ChatRequest(caller.id(), model, messages),
+        chatTimeout, ChatReply.class).map(ChatReply::toJson));
+  }
+}

@@ -1,0 +1,86 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusError;
+import io.learngrid.bus.CreateUser;
+import io.learngrid.bus.Credentials;
+import io.learngrid.bus.FindCredentials;
+import io.learngrid.bus.GetUser;
+import io.learngrid.bus.IssueRefreshToken;
+import io.learngrid.bus.RefreshToken;
+import io.learngrid.bus.User;
+import io.learngrid.security.PasswordHasher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** Register, login and the caller's own profile. */
+final class AuthRoutes {
+
+  private static final Set<String> REGISTER_FIELDS = Set.of("email", "password", "displayName");
+  private static final Set<String> LOGIN_FIELDS = Set.of("email", "password");
+
+  private final Vertx vertx;
+  private final PasswordHasher hasher;
+  private final Tokens tokens;
+  private final long busTimeout;
+
+  AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, long busTimeout) {
+    this.vertx = vertx;
+    this.hasher = hasher;
+    this.tokens = tokens;
+    this.busTimeout = busTimeout;
+  }
+
+  void register(RoutingContext ctx) {
+    Input input = Input.of(ctx, REGISTER_FIELDS);
+    String email = input.email("email");
+    String password = input.text("password", 8, 128);
+    String displayName = input.text("displayName", 1, 100);
+    input.validate();
+    Future<JsonObject> created = hasher.hash(password)
+        .compose(hash -> Bus.request(vertx, CreateUser.ADDRESS, new CreateUser(email, hash, displayName.trim(), "student"),
+            busTimeout, User.class))
+        .map(AuthRoutes::publicUser);
+    Replies.json(ctx, 201, created);
+  }
+
+  /** Unknown email and wrong password look the same, in body and in time (a dummy hash is checked). */
+  void login(RoutingContext ctx) {
+    Input input = Input.of(ctx, LOGIN_FIELDS);
+    String email = input.text("email", 1, 254);
+    String password = input.text("password", 1, 1024);
+    input.validate();
+    Future<JsonObject> reply = Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email.trim().toLowerCase()),
+            busTimeout, Credentials.class)
+        .recover(failure -> isNotFound(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
+        .compose(found -> hasher.verify(password, found == null ? null : found.passwordHash())
+            .compose(valid -> valid
+                ? Bus.request(vertx, IssueRefreshToken.ADDRESS, new IssueRefreshToken(found.userId()), busTimeout,
+                        RefreshToken.class)
+                    .map(refresh -> tokens.issue(found.userId(), found.role(), refresh.token()))
+                : Future.failedFuture(new ProblemException(401, "email or password is wrong"))));
+    Replies.json(ctx, 200, reply);
+  }
+
+  void me(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    Replies.json(ctx, 200, Bus.request(vertx, GetUser.ADDRESS, new GetUser(caller.id()), busTimeout, User.class)
+        .map(AuthRoutes::publicUser));
+  }
+
+  static JsonObject publicUser(User user) {
+    return new JsonObject()
+        .put("id", user.id())
+        .put("email", user.email())
+        .put("displayName", user.displayName())
+        .put("role", user.role());
+  }
+
+  private static boolean isNotFound(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureCode() == BusError.NOT_FOUND.code();
+  }
+}

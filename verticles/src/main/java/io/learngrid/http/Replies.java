@@ -1,0 +1,22 @@
+package io.learngrid.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes a JSON reply when a future succeeds and hands any failure to {@link FailureHandler}. */
+final class Replies {
+
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+  private Replies() {}
+
+  static void json(RoutingContext ctx, int status, Future<JsonObject> reply) {
+    reply.onComplete(body -> ctx.response()
+            .setStatusCode(status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+            .end(body.toBuffer()),
+        ctx::fail);
+  }
+}

@@ -1,0 +1,67 @@
+package io.learngrid.persistence;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.Ping;
+import io.learngrid.bus.Pong;
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.security.PasswordHasher;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The persistence role: owns the PostgreSQL pool and migrations, and serves the stores' bus
+ * addresses. Nothing else in a node talks to PostgreSQL.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+
+  private final LearngridConfig config;
+  private Pool pool;
+
+  public PersistenceVerticle(LearngridConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    LearngridConfig.Postgres pg = config.postgres();
+    PgConnectOptions connect = PgConnectOptions.fromUri(pg.url())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(256);
+    pool = PgBuilder.pool()
+        .with(new PoolOptions()
+            .setName("learngrid-pg")
+            .setMaxSize(pg.poolSize())
+            .setIdleTimeout(pg.idleTimeoutSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setMaxWaitQueueSize(pg.maxWaitQueue())
+            .setConnectionTimeout((int) pg.connectTimeoutMillis())
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout((int) pg.connectTimeoutMillis()))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    return Migrations.run(vertx, connect)
+        .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
+            config.auth().adminPassword()))
+        .onSuccess(ready -> {
+          new UserStore(pool).serve(vertx);
+          new CourseStore(pool).serve(vertx);
+          new RefreshTokenStore(pool).serve(vertx);
+          Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
+              .map(rows -> Pong.up())
+              .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}

@@ -1,0 +1,44 @@
+package io.learngrid.persistence;
+
+import io.learngrid.bus.BusError;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Small helpers shared by the stores: ids, timestamps, the single row of a reply. */
+final class Rows {
+
+  static final String UNIQUE_VIOLATION = "23505";
+  static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private Rows() {}
+
+  /** Ids are opaque to clients; one that is not a UUID names nothing, so it is simply not found. */
+  static UUID id(String id, String what) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw BusError.NOT_FOUND.exception(what + " not found");
+    }
+  }
+
+  static String timestamp(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant().toString();
+  }
+
+  static <T> Future<T> one(RowSet<Row> rows, Function<Row, T> mapper, String notFound) {
+    var iterator = rows.iterator();
+    return iterator.hasNext()
+        ? Future.succeededFuture(mapper.apply(iterator.next()))
+        : Future.failedFuture(BusError.NOT_FOUND.exception(notFound));
+  }
+
+  static boolean isSqlState(Throwable failure, String state) {
+    return failure instanceof PgException pg && state.equals(pg.getSqlState());
+  }
+}

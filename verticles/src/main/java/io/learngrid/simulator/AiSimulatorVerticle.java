@@ -1,0 +1,190 @@
+package io.learngrid.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * An OpenAI-compatible chat completion upstream for the dev node and the tests: deterministic answers, realistic
+ * token timing, streaming, quiz JSON on request, and injectable 429/500 faults.
+ *
+ * <p>Deploy one instance per settings: the fault sequence and the counters belong to the instance.
+ * The {@code Authorization} header is accepted but neither required (the dev node has no key) nor ever logged.
+ */
+public class AiSimulatorVerticle extends VerticleBase {
+
+  public static final String DEFAULT_MODEL = "learngrid-sim";
+
+  private static final Logger LOG = Logger.getLogger(AiSimulatorVerticle.class.getName());
+  /** Prompts are small; a cap keeps a runaway client from filling the heap. */
+  private static final long BODY_LIMIT_BYTES = 1024 * 1024;
+  private static final String JSON = "application/json";
+
+  private final SimulatorSettings settings;
+  private final FaultInjector faults;
+  private final AnswerGenerator answers;
+  private final AtomicLong chatRequests = new AtomicLong();
+  private final AtomicLong cancelledStreams = new AtomicLong();
+  private volatile HttpServer server;
+
+  public AiSimulatorVerticle(SimulatorSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.faults = new FaultInjector(settings.seed(), settings.rateLimitRate(), settings.errorRate());
+    this.answers = new AnswerGenerator(settings.seed(), settings.maxTokens());
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.post("/v1/chat/completions").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
+    router.post("/v1/chat/completions").handler(this::chatCompletions);
+    router.get("/v1/models").handler(ctx -> sendJson(ctx.response(), 200, new JsonObject()
+        .put("object", "list")
+        .put("data", new JsonArray().add(new JsonObject().put("id", DEFAULT_MODEL).put("object", "model")))));
+    router.get("/health").handler(ctx -> sendJson(ctx.response(), 200, new JsonObject().put("status", "UP")));
+    router.errorHandler(404, ctx -> routeError(ctx, 404, "Invalid URL"));
+    router.errorHandler(405, ctx -> routeError(ctx, 405, "Method not allowed"));
+    router.errorHandler(413, ctx -> routeError(ctx, 413, "Request body too large"));
+    router.errorHandler(500, this::unexpectedError);
+
+    return vertx.createHttpServer(new HttpServerOptions())
+        .requestHandler(router)
+        .listen(settings.port(), settings.host())
+        .onSuccess(started -> {
+          server = started;
+          LOG.info(() -> "AI simulator listening on " + settings.host() + ":" + started.actualPort()
+              + " " + settings);
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    HttpServer current = server;
+    return current == null ? Future.succeededFuture() : current.close()
+        .onComplete(ignored -> LOG.info(() -> "AI simulator stopped after " + chatRequests.get() + " chat requests"));
+  }
+
+  /** The bound port, useful when the settings asked for an ephemeral one. */
+  public int actualPort() {
+    HttpServer current = server;
+    if (current == null) {
+      throw new IllegalStateException("AI simulator is not started");
+    }
+    return current.actualPort();
+  }
+
+  /** Chat completion requests received, valid or not. */
+  public long chatRequests() {
+    return chatRequests.get();
+  }
+
+  /** Streams whose client went away before {@code [DONE]}. */
+  public long cancelledStreams() {
+    return cancelledStreams.get();
+  }
+
+  public SimulatorSettings settings() {
+    return settings;
+  }
+
+  private void chatCompletions(RoutingContext ctx) {
+    long number = chatRequests.incrementAndGet();
+    HttpServerResponse response = ctx.response();
+    // The gateway in front of a hosted model throttles before it reads the body, so faults come first.
+    switch (faults.next()) {
+      case RATE_LIMITED -> {
+        LOG.fine(() -> "chat request #" + number + " answered 429 (injected)");
+        response.putHeader("Retry-After", "1");
+        sendJson(response, 429, OpenAiErrors.rateLimited());
+        return;
+      }
+      case SERVER_ERROR -> {
+        LOG.fine(() -> "chat request #" + number + " answered 500 (injected)");
+        sendJson(response, 500, OpenAiErrors.serverError());
+        return;
+      }
+      case NONE -> {
+      }
+    }
+
+    ChatRequest request;
+    try {
+      request = ChatRequest.parse(bodyAsJsonObject(ctx));
+    } catch (InvalidRequestException e) {
+      LOG.fine(() -> "chat request #" + number + " rejected 400: " + e.getMessage());
+      sendJson(response, 400, OpenAiErrors.invalidRequest(e.getMessage(), e.param()));
+      return;
+    }
+
+    Completion completion = answers.answer(request);
+    CompletionEnvelope envelope = new CompletionEnvelope(newId(), System.currentTimeMillis() / 1000,
+        request.model() != null ? request.model() : DEFAULT_MODEL, request.promptTokens());
+    LOG.fine(() -> "chat request #" + number + " id=" + envelope.id() + " model=" + envelope.model()
+        + " stream=" + request.stream() + " promptTokens=" + envelope.promptTokens()
+        + " completionTokens=" + completion.completionTokens());
+
+    if (request.stream()) {
+      new CompletionStream(vertx, response, envelope, completion, settings.tokenMillis(),
+          cancelledStreams::incrementAndGet).start(settings.firstTokenMillis());
+    } else {
+      replyWhenGenerated(response, envelope, completion);
+    }
+  }
+
+  /** Answers after the time the whole generation would take upstream, with one timer rather than a sleep. */
+  private void replyWhenGenerated(HttpServerResponse response, CompletionEnvelope envelope, Completion completion) {
+    long delay = settings.firstTokenMillis() + completion.completionTokens() * settings.tokenMillis();
+    long timerId = vertx.setTimer(Math.max(1, delay), id -> {
+      if (!response.closed()) {
+        sendJson(response, 200, envelope.completion(completion));
+      }
+    });
+    // A client that gives up early must not leave a timer behind.
+    response.closeHandler(v -> vertx.cancelTimer(timerId));
+  }
+
+  /** Parse failures are client errors, reported like OpenAI does rather than as a router 500. */
+  private static JsonObject bodyAsJsonObject(RoutingContext ctx) {
+    try {
+      return ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw new InvalidRequestException("We could not parse the JSON body of your request.", null);
+    }
+  }
+
+  private static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "chatcmpl-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+        + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+  }
+
+  private static void routeError(RoutingContext ctx, int status, String what) {
+    String message = what + " (" + ctx.request().method() + " " + ctx.request().path() + ")";
+    sendJson(ctx.response(), status, OpenAiErrors.invalidRequest(message, null));
+  }
+
+  private void unexpectedError(RoutingContext ctx) {
+    // One line, like every other event; the failure's own text says what broke.
+    LOG.warning(() -> "unexpected failure on " + ctx.request().method() + " " + ctx.request().path() + ": "
+        + ctx.failure());
+    sendJson(ctx.response(), 500, OpenAiErrors.serverError());
+  }
+
+  private static void sendJson(HttpServerResponse response, int status, JsonObject body) {
+    if (!response.ended() && !response.closed()) {
+      response.setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+    }
+  }
+}

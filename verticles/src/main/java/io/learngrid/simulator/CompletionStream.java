@@ -1,0 +1,105 @@
+package io.learngrid.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Sends one completion as server-sent events, a token per timer tick, the way a hosted model streams.
+ * Everything runs on the verticle's event loop, so the state needs no locking.
+ */
+final class CompletionStream {
+
+  private static final Logger LOG = Logger.getLogger(CompletionStream.class.getName());
+
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final CompletionEnvelope envelope;
+  private final Completion completion;
+  private final List<String> tokens;
+  private final long tokenMillis;
+  private final Runnable onCancelled;
+
+  private int next;
+  private long timerId = -1;
+  /** Set once the stream ended or was cancelled: from then on nothing may be written or scheduled. */
+  private boolean done;
+
+  CompletionStream(Vertx vertx, HttpServerResponse response, CompletionEnvelope envelope, Completion completion,
+      long tokenMillis, Runnable onCancelled) {
+    this.vertx = vertx;
+    this.response = response;
+    this.envelope = envelope;
+    this.completion = completion;
+    this.tokens = completion.tokens();
+    this.tokenMillis = tokenMillis;
+    this.onCancelled = onCancelled;
+  }
+
+  /** Sends the headers now, like upstream does on accepting the request, and the first token after the delay. */
+  void start(long firstTokenMillis) {
+    // closeHandler fires even after a normal end when the client later drops the connection; `done` filters that.
+    response.closeHandler(v -> cancel("connection closed"));
+    response.exceptionHandler(error -> cancel(error.toString()));
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache");
+    response.writeHead();
+    schedule(firstTokenMillis);
+  }
+
+  private void schedule(long delayMillis) {
+    if (!done) {
+      // Vert.x timers need at least 1 ms; a 0 setting simply means "as fast as the loop allows".
+      timerId = vertx.setTimer(Math.max(1, delayMillis), id -> tick());
+    }
+  }
+
+  private void tick() {
+    timerId = -1;
+    if (done) {
+      return;
+    }
+    if (response.closed()) {
+      cancel("connection closed");
+      return;
+    }
+    response.write(event(envelope.tokenChunk(tokens.get(next), next == 0).encode()));
+    next++;
+    if (next < tokens.size()) {
+      if (response.writeQueueFull()) {
+        // A slow reader gets the next token once it has caught up, as a real server's backpressure would do.
+        response.drainHandler(v -> {
+          response.drainHandler(null);
+          schedule(tokenMillis);
+        });
+      } else {
+        schedule(tokenMillis);
+      }
+      return;
+    }
+    done = true;
+    response.write(event(envelope.finalChunk(completion).encode()));
+    response.end(event("[DONE]"));
+    LOG.fine(() -> "stream ended id=" + envelope.id() + " tokens=" + tokens.size());
+  }
+
+  private void cancel(String reason) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+    onCancelled.run();
+    LOG.fine(() -> "stream cancelled id=" + envelope.id() + " after " + next + "/" + tokens.size()
+        + " tokens: " + reason);
+  }
+
+  private static String event(String data) {
+    return "data: " + data + "\n\n";
+  }
+}
