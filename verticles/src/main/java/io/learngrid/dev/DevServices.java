@@ -83,7 +83,9 @@ public final class DevServices implements AutoCloseable {
         .withDefault(LearngridConfig.JWT_SECRET, jwtSecret(dataDir.resolve("jwt-secret")))
         .withDefault(LearngridConfig.ADMIN_EMAIL, DEMO_ADMIN_EMAIL)
         .withDefault(LearngridConfig.ADMIN_PASSWORD, DEMO_ADMIN_PASSWORD)
-        .withDefault(LearngridConfig.DATA_DIR, dataDir.toString());
+        .withDefault(LearngridConfig.DATA_DIR, dataDir.toString())
+        // Clustered on loopback by default, so that a second node started beside it joins it.
+        .withDefault(LearngridConfig.CLUSTER, "true");
   }
 
   public SettingsReader settings() {

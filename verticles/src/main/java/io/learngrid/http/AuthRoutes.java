@@ -22,6 +22,8 @@ final class AuthRoutes {
 
   private static final Set<String> REGISTER_FIELDS = Set.of("email", "password", "displayName");
   private static final Set<String> LOGIN_FIELDS = Set.of("email", "password");
+  private static final Set<String> ADMIN_CREATE_FIELDS = Set.of("email", "password", "displayName", "role");
+  private static final Set<String> ROLES = Set.of("student", "teacher", "admin");
 
   private final Vertx vertx;
   private final PasswordHasher hasher;
@@ -35,17 +37,33 @@ final class AuthRoutes {
     this.busTimeout = busTimeout;
   }
 
+  /** Anyone may register; the account is always a student's. */
   void register(RoutingContext ctx) {
     Input input = Input.of(ctx, REGISTER_FIELDS);
     String email = input.email("email");
     String password = input.text("password", 8, 128);
     String displayName = input.text("displayName", 1, 100);
     input.validate();
-    Future<JsonObject> created = hasher.hash(password)
-        .compose(hash -> Bus.request(vertx, CreateUser.ADDRESS, new CreateUser(email, hash, displayName.trim(), "student"),
+    Replies.json(ctx, 201, create(email, password, displayName, "student"));
+  }
+
+  /** Admins create accounts of any role (teachers, other admins). */
+  void createUser(RoutingContext ctx) {
+    Caller.of(ctx).requireRole(Set.of("admin"));
+    Input input = Input.of(ctx, ADMIN_CREATE_FIELDS);
+    String email = input.email("email");
+    String password = input.text("password", 8, 128);
+    String displayName = input.text("displayName", 1, 100);
+    String role = input.oneOf("role", ROLES, true);
+    input.validate();
+    Replies.json(ctx, 201, create(email, password, displayName, role));
+  }
+
+  private Future<JsonObject> create(String email, String password, String displayName, String role) {
+    return hasher.hash(password)
+        .compose(hash -> Bus.request(vertx, CreateUser.ADDRESS, new CreateUser(email, hash, displayName.trim(), role),
             busTimeout, User.class))
         .map(AuthRoutes::publicUser);
-    Replies.json(ctx, 201, created);
   }
 
   /** Unknown email and wrong password look the same, in body and in time (a dummy hash is checked). */

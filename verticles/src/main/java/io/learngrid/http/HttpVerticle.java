@@ -72,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
     router.get("/api/v1/me").handler(auth::me);
+    router.post("/api/v1/admin/users").handler(body).handler(auth::createUser);
     router.post("/api/v1/courses").handler(body).handler(courses::create);
     router.get("/api/v1/courses/:courseId").handler(courses::get);
     router.post("/api/v1/ai/chat").handler(aiBody).handler(ai::chat);

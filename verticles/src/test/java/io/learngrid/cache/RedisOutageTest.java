@@ -1,0 +1,76 @@
+package io.learngrid.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.dev.EmbeddedRedis;
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Reply;
+import io.learngrid.support.Eventually;
+import io.learngrid.support.TestNode;
+import io.learngrid.support.TestServices;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Redis goes away and comes back while a node serves")
+class RedisOutageTest {
+
+  private static EmbeddedRedis redis;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = EmbeddedRedis.start(TestServices.scratch("redis-outage"), TestServices.freePort());
+    Map<String, String> settings = TestNode.settings();
+    settings.put("LEARNGRID_REDIS_URL", redis.url());
+    node = TestNode.start(settings);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+    redis.close();
+  }
+
+  @Test
+  @DisplayName("reads are served from PostgreSQL, readiness says redis DOWN but stays 200, and caching resumes after")
+  void readsSurviveARedisOutage() throws Exception {
+    Api api = node.api();
+    String teacher = api.teacherToken();
+    String id = api.post("/api/v1/courses", new JsonObject().put("title", "Outage").put("subject", "ops")
+        .put("description", "d"), teacher).json().getString("id");
+    String path = "/api/v1/courses/" + id;
+    assertThat(api.get(path, teacher).status()).isEqualTo(200);
+    assertThat(api.get(path, teacher).status()).isEqualTo(200);
+    assertThat(count("hit")).isEqualTo(1);
+
+    redis.stop();
+    for (int i = 0; i < 5; i++) {
+      Reply read = api.get(path, teacher);
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(read.json().getString("title")).isEqualTo("Outage");
+    }
+    assertThat(count("error")).isEqualTo(5);
+    Reply ready = api.get("/health/ready", null);
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getJsonObject("checks").getString("redis")).isEqualTo("DOWN");
+    assertThat(ready.json().getJsonObject("checks").getString("postgres")).isEqualTo("UP");
+
+    redis.start();
+    Eventually.within(30, () -> "UP".equals(api.get("/health/ready", null).json().getJsonObject("checks")
+        .getString("redis")));
+    double hitsBefore = count("hit");
+    api.get(path, teacher);
+    api.get(path, teacher);
+    assertThat(count("hit")).isGreaterThan(hitsBefore);
+  }
+
+  private static double count(String result) {
+    var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "course").tag("result", result)
+        .counter();
+    return counter == null ? 0 : counter.count();
+  }
+}

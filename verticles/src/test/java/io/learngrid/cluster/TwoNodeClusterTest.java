@@ -1,0 +1,92 @@
+package io.learngrid.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Reply;
+import io.learngrid.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Two nodes clustered over Hazelcast on loopback, one of them running only the http role")
+class TwoNodeClusterTest {
+
+  private static TestNode full;
+  private static TestNode httpOnly;
+
+  @BeforeAll
+  static void startCluster() {
+    String cluster = TestNode.newClusterName();
+    full = TestNode.start(TestNode.clusterSettings(cluster));
+    Map<String, String> edge = TestNode.clusterSettings(cluster);
+    edge.put("LEARNGRID_ROLES", "http");
+    // An http-only node needs no database, cache or upstream address: it reaches them over the bus.
+    edge.remove("LEARNGRID_PG_URL");
+    edge.remove("LEARNGRID_REDIS_URL");
+    edge.remove("LEARNGRID_AI_URL");
+    httpOnly = TestNode.start(edge);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    httpOnly.close();
+    full.close();
+  }
+
+  @Test
+  @DisplayName("the http-only node serves a course created through the other node, and logs in users")
+  void httpOnlyNodeServesThroughTheBus() {
+    Api first = full.api();
+    Api edge = httpOnly.api();
+    Reply created = first.post("/api/v1/courses",
+        new JsonObject().put("title", "Cluster course").put("subject", "physics").put("description", "d"),
+        first.teacherToken());
+    assertThat(created.status()).isEqualTo(201);
+
+    String student = edge.login(edge.registerStudent("student-password"), "student-password");
+    Reply read = edge.get("/api/v1/courses/" + created.json().getString("id"), student);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.json()).isEqualTo(created.json());
+
+    Reply chat = edge.post("/api/v1/ai/chat", new JsonObject().put("messages",
+        new JsonArray().add(new JsonObject().put("role", "user").put("content", "hello"))), student);
+    assertThat(chat.status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("the cluster view lists both nodes with their roles, from either node")
+  void clusterView() {
+    String admin = httpOnly.api().adminToken();
+    Reply fromEdge = httpOnly.api().get("/api/v1/admin/cluster", admin);
+    assertThat(fromEdge.status()).isEqualTo(200);
+    JsonArray nodes = fromEdge.json().getJsonArray("nodes");
+    assertThat(nodes).hasSize(2);
+    assertThat(fromEdge.json().getString("self")).isEqualTo(httpOnly.node().state().nodeId());
+    Map<String, List<Object>> rolesById = Map.of(
+        full.node().state().nodeId(), List.of("http", "persistence", "cache", "ai"),
+        httpOnly.node().state().nodeId(), List.of("http"));
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonObject entry = nodes.getJsonObject(i);
+      assertThat(entry.getJsonArray("roles").getList()).isEqualTo(rolesById.get(entry.getString("nodeId")));
+      assertThat(entry.getBoolean("ready")).isTrue();
+      assertThat(entry.getString("httpAddress")).startsWith("127.0.0.1:");
+    }
+    Reply fromFull = full.api().get("/api/v1/admin/cluster", admin);
+    assertThat(fromFull.json().getJsonArray("nodes")).isEqualTo(nodes);
+  }
+
+  @Test
+  @DisplayName("readiness of the http-only node checks the other node's dependencies over the bus")
+  void readinessAcrossTheCluster() {
+    Reply ready = httpOnly.api().get("/health/ready", null);
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getJsonObject("checks")).isEqualTo(new JsonObject()
+        .put("postgres", "UP").put("redis", "UP").put("cluster", "UP").put("ai", "UP"));
+  }
+}

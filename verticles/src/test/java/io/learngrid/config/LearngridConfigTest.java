@@ -1,0 +1,111 @@
+package io.learngrid.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Configuration is read once, typed, and fails fast naming the key")
+class LearngridConfigTest {
+
+  private static Map<String, String> valid() {
+    Map<String, String> values = new HashMap<>();
+    values.put("LEARNGRID_PG_URL", "postgresql://app:secret@db:5432/learngrid");
+    values.put("LEARNGRID_REDIS_URL", "redis://cache:6379");
+    values.put("LEARNGRID_AI_URL", "http://ai:8089/");
+    values.put("LEARNGRID_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+    return values;
+  }
+
+  private static LearngridConfig read(Map<String, String> values) {
+    return LearngridConfig.from(new SettingsReader(values));
+  }
+
+  @Test
+  @DisplayName("defaults give a node with every role on port 8080")
+  void defaults() {
+    LearngridConfig config = read(valid());
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.values());
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().bodyLimitBytes()).isEqualTo(64 * 1024);
+    assertThat(config.http().aiBodyLimitBytes()).isEqualTo(256 * 1024);
+    assertThat(config.postgres().poolSize()).isEqualTo(10);
+    assertThat(config.cacheTtls().courseSeconds()).isEqualTo(900);
+    assertThat(config.ai().url()).isEqualTo("http://ai:8089");
+    assertThat(config.clustered()).isFalse();
+    assertThat(config.rateLimits()).isTrue();
+  }
+
+  @Test
+  @DisplayName("a bad number, URL, role or flag names its key")
+  void badValuesNameTheirKey() {
+    assertFails("LEARNGRID_HTTP_PORT", "eighty");
+    assertFails("LEARNGRID_HTTP_PORT", "70000");
+    assertFails("LEARNGRID_PG_POOL_SIZE", "0");
+    assertFails("LEARNGRID_PG_URL", "mysql://db/x");
+    assertFails("LEARNGRID_REDIS_URL", "localhost:6379");
+    assertFails("LEARNGRID_ROLES", "http,database");
+    assertFails("LEARNGRID_RATE_LIMITS", "maybe");
+    assertFails("LEARNGRID_JWT_SECRET", "too-short");
+  }
+
+  @Test
+  @DisplayName("a URL is required only on nodes with the role that uses it")
+  void urlsFollowRoles() {
+    Map<String, String> httpOnly = new HashMap<>();
+    httpOnly.put("LEARNGRID_ROLES", "http");
+    httpOnly.put("LEARNGRID_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+    assertThat(read(httpOnly).postgres().url()).isNull();
+
+    Map<String, String> persistence = new HashMap<>(httpOnly);
+    persistence.put("LEARNGRID_ROLES", "http,persistence");
+    assertThatThrownBy(() -> read(persistence)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("LEARNGRID_PG_URL: is required");
+
+    Map<String, String> noHttp = new HashMap<>();
+    noHttp.put("LEARNGRID_ROLES", "cache");
+    noHttp.put("LEARNGRID_REDIS_URL", "redis://127.0.0.1:6379");
+    assertThat(read(noHttp).auth().jwtSecret()).isNull();
+  }
+
+  @Test
+  @DisplayName("the admin email and password come together")
+  void adminPair() {
+    Map<String, String> values = valid();
+    values.put("LEARNGRID_ADMIN_EMAIL", "root@example.com");
+    assertThatThrownBy(() -> read(values)).hasMessageStartingWith("LEARNGRID_ADMIN_PASSWORD:");
+  }
+
+  @Test
+  @DisplayName("a config file supplies settings and the environment overrides it")
+  void fileUnderEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.env");
+    Files.writeString(file, "LEARNGRID_HTTP_PORT=9090\nLEARNGRID_PG_POOL_SIZE=7\n");
+    Map<String, String> env = valid();
+    env.put("LEARNGRID_HTTP_PORT", "9191");
+    env.put("PATH", "/usr/bin");
+    LearngridConfig config = LearngridConfig.from(SettingsReader.fromEnvironment(env, file.toString()));
+    assertThat(config.http().port()).isEqualTo(9191);
+    assertThat(config.postgres().poolSize()).isEqualTo(7);
+
+    Files.writeString(file, "HTTP_PORT=1\n");
+    assertThatThrownBy(() -> SettingsReader.fromEnvironment(env, file.toString()))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("HTTP_PORT:");
+    assertThatThrownBy(() -> SettingsReader.fromEnvironment(env, dir.resolve("missing.env").toString()))
+        .hasMessageStartingWith("LEARNGRID_CONFIG_FILE:");
+  }
+
+  private static void assertFails(String key, String value) {
+    Map<String, String> values = valid();
+    values.put(key, value);
+    assertThatThrownBy(() -> read(values))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(key + ":");
+  }
+}
