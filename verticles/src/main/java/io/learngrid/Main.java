@@ -106,8 +106,8 @@ public final class Main {
           data           %s (delete it to start afresh)
         Ctrl-C stops the node and its services.
         """.formatted(url, url, url, url,
-        config.auth().adminEmail(), config.auth().adminEmail().equals(DevServices.DEMO_ADMIN_EMAIL)
-            ? DevServices.DEMO_ADMIN_PASSWORD : "(from LEARNGRID_ADMIN_PASSWORD)",
+        config.auth().adminEmail(), DevServices.DEMO_ADMIN_PASSWORD.equals(config.auth().adminPassword())
+            ? DevServices.DEMO_ADMIN_PASSWORD : "(the password in LEARNGRID_ADMIN_PASSWORD)",
         DemoData.TEACHER_EMAIL, DemoData.PASSWORD, DemoData.STUDENT_EMAIL, DemoData.PASSWORD,
         config.dataDir().toAbsolutePath().normalize()));
   }

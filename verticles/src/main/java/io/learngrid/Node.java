@@ -59,10 +59,24 @@ public final class Node {
     } else {
       vertx = Future.succeededFuture(builder.with(options).build());
     }
-    String httpAddress = config.http().host() + ":" + config.http().port();
-    NodeState state = new NodeState(config.roles(), httpAddress, config.clustered());
+    NodeState state = new NodeState(config.roles(), httpAddress(config), config.clustered());
     return vertx.compose(started -> new Node(started, state, registry).deploy(config)
         .recover(failure -> started.close().transform(closed -> Future.failedFuture(failure))));
+  }
+
+  /**
+   * Where other machines (nginx, operators) reach this node's HTTP port: the bind address, or the
+   * cluster address when the server binds every interface. Null without the http role.
+   */
+  private static String httpAddress(LearngridConfig config) {
+    if (!config.has(Role.HTTP)) {
+      return null;
+    }
+    String host = config.http().host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = config.cluster().publicHost() != null ? config.cluster().publicHost() : config.cluster().host();
+    }
+    return host + ":" + config.http().port();
   }
 
   private Future<Node> deploy(LearngridConfig config) {

@@ -76,9 +76,13 @@ public final class ChatProxyVerticle extends VerticleBase {
     if (settings.apiKey() != null) {
       post.bearerTokenAuthentication(settings.apiKey());
     }
-    return post.sendJsonObject(body).compose(response -> response.statusCode() == 429 || response.statusCode() >= 500
-        ? Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream answered " + response.statusCode()))
-        : Future.succeededFuture(response));
+    return post.sendJsonObject(body).compose(response -> switch (response.statusCode()) {
+      case 401, 403 -> Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream refused our credentials"));
+      case 429 -> Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream is rate limiting us"));
+      default -> response.statusCode() >= 500
+          ? Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream answered " + response.statusCode()))
+          : Future.succeededFuture(response);
+    });
   }
 
   private Future<ChatReply> reply(HttpResponse<?> response) {
@@ -107,7 +111,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     if (failure instanceof OpenCircuitException) {
       return BusError.UNAVAILABLE.exception("AI upstream circuit is open");
     }
-    if (failure instanceof TimeoutException) {
+    if (failure instanceof TimeoutException || failure instanceof io.vertx.circuitbreaker.TimeoutException) {
       return BusError.UNAVAILABLE.exception("AI upstream timed out");
     }
     return BusError.UNAVAILABLE.exception("AI upstream unreachable");

@@ -24,9 +24,16 @@ public final class Bus {
   public static <T> MessageConsumer<JsonObject> serve(Vertx vertx, String address, Class<T> type,
                                                       Function<T, Future<? extends BusMessage>> handler) {
     return vertx.eventBus().<JsonObject>consumer(address, message -> {
+      T request;
+      try {
+        request = BusJson.fromJson(message.body(), type);
+      } catch (RuntimeException e) {
+        message.fail(BusError.BAD_REQUEST.code(), "message body is not a " + type.getSimpleName() + " JSON object");
+        return;
+      }
       Future<? extends BusMessage> reply;
       try {
-        reply = handler.apply(BusJson.fromJson(message.body(), type));
+        reply = handler.apply(request);
       } catch (RuntimeException e) {
         reply = Future.failedFuture(e);
       }

@@ -50,7 +50,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
         });
   }
 
-  /** Called again whenever readiness changes, so the map never lags behind the node. */
+  /** Called again when the node becomes ready, so the map does not wait for the next heartbeat. */
   public Future<Void> publish() {
     JsonObject entry = new JsonObject()
         .put("nodeId", node.nodeId())

@@ -79,10 +79,13 @@ public final class DevServices implements AutoCloseable {
       settings = settings.withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + simulator.port());
       LOG.info("AI simulator started on 127.0.0.1:" + simulator.port());
     }
+    if (settings.optional(LearngridConfig.ADMIN_EMAIL) == null && settings.optional(LearngridConfig.ADMIN_PASSWORD) == null) {
+      settings = settings
+          .with(LearngridConfig.ADMIN_EMAIL, DEMO_ADMIN_EMAIL)
+          .with(LearngridConfig.ADMIN_PASSWORD, DEMO_ADMIN_PASSWORD);
+    }
     settings = settings
         .withDefault(LearngridConfig.JWT_SECRET, jwtSecret(dataDir.resolve("jwt-secret")))
-        .withDefault(LearngridConfig.ADMIN_EMAIL, DEMO_ADMIN_EMAIL)
-        .withDefault(LearngridConfig.ADMIN_PASSWORD, DEMO_ADMIN_PASSWORD)
         .withDefault(LearngridConfig.DATA_DIR, dataDir.toString())
         // Clustered on loopback by default, so that a second node started beside it joins it.
         .withDefault(LearngridConfig.CLUSTER, "true");

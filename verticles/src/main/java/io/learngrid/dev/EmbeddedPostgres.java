@@ -46,11 +46,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
       // Left over by a node that was killed: it is ours, so stop it rather than fail.
       postgres.stop();
     }
-    postgres.run("pg_ctl", "-D", data.toString(), "-l", data.resolveSibling(data.getFileName() + ".log").toString(),
+    postgres.start();
+    return postgres;
+  }
+
+  /** Starts the server again after {@link #stop()}, on the same port and data. */
+  public void start() throws IOException {
+    run("pg_ctl", "-D", data.toString(), "-l", data.resolveSibling(data.getFileName() + ".log").toString(),
         "-w", "-t", "60", "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300",
         "start");
     LOG.info("PostgreSQL started on 127.0.0.1:" + port + " with data in " + data);
-    return postgres;
   }
 
   public String url() {

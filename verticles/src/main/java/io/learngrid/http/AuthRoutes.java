@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.Set;
 
 /** Register, login and the caller's own profile. */
@@ -72,7 +73,7 @@ final class AuthRoutes {
     String email = input.text("email", 1, 254);
     String password = input.text("password", 1, 1024);
     input.validate();
-    Future<JsonObject> reply = Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email.trim().toLowerCase()),
+    Future<JsonObject> reply = Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email.trim().toLowerCase(Locale.ROOT)),
             busTimeout, Credentials.class)
         .recover(failure -> isNotFound(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
         .compose(found -> hasher.verify(password, found == null ? null : found.passwordHash())

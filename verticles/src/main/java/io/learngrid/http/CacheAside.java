@@ -41,12 +41,24 @@ final class CacheAside {
     return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
         .transform(cached -> {
           if (cached.succeeded() && cached.result().value() != null) {
-            count(kind, "hit");
-            return Future.succeededFuture(BusJson.fromJson(new JsonObject(cached.result().value()), type));
+            T value = decode(cached.result().value(), type);
+            if (value != null) {
+              count(kind, "hit");
+              return Future.succeededFuture(value);
+            }
           }
           count(kind, cached.succeeded() ? "miss" : "error");
           return load.get().onSuccess(value -> store(key, value, ttlSeconds));
         });
+  }
+
+  /** An entry written by an older or foreign writer that does not decode is treated as absent. */
+  private static <T> T decode(String json, Class<T> type) {
+    try {
+      return BusJson.fromJson(new JsonObject(json), type);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void store(String key, BusMessage value, int ttlSeconds) {

@@ -1,6 +1,5 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.Course;
 import io.learngrid.bus.CreateCourse;
@@ -26,8 +25,8 @@ final class CourseStore {
   }
 
   void serve(Vertx vertx) {
-    Bus.serve(vertx, CreateCourse.ADDRESS, CreateCourse.class, this::create);
-    Bus.serve(vertx, GetCourse.ADDRESS, GetCourse.class, this::get);
+    Rows.serve(vertx, CreateCourse.ADDRESS, CreateCourse.class, this::create);
+    Rows.serve(vertx, GetCourse.ADDRESS, GetCourse.class, this::get);
   }
 
   Future<Course> create(CreateCourse course) {

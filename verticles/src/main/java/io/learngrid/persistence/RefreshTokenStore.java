@@ -1,6 +1,6 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusError;
 import io.learngrid.bus.IssueRefreshToken;
 import io.learngrid.bus.RefreshToken;
 import io.vertx.core.Future;
@@ -32,7 +32,7 @@ final class RefreshTokenStore {
   }
 
   void serve(Vertx vertx) {
-    Bus.serve(vertx, IssueRefreshToken.ADDRESS, IssueRefreshToken.class, this::issue);
+    Rows.serve(vertx, IssueRefreshToken.ADDRESS, IssueRefreshToken.class, this::issue);
   }
 
   Future<RefreshToken> issue(IssueRefreshToken request) {
@@ -42,7 +42,10 @@ final class RefreshTokenStore {
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(LIFETIME);
     return pool.preparedQuery(INSERT)
         .execute(Tuple.of(Buffer.buffer(sha256(token)), UUID.randomUUID(), Rows.id(request.userId(), "user"), expires))
-        .map(done -> new RefreshToken(token, expires.toInstant().toString()));
+        .map(done -> new RefreshToken(token, expires.toInstant().toString()))
+        .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
+            ? Future.failedFuture(BusError.NOT_FOUND.exception("user not found"))
+            : Future.failedFuture(failure));
   }
 
   static byte[] sha256(String token) {

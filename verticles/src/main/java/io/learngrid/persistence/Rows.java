@@ -1,7 +1,11 @@
 package io.learngrid.persistence;
 
+import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.BusMessage;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -36,6 +40,23 @@ final class Rows {
     return iterator.hasNext()
         ? Future.succeededFuture(mapper.apply(iterator.next()))
         : Future.failedFuture(BusError.NOT_FOUND.exception(notFound));
+  }
+
+  /**
+   * A failure that is not an answer from PostgreSQL (no connection, pool wait queue full, acquire
+   * timeout) means the database is unreachable right now: UNAVAILABLE, so clients get a 503 with
+   * Retry-After. PostgreSQL's own errors stay as they are and surface as 500s.
+   */
+  static <T> Future<T> classify(Throwable failure) {
+    if (failure instanceof ReplyException || failure instanceof PgException) {
+      return Future.failedFuture(failure);
+    }
+    return Future.failedFuture(BusError.UNAVAILABLE.exception("the database is unavailable"));
+  }
+
+  /** Serves a store's address with {@link #classify} applied to its failures. */
+  static <T, R extends BusMessage> void serve(Vertx vertx, String address, Class<T> type, Function<T, Future<R>> handler) {
+    Bus.serve(vertx, address, type, request -> handler.apply(request).recover(Rows::classify));
   }
 
   static boolean isSqlState(Throwable failure, String state) {

@@ -1,6 +1,5 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.CreateUser;
 import io.learngrid.bus.Credentials;
@@ -29,9 +28,9 @@ final class UserStore {
   }
 
   void serve(Vertx vertx) {
-    Bus.serve(vertx, CreateUser.ADDRESS, CreateUser.class, this::create);
-    Bus.serve(vertx, GetUser.ADDRESS, GetUser.class, this::get);
-    Bus.serve(vertx, FindCredentials.ADDRESS, FindCredentials.class, this::credentials);
+    Rows.serve(vertx, CreateUser.ADDRESS, CreateUser.class, this::create);
+    Rows.serve(vertx, GetUser.ADDRESS, GetUser.class, this::get);
+    Rows.serve(vertx, FindCredentials.ADDRESS, FindCredentials.class, this::credentials);
   }
 
   Future<User> create(CreateUser user) {

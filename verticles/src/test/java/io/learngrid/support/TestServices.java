@@ -78,6 +78,12 @@ public final class TestServices {
     return simulatorUrl;
   }
 
+  /** Where the PostgreSQL binaries are unpacked, for a test that starts a server of its own. */
+  public static Path postgresBinaries() {
+    start();
+    return root.resolve("pg-bin");
+  }
+
   /** A directory for one test's own services (a Redis it may stop, say). */
   public static Path scratch(String name) {
     start();
