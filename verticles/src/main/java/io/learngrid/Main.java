@@ -32,6 +32,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Before anything touches java.util.logging, which reads this property once.
+    System.setProperty("java.util.logging.manager", NodeLogManager.class.getName());
     configureLogging();
     Logger log = Logger.getLogger(Main.class.getName());
     Arguments arguments;
@@ -83,7 +85,9 @@ public final class Main {
     }
     stopQuietly(dev);
     log.info("stopped");
-    LogManager.getLogManager().reset();
+    if (LogManager.getLogManager() instanceof NodeLogManager manager) {
+      manager.resetAfterShutdown();
+    }
   }
 
   private static void stopQuietly(DevServices dev) {

@@ -1,7 +1,6 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
 import io.learngrid.bus.CacheGet;
 import io.learngrid.bus.CachePut;
@@ -10,7 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -20,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * Cache-aside reads through the cache role. The cache is an optimisation, never a dependency: a
  * cache that is down, slow or absent from the cluster turns into a miss and the read goes to the
- * persistence role.
+ * persistence role. Entries are the reply's JSON text, so a hit is written out as it was stored
+ * with no decoding on the hot path.
  */
 final class CacheAside {
 
@@ -37,32 +37,25 @@ final class CacheAside {
     this.timeoutMillis = timeoutMillis;
   }
 
-  <T extends BusMessage> Future<T> read(String kind, String key, int ttlSeconds, Class<T> type, Supplier<Future<T>> load) {
+  /** The JSON of the value under {@code key}, loaded and stored for {@code ttlSeconds} on a miss. */
+  Future<Buffer> read(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load) {
     return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
         .transform(cached -> {
           if (cached.succeeded() && cached.result().value() != null) {
-            T value = decode(cached.result().value(), type);
-            if (value != null) {
-              count(kind, "hit");
-              return Future.succeededFuture(value);
-            }
+            count(kind, "hit");
+            return Future.succeededFuture(Buffer.buffer(cached.result().value()));
           }
           count(kind, cached.succeeded() ? "miss" : "error");
-          return load.get().onSuccess(value -> store(key, value, ttlSeconds));
+          return load.get().map(value -> {
+            String json = value.toJson().encode();
+            store(key, json, ttlSeconds);
+            return Buffer.buffer(json);
+          });
         });
   }
 
-  /** An entry written by an older or foreign writer that does not decode is treated as absent. */
-  private static <T> T decode(String json, Class<T> type) {
-    try {
-      return BusJson.fromJson(new JsonObject(json), type);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private void store(String key, BusMessage value, int ttlSeconds) {
-    vertx.eventBus().request(CachePut.ADDRESS, new CachePut(key, value.toJson().encode(), ttlSeconds).toJson())
+  private void store(String key, String json, int ttlSeconds) {
+    vertx.eventBus().request(CachePut.ADDRESS, new CachePut(key, json, ttlSeconds).toJson())
         .onFailure(failure -> LOG.log(Level.FINE, "cache put of " + key + " failed: " + failure.getMessage()));
   }
 

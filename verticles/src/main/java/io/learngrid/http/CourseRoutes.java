@@ -39,9 +39,8 @@ final class CourseRoutes {
 
   void get(RoutingContext ctx) {
     Caller.of(ctx);
-    String id = ctx.pathParam("courseId");
-    Replies.json(ctx, 200, cache.read("course", "course:" + id, ttlSeconds, Course.class,
-            () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class))
-        .map(Course::toJson));
+    String id = Ids.path(ctx, "courseId", "course");
+    Replies.raw(ctx, 200, cache.read("course", "course:" + id, ttlSeconds,
+        () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class)));
   }
 }

@@ -1,6 +1,7 @@
 package io.learngrid.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -13,10 +14,15 @@ final class Replies {
   private Replies() {}
 
   static void json(RoutingContext ctx, int status, Future<JsonObject> reply) {
+    raw(ctx, status, reply.map(JsonObject::toBuffer));
+  }
+
+  /** A reply that is already JSON text (a cache entry). */
+  static void raw(RoutingContext ctx, int status, Future<Buffer> reply) {
     reply.onComplete(body -> ctx.response()
             .setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-            .end(body.toBuffer()),
+            .end(body),
         ctx::fail);
   }
 }
