@@ -28,6 +28,8 @@ public final class HazelcastConfigs {
       Config config = new XmlConfigBuilder(in).setProperties(properties).build();
       config.setClusterName(cluster.name());
       return config;
+    } catch (ConfigException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(KEY, "cannot load Hazelcast configuration '" + source + "' (" + e.getMessage() + ")");
     }
