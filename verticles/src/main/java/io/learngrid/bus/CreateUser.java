@@ -1,6 +1,10 @@
 package io.learngrid.bus;
 
-/** Stores a new account; replies {@link User}, or CONFLICT when the email is taken. */
-public record CreateUser(String email, String passwordHash, String displayName, String role) implements BusMessage {
+/**
+ * Stores a new account; replies {@link User}, or CONFLICT when the email is taken. With an
+ * {@code idempotency} key (of the admin {@code createdBy}) a repeat replies the first account.
+ */
+public record CreateUser(String email, String passwordHash, String displayName, String role, String createdBy,
+                         Idempotency idempotency) implements BusMessage {
   public static final String ADDRESS = "learngrid.users.create";
 }

@@ -43,7 +43,7 @@ public record LearngridConfig(
 
   public record Cluster(String config, String name, String host, String publicHost) {}
 
-  public record CacheTtls(int courseSeconds) {}
+  public record CacheTtls(int courseSeconds, int assignmentSeconds, int enrollmentSeconds) {}
 
   public static final String PG_URL = "LEARNGRID_PG_URL";
   public static final String REDIS_URL = "LEARNGRID_REDIS_URL";
@@ -129,7 +129,10 @@ public record LearngridConfig(
         s.string("LEARNGRID_CLUSTER_HOST", "127.0.0.1"),
         s.optional("LEARNGRID_CLUSTER_PUBLIC_HOST"));
 
-    CacheTtls ttls = new CacheTtls(s.integer("LEARNGRID_CACHE_TTL_COURSE_SECONDS", 900, 1, 30 * 86_400));
+    CacheTtls ttls = new CacheTtls(
+        s.integer("LEARNGRID_CACHE_TTL_COURSE_SECONDS", 900, 1, 30 * 86_400),
+        s.integer("LEARNGRID_CACHE_TTL_ASSIGNMENT_SECONDS", 86_400, 1, 30 * 86_400),
+        s.integer("LEARNGRID_CACHE_TTL_ENROLLMENT_SECONDS", 900, 1, 30 * 86_400));
 
     return new LearngridConfig(
         roles,

@@ -26,9 +26,9 @@ public final class DemoData {
   public static Future<Void> load(Vertx vertx, int bcryptCost) {
     PasswordHasher hasher = new PasswordHasher(vertx, bcryptCost);
     return hasher.hash(PASSWORD).compose(hash -> Future.join(
-            account(vertx, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", "teacher"))
+            account(vertx, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", "teacher", null, null))
                 .compose(teacher -> teacher == null ? Future.succeededFuture() : course(vertx, teacher)),
-            account(vertx, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", "student"))))
+            account(vertx, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", "student", null, null))))
         .mapEmpty();
   }
 
@@ -42,6 +42,6 @@ public final class DemoData {
 
   private static Future<Course> course(Vertx vertx, User teacher) {
     return Bus.request(vertx, CreateCourse.ADDRESS, new CreateCourse(teacher.id(), "Fractions, step by step", "math",
-        "Adding, comparing and simplifying fractions, with auto-graded practice."), 10_000, Course.class);
+        "Adding, comparing and simplifying fractions, with auto-graded practice.", null), 10_000, Course.class);
   }
 }

@@ -6,6 +6,7 @@ import io.learngrid.bus.CreateUser;
 import io.learngrid.bus.Credentials;
 import io.learngrid.bus.FindCredentials;
 import io.learngrid.bus.GetUser;
+import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.IssueRefreshToken;
 import io.learngrid.bus.RefreshToken;
 import io.learngrid.bus.User;
@@ -45,25 +46,26 @@ final class AuthRoutes {
     String password = input.text("password", 8, 128);
     String displayName = input.text("displayName", 1, 100);
     input.validate();
-    Replies.json(ctx, 201, create(email, password, displayName, "student"));
+    Replies.json(ctx, 201, create(email, password, displayName, "student", null, null));
   }
 
   /** Admins create accounts of any role (teachers, other admins). */
   void createUser(RoutingContext ctx) {
-    Caller.of(ctx).requireRole(Set.of("admin"));
+    Caller admin = Caller.of(ctx).requireRole(Set.of("admin"));
     Input input = Input.of(ctx, ADMIN_CREATE_FIELDS);
     String email = input.email("email");
     String password = input.text("password", 8, 128);
     String displayName = input.text("displayName", 1, 100);
     String role = input.oneOf("role", ROLES, true);
     input.validate();
-    Replies.json(ctx, 201, create(email, password, displayName, role));
+    Replies.json(ctx, 201, create(email, password, displayName, role, admin.id(), IdempotencyKeys.of(ctx)));
   }
 
-  private Future<JsonObject> create(String email, String password, String displayName, String role) {
+  private Future<JsonObject> create(String email, String password, String displayName, String role, String createdBy,
+                                    Idempotency idempotency) {
     return hasher.hash(password)
-        .compose(hash -> Bus.request(vertx, CreateUser.ADDRESS, new CreateUser(email, hash, displayName.trim(), role),
-            busTimeout, User.class))
+        .compose(hash -> Bus.request(vertx, CreateUser.ADDRESS,
+            new CreateUser(email, hash, displayName.trim(), role, createdBy, idempotency), busTimeout, User.class))
         .map(AuthRoutes::publicUser);
   }
 

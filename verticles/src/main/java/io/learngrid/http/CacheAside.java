@@ -1,15 +1,20 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.CacheDelete;
 import io.learngrid.bus.CacheGet;
 import io.learngrid.bus.CachePut;
 import io.learngrid.bus.CacheValue;
+import io.learngrid.bus.Done;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -51,6 +56,25 @@ final class CacheAside {
             store(key, json, ttlSeconds);
             return Buffer.buffer(json);
           });
+        });
+  }
+
+  /** The same read, decoded: for values the http role inspects (ownership, enrollment). */
+  <T extends BusMessage> Future<T> readAs(String kind, String key, int ttlSeconds, Class<T> type,
+                                          Supplier<Future<? extends BusMessage>> load) {
+    return read(kind, key, ttlSeconds, load).map(json -> BusJson.fromJson(new JsonObject(json), type));
+  }
+
+  /**
+   * Removes entries after a write. Waited for, so the writer's reply comes after the delete; a
+   * cache that cannot be reached is not an error here (entries expire with their TTL).
+   */
+  Future<Void> invalidate(String... keys) {
+    return Bus.request(vertx, CacheDelete.ADDRESS, new CacheDelete(List.of(keys)), timeoutMillis, Done.class)
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          LOG.log(Level.FINE, "cache delete of " + String.join(",", keys) + " failed: " + failure.getMessage());
+          return null;
         });
   }
 

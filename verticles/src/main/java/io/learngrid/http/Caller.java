@@ -10,6 +10,10 @@ record Caller(String id, String role) {
     return new Caller(ctx.user().subject(), ctx.user().get("role"));
   }
 
+  boolean is(String role) {
+    return this.role.equals(role);
+  }
+
   /** 403: the caller is known, but this is not something its role may do. */
   Caller requireRole(Set<String> roles) {
     if (!roles.contains(role)) {

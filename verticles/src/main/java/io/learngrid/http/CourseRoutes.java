@@ -2,13 +2,16 @@ package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Course;
+import io.learngrid.bus.CourseList;
 import io.learngrid.bus.CreateCourse;
 import io.learngrid.bus.GetCourse;
+import io.learngrid.bus.ListCourses;
+import io.learngrid.bus.UpdateCourse;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** Courses: create (teachers and admins) and read (any user, cache-aside). */
+/** Courses: create and change (their teacher, admins), list and read (any user, reads cache-aside). */
 final class CourseRoutes {
 
   private static final Set<String> FIELDS = Set.of("title", "subject", "description");
@@ -16,12 +19,16 @@ final class CourseRoutes {
 
   private final Vertx vertx;
   private final CacheAside cache;
+  private final Access access;
+  private final Cursors cursors;
   private final long busTimeout;
   private final int ttlSeconds;
 
-  CourseRoutes(Vertx vertx, CacheAside cache, long busTimeout, int ttlSeconds) {
+  CourseRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
     this.vertx = vertx;
     this.cache = cache;
+    this.access = access;
+    this.cursors = cursors;
     this.busTimeout = busTimeout;
     this.ttlSeconds = ttlSeconds;
   }
@@ -33,14 +40,43 @@ final class CourseRoutes {
     String subject = input.text("subject", 1, 100);
     String description = input.optionalText("description", 0, 5000);
     input.validate();
-    CreateCourse course = new CreateCourse(caller.id(), title, subject, description == null ? "" : description);
+    CreateCourse course = new CreateCourse(caller.id(), title, subject, description == null ? "" : description,
+        IdempotencyKeys.of(ctx));
     Replies.json(ctx, 201, Bus.request(vertx, CreateCourse.ADDRESS, course, busTimeout, Course.class).map(Course::toJson));
   }
 
   void get(RoutingContext ctx) {
-    Caller.of(ctx);
     String id = Ids.path(ctx, "courseId", "course");
-    Replies.raw(ctx, 200, cache.read("course", "course:" + id, ttlSeconds,
+    Replies.raw(ctx, 200, cache.read("course", Access.courseKey(id), ttlSeconds,
         () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class)));
+  }
+
+  void list(RoutingContext ctx) {
+    String subject = ctx.queryParams().get("subject");
+    if (subject != null && (subject.isEmpty() || subject.length() > 100)) {
+      throw ProblemException.validation(java.util.List.of(
+          new ProblemException.FieldError("subject", "must be 1 to 100 characters long")));
+    }
+    Paging paging = Paging.of(ctx, cursors, subject == null ? "courses" : "courses/subject/" + subject);
+    Replies.json(ctx, 200, Bus.request(vertx, ListCourses.ADDRESS,
+            new ListCourses(subject, paging.afterId(), paging.limit() + 1), busTimeout, CourseList.class)
+        .map(page -> paging.reply(cursors, page.items(), Course::id, Course::toJson)));
+  }
+
+  void update(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "courseId", "course");
+    Input input = Input.of(ctx, FIELDS);
+    String title = input.optionalText("title", 1, 200);
+    String subject = input.optionalText("subject", 1, 100);
+    String description = input.optionalText("description", 0, 5000);
+    if (!input.has("title") && !input.has("subject") && !input.has("description")) {
+      input.reject("body", "must change at least one of title, subject, description");
+    }
+    input.validate();
+    Replies.json(ctx, 200, access.owned(caller, id, true)
+        .compose(owned -> Bus.request(vertx, UpdateCourse.ADDRESS, new UpdateCourse(id, title, subject, description),
+            busTimeout, Course.class))
+        .compose(updated -> cache.invalidate(Access.courseKey(id)).map(updated.toJson())));
   }
 }

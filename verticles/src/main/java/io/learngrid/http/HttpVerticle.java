@@ -49,10 +49,14 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Buffer openApi) {
     long busTimeout = config.busTimeoutMillis();
     Tokens tokens = new Tokens(vertx, config.auth());
+    Cursors cursors = new Cursors(config.auth().jwtSecret());
+    CacheAside cache = new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250);
+    Access access = new Access(vertx, cache, busTimeout, config.cacheTtls());
     AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, busTimeout);
-    CourseRoutes courses = new CourseRoutes(vertx,
-        new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250), busTimeout,
-        config.cacheTtls().courseSeconds());
+    CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
+    EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
+    AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
+        config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
@@ -74,7 +78,14 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/me").handler(auth::me);
     router.post("/api/v1/admin/users").handler(body).handler(auth::createUser);
     router.post("/api/v1/courses").handler(body).handler(courses::create);
+    router.get("/api/v1/courses").handler(courses::list);
     router.get("/api/v1/courses/:courseId").handler(courses::get);
+    router.patch("/api/v1/courses/:courseId").handler(body).handler(courses::update);
+    router.post("/api/v1/courses/:courseId/enrollments").handler(body).handler(enrollments::enroll);
+    router.get("/api/v1/courses/:courseId/students").handler(enrollments::students);
+    router.post("/api/v1/courses/:courseId/assignments").handler(body).handler(assignments::create);
+    router.get("/api/v1/courses/:courseId/assignments").handler(assignments::list);
+    router.get("/api/v1/assignments/:assignmentId").handler(assignments::get);
     router.post("/api/v1/ai/chat").handler(aiBody).handler(ai::chat);
     router.get("/api/v1/admin/cluster").handler(ops::cluster);
 

@@ -20,4 +20,14 @@ final class Ids {
     }
     return id.toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** An id in a request body: one of ours, or a 400 naming the field. */
+  static String body(Input input, String field) {
+    String id = input.text(field, 36, 36);
+    if (id != null && !UUID.matcher(id).matches()) {
+      input.reject(field, "is not an id");
+      return null;
+    }
+    return id == null ? null : id.toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -4,6 +4,9 @@ import io.learngrid.http.ProblemException.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,6 +115,78 @@ final class Input {
       return null;
     }
     return flag;
+  }
+
+  /** A whole number in {@code min..max}, or null (with an error when required). */
+  Integer integer(String field, int min, int max, boolean required) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      if (required) {
+        errors.add(new FieldError(prefix + field, "is required"));
+      }
+      return null;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
+      errors.add(new FieldError(prefix + field, "must be a whole number"));
+      return null;
+    }
+    long whole = number.longValue();
+    if (whole < min || whole > max) {
+      errors.add(new FieldError(prefix + field, "must be from " + min + " to " + max));
+      return null;
+    }
+    return (int) whole;
+  }
+
+  /** An RFC 3339 timestamp with an offset, as an instant; absent or null reads as null. */
+  Instant optionalTimestamp(String field) {
+    String text = optionalText(field, 1, 64);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(new FieldError(prefix + field, "must be an RFC 3339 date-time such as 2026-01-31T23:59:00Z"));
+      return null;
+    }
+  }
+
+  /** A list of {@code min..max} strings of {@code minLength..maxLength} characters each. */
+  List<String> strings(String field, int min, int max, int minLength, int maxLength) {
+    Object value = body.getValue(field);
+    if (!(value instanceof JsonArray array)) {
+      errors.add(new FieldError(prefix + field, value == null ? "is required" : "must be an array"));
+      return null;
+    }
+    if (array.size() < min || array.size() > max) {
+      errors.add(new FieldError(prefix + field, "must have " + min + " to " + max + " items"));
+      return null;
+    }
+    List<String> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String item) || item.length() < minLength || item.length() > maxLength) {
+        errors.add(new FieldError(prefix + field + "[" + i + "]",
+            "must be a string of " + minLength + " to " + maxLength + " characters"));
+        return null;
+      }
+      items.add(item);
+    }
+    return items;
+  }
+
+  boolean has(String field) {
+    return body.getValue(field) != null;
+  }
+
+  /** The raw value of {@code field}, for checks that depend on other fields. */
+  Object raw(String field) {
+    return body.getValue(field);
+  }
+
+  /** Records a problem found by a check of the caller's own. */
+  void reject(String field, String message) {
+    errors.add(new FieldError(prefix + field, message));
   }
 
   /** Each element of the array {@code field}, read as an object with its own allowed fields. */

@@ -32,7 +32,7 @@ final class AdminBootstrap {
         return Future.succeededFuture();
       }
       return hasher.hash(password)
-          .map(hash -> new CreateUser(normalized, hash, "Administrator", "admin"))
+          .map(hash -> new CreateUser(normalized, hash, "Administrator", "admin", null, null))
           .compose(admin -> pool.preparedQuery(INSERT)
               .execute(Tuple.of(admin.email(), admin.passwordHash(), admin.displayName(), admin.role())))
           .onSuccess(inserted -> {

@@ -2,13 +2,19 @@ package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.Course;
+import io.learngrid.bus.CourseList;
 import io.learngrid.bus.CreateCourse;
 import io.learngrid.bus.GetCourse;
+import io.learngrid.bus.ListCourses;
+import io.learngrid.bus.UpdateCourse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /** Courses: the courses table and the bus addresses that read and write it. */
 final class CourseStore {
@@ -17,6 +23,13 @@ final class CourseStore {
   private static final String INSERT = "INSERT INTO courses (teacher_id, title, subject, description) "
       + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS;
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM courses WHERE id = $1";
+  // Keyset pagination by id: stable under concurrent inserts, one index range scan per page.
+  private static final String PAGE = "SELECT " + COLUMNS + " FROM courses WHERE id > $1 ORDER BY id LIMIT $2";
+  private static final String PAGE_OF_SUBJECT =
+      "SELECT " + COLUMNS + " FROM courses WHERE subject = $1 AND id > $2 ORDER BY id LIMIT $3";
+  private static final String UPDATE = "UPDATE courses SET title = coalesce($2, title), subject = coalesce($3, subject), "
+      + "description = coalesce($4, description), updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
+  private static final UUID FIRST = new UUID(0, 0);
 
   private final Pool pool;
 
@@ -27,13 +40,16 @@ final class CourseStore {
   void serve(Vertx vertx) {
     Rows.serve(vertx, CreateCourse.ADDRESS, CreateCourse.class, this::create);
     Rows.serve(vertx, GetCourse.ADDRESS, GetCourse.class, this::get);
+    Rows.serve(vertx, ListCourses.ADDRESS, ListCourses.class, this::list);
+    Rows.serve(vertx, UpdateCourse.ADDRESS, UpdateCourse.class, this::update);
   }
 
   Future<Course> create(CreateCourse course) {
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(Rows.id(course.teacherId(), "teacher"), course.title(), course.subject(),
-            course.description() == null ? "" : course.description()))
-        .compose(rows -> Rows.one(rows, CourseStore::course, "course not stored"))
+    return Idempotent.create(pool, course.teacherId(), course.idempotency(), created -> 201, Course.class, conn -> conn
+            .preparedQuery(INSERT)
+            .execute(Tuple.of(Rows.id(course.teacherId(), "teacher"), course.title(), course.subject(),
+                course.description() == null ? "" : course.description()))
+            .compose(rows -> Rows.one(rows, CourseStore::course, "course not stored")))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("teacher not found"))
             : Future.failedFuture(failure));
@@ -45,7 +61,25 @@ final class CourseStore {
         .compose(rows -> Rows.one(rows, CourseStore::course, "course not found"));
   }
 
-  private static Course course(Row row) {
+  Future<CourseList> list(ListCourses request) {
+    UUID after = request.afterId() == null ? FIRST : Rows.id(request.afterId(), "cursor");
+    var query = request.subject() == null
+        ? pool.preparedQuery(PAGE).execute(Tuple.of(after, request.limit()))
+        : pool.preparedQuery(PAGE_OF_SUBJECT).execute(Tuple.of(request.subject(), after, request.limit()));
+    return query.map(rows -> {
+      List<Course> items = new ArrayList<>(rows.size());
+      rows.forEach(row -> items.add(course(row)));
+      return new CourseList(items);
+    });
+  }
+
+  Future<Course> update(UpdateCourse request) {
+    return pool.preparedQuery(UPDATE)
+        .execute(Tuple.of(Rows.id(request.id(), "course"), request.title(), request.subject(), request.description()))
+        .compose(rows -> Rows.one(rows, CourseStore::course, "course not found"));
+  }
+
+  static Course course(Row row) {
     return new Course(row.getUUID("id").toString(), row.getString("title"), row.getString("subject"),
         row.getString("description"), row.getUUID("teacher_id").toString(), Rows.timestamp(row, "created_at"),
         Rows.timestamp(row, "updated_at"));

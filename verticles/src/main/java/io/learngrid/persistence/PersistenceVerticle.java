@@ -54,6 +54,8 @@ public final class PersistenceVerticle extends VerticleBase {
           new UserStore(pool).serve(vertx);
           new CourseStore(pool).serve(vertx);
           new RefreshTokenStore(pool).serve(vertx);
+          new EnrollmentStore(pool).serve(vertx);
+          new AssignmentStore(pool).serve(vertx);
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())
               .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));

@@ -34,9 +34,9 @@ final class UserStore {
   }
 
   Future<User> create(CreateUser user) {
-    return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(user.email(), user.passwordHash(), user.displayName(), user.role()))
-        .compose(rows -> Rows.one(rows, UserStore::user, "user not stored"))
+    return Idempotent.create(pool, user.createdBy(), user.idempotency(), created -> 201, User.class, conn -> conn.preparedQuery(INSERT)
+            .execute(Tuple.of(user.email(), user.passwordHash(), user.displayName(), user.role()))
+            .compose(rows -> Rows.one(rows, UserStore::user, "user not stored")))
         .recover(failure -> Rows.isSqlState(failure, Rows.UNIQUE_VIOLATION)
             ? Future.failedFuture(BusError.CONFLICT.exception("an account with this email already exists"))
             : Future.failedFuture(failure));

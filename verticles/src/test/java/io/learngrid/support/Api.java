@@ -49,6 +49,16 @@ public final class Api {
     return post(path, body.encode(), token);
   }
 
+  public Reply post(String path, JsonObject body, String token, String idempotencyKey) {
+    return send(request(path, token).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  public Reply patch(String path, JsonObject body, String token) {
+    return send(request(path, token).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   public Reply method(String method, String path, String token) {
     return send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()));
   }
@@ -78,13 +88,21 @@ public final class Api {
 
   /** A new teacher account (created by the admin) and its access token. */
   public String teacherToken() {
-    String email = "teacher-" + UUID.randomUUID() + "@test.learngrid";
-    Reply created = post("/api/v1/admin/users", new JsonObject().put("email", email).put("password", "teacher-password")
-        .put("displayName", "Test Teacher").put("role", "teacher"), adminToken());
+    return account("teacher").token();
+  }
+
+  /** A logged-in account of a fresh user. */
+  public record Account(String id, String email, String token) {}
+
+  /** A new account with {@code role}, created by the admin, logged in. */
+  public Account account(String role) {
+    String email = role + "-" + UUID.randomUUID() + "@test.learngrid";
+    Reply created = post("/api/v1/admin/users", new JsonObject().put("email", email).put("password", "account-password")
+        .put("displayName", "Test " + role).put("role", role), adminToken());
     if (created.status() != 201) {
-      throw new IllegalStateException("teacher creation failed: " + created.status() + " " + created.body());
+      throw new IllegalStateException(role + " creation failed: " + created.status() + " " + created.body());
     }
-    return login(email, "teacher-password");
+    return new Account(created.json().getString("id"), email, login(email, "account-password"));
   }
 
   private HttpRequest.Builder request(String path, String token) {

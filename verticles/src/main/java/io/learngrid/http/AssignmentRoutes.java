@@ -1,0 +1,155 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Assignment;
+import io.learngrid.bus.AssignmentList;
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.CreateAssignment;
+import io.learngrid.bus.GetAssignment;
+import io.learngrid.bus.ListAssignments;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Assignments: their teacher creates them and sees the answers; enrolled students see them
+ * without answers. To anyone else an assignment does not exist (404).
+ */
+final class AssignmentRoutes {
+
+  private static final Set<String> FIELDS = Set.of("title", "dueAt", "questions");
+  private static final Set<String> QUESTION_FIELDS = Set.of("prompt", "kind", "choices", "answer", "points");
+  private static final Set<String> KINDS = Set.of("choice", "text", "number");
+
+  private final Vertx vertx;
+  private final CacheAside cache;
+  private final Access access;
+  private final Cursors cursors;
+  private final long busTimeout;
+  private final int ttlSeconds;
+
+  AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
+    this.vertx = vertx;
+    this.cache = cache;
+    this.access = access;
+    this.cursors = cursors;
+    this.busTimeout = busTimeout;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  void create(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Input input = Input.of(ctx, FIELDS);
+    String title = input.text("title", 1, 200);
+    var dueAt = input.optionalTimestamp("dueAt");
+    List<CreateAssignment.NewQuestion> questions = new ArrayList<>();
+    for (Input question : input.objects("questions", 1, 200, QUESTION_FIELDS)) {
+      questions.add(question(question));
+    }
+    input.validate();
+    CreateAssignment create = new CreateAssignment(courseId, title, dueAt == null ? null : dueAt.toString(), questions,
+        caller.id(), IdempotencyKeys.of(ctx));
+    Replies.json(ctx, 201, access.owned(caller, courseId, false)
+        .compose(owned -> Bus.request(vertx, CreateAssignment.ADDRESS, create, busTimeout, Assignment.class))
+        .map(assignment -> view(assignment, true)));
+  }
+
+  /** One question; {@code answer} must fit its kind: one of the choices, a text, or a number. */
+  private static CreateAssignment.NewQuestion question(Input q) {
+    String prompt = q.text("prompt", 1, 2000);
+    String kind = q.oneOf("kind", KINDS, true);
+    Integer points = q.integer("points", 0, 1000, true);
+    List<String> choices = null;
+    Object answer = q.raw("answer");
+    if ("choice".equals(kind)) {
+      choices = q.strings("choices", 1, 20, 1, 500);
+      if (choices != null && !(answer instanceof String chosen && choices.contains(chosen))) {
+        q.reject("answer", "must be one of the choices");
+      }
+    } else if (kind != null && q.has("choices")) {
+      q.reject("choices", "only choice questions have choices");
+    }
+    if ("text".equals(kind)) {
+      answer = q.text("answer", 1, 2000);
+    } else if ("number".equals(kind) && !(answer instanceof Number number && Double.isFinite(number.doubleValue()))) {
+      q.reject("answer", "must be a number");
+    }
+    return new CreateAssignment.NewQuestion(prompt, kind, choices, answer, points == null ? 0 : points);
+  }
+
+  void list(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Paging paging = Paging.of(ctx, cursors, "assignments/" + courseId);
+    Future<?> allowed = access.course(courseId).compose(course -> {
+      if (caller.id().equals(course.teacherId())) {
+        return Future.succeededFuture();
+      }
+      return (caller.is("student") ? access.enrolled(courseId, caller.id()) : Future.succeededFuture(false))
+          .map(enrolled -> {
+            if (!enrolled) {
+              throw new ProblemException(403, "only the course's teacher and its students may list its assignments");
+            }
+            return null;
+          });
+    });
+    Replies.json(ctx, 200, allowed
+        .compose(ok -> Bus.request(vertx, ListAssignments.ADDRESS, new ListAssignments(courseId, paging.afterId(),
+            paging.limit() + 1), busTimeout, AssignmentList.class))
+        .map(page -> paging.reply(cursors, page.items(), AssignmentList.Summary::id, summary -> new JsonObject()
+            .put("id", summary.id())
+            .put("title", summary.title())
+            .put("dueAt", summary.dueAt())
+            .put("questionCount", summary.questionCount()))));
+  }
+
+  void get(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "assignmentId", "assignment");
+    Future<Assignment> assignment = cache.readAs("assignment", "assignment:" + id, ttlSeconds, Assignment.class,
+        () -> Bus.request(vertx, GetAssignment.ADDRESS, new GetAssignment(id), busTimeout, Assignment.class));
+    Replies.json(ctx, 200, assignment.compose(found -> {
+      if (caller.id().equals(found.teacherId())) {
+        return Future.succeededFuture(view(found, true));
+      }
+      return (caller.is("student") ? access.enrolled(found.courseId(), caller.id()) : Future.succeededFuture(false))
+          .map(enrolled -> {
+            if (!enrolled) {
+              throw new ProblemException(404, "assignment not found");
+            }
+            return view(found, false);
+          });
+    }));
+  }
+
+  /** API.md's assignment; answers only for its teacher. */
+  static JsonObject view(Assignment assignment, boolean withAnswers) {
+    JsonArray questions = new JsonArray();
+    for (Assignment.Question q : assignment.questions()) {
+      JsonObject question = new JsonObject()
+          .put("id", q.id())
+          .put("position", q.position())
+          .put("prompt", q.prompt())
+          .put("kind", q.kind())
+          .put("points", q.points());
+      if (q.choices() != null) {
+        question.put("choices", new JsonArray(q.choices()));
+      }
+      if (withAnswers) {
+        question.put("answer", q.answer());
+      }
+      questions.add(question);
+    }
+    return new JsonObject()
+        .put("id", assignment.id())
+        .put("courseId", assignment.courseId())
+        .put("title", assignment.title())
+        .put("dueAt", assignment.dueAt())
+        .put("questions", questions);
+  }
+}

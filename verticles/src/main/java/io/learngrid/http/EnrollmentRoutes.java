@@ -1,0 +1,70 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.Enroll;
+import io.learngrid.bus.Enrollment;
+import io.learngrid.bus.ListStudents;
+import io.learngrid.bus.StudentList;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** A course's students: enrolling (its teacher, an admin, or a student enrolling themselves) and listing. */
+final class EnrollmentRoutes {
+
+  private static final Set<String> FIELDS = Set.of("studentId");
+
+  private final Vertx vertx;
+  private final CacheAside cache;
+  private final Access access;
+  private final Cursors cursors;
+  private final long busTimeout;
+
+  EnrollmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout) {
+    this.vertx = vertx;
+    this.cache = cache;
+    this.access = access;
+    this.cursors = cursors;
+    this.busTimeout = busTimeout;
+  }
+
+  /** 201 for a new enrollment, 200 with the same body when the student was already enrolled. */
+  void enroll(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Input input = Input.of(ctx, FIELDS);
+    String studentId = Ids.body(input, "studentId");
+    input.validate();
+    Future<?> allowed = caller.is("student")
+        ? (caller.id().equals(studentId) ? access.course(courseId)
+            : Future.failedFuture(new ProblemException(403, "a student may enroll only themselves")))
+        : access.owned(caller, courseId, true);
+    Future<Enrollment> enrolled = allowed
+        .compose(ok -> Bus.request(vertx, Enroll.ADDRESS, new Enroll(courseId, studentId, caller.id(), IdempotencyKeys.of(ctx)),
+            busTimeout, Enrollment.class))
+        .compose(enrollment -> cache.invalidate(Access.enrollmentKey(courseId, studentId)).map(enrollment));
+    enrolled.onComplete(enrollment -> ctx.response()
+            .setStatusCode(enrollment.created() ? 201 : 200)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject()
+                .put("courseId", enrollment.courseId())
+                .put("studentId", enrollment.studentId())
+                .put("enrolledAt", enrollment.enrolledAt())
+                .toBuffer()),
+        ctx::fail);
+  }
+
+  void students(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Paging paging = Paging.of(ctx, cursors, "students/" + courseId);
+    Replies.json(ctx, 200, access.owned(caller, courseId, true)
+        .compose(owned -> Bus.request(vertx, ListStudents.ADDRESS, new ListStudents(courseId, paging.afterId(),
+            paging.limit() + 1), busTimeout, StudentList.class))
+        .map(page -> paging.reply(cursors, page.items(), StudentList.Student::id,
+            student -> JsonObject.mapFrom(student))));
+  }
+}

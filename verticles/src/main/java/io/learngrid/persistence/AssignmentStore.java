@@ -1,0 +1,115 @@
+package io.learngrid.persistence;
+
+import io.learngrid.bus.Assignment;
+import io.learngrid.bus.AssignmentList;
+import io.learngrid.bus.BusError;
+import io.learngrid.bus.CreateAssignment;
+import io.learngrid.bus.GetAssignment;
+import io.learngrid.bus.ListAssignments;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Assignments and their questions, written together and read together. */
+final class AssignmentStore {
+
+  private static final String INSERT = """
+      INSERT INTO assignments (course_id, title, due_at, question_count, max_points) VALUES ($1, $2, $3, $4, $5)
+      RETURNING id""";
+  private static final String INSERT_QUESTION = """
+      INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
+  private static final String BY_ID = """
+      SELECT a.id, a.course_id, c.teacher_id, a.title, a.due_at FROM assignments a JOIN courses c ON c.id = a.course_id
+      WHERE a.id = $1""";
+  private static final String QUESTIONS = """
+      SELECT id, position, prompt, kind, choices, answer, points FROM questions WHERE assignment_id = $1 ORDER BY position""";
+  private static final String PAGE = """
+      SELECT id, title, due_at, question_count FROM assignments WHERE course_id = $1 AND id > $2 ORDER BY id LIMIT $3""";
+  private static final UUID FIRST = new UUID(0, 0);
+
+  private final Pool pool;
+
+  AssignmentStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  void serve(Vertx vertx) {
+    Rows.serve(vertx, CreateAssignment.ADDRESS, CreateAssignment.class, this::create);
+    Rows.serve(vertx, GetAssignment.ADDRESS, GetAssignment.class, this::get);
+    Rows.serve(vertx, ListAssignments.ADDRESS, ListAssignments.class, this::list);
+  }
+
+  Future<Assignment> create(CreateAssignment request) {
+    UUID courseId = Rows.id(request.courseId(), "course");
+    OffsetDateTime dueAt = request.dueAt() == null ? null : OffsetDateTime.parse(request.dueAt());
+    int maxPoints = request.questions().stream().mapToInt(CreateAssignment.NewQuestion::points).sum();
+    return Idempotent.create(pool, request.userId(), request.idempotency(), created -> 201, Assignment.class,
+            conn -> conn.preparedQuery(INSERT)
+                .execute(Tuple.of(courseId, request.title(), dueAt, request.questions().size(), maxPoints))
+                .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions()))
+                .compose(id -> read(conn, id)))
+        .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
+            ? Future.failedFuture(BusError.NOT_FOUND.exception("course not found"))
+            : Future.failedFuture(failure));
+  }
+
+  private static Future<UUID> insertQuestions(SqlConnection conn, UUID assignmentId,
+                                              List<CreateAssignment.NewQuestion> questions) {
+    List<Tuple> rows = new ArrayList<>(questions.size());
+    for (int i = 0; i < questions.size(); i++) {
+      CreateAssignment.NewQuestion q = questions.get(i);
+      rows.add(Tuple.of(assignmentId, i + 1, q.prompt(), q.kind(), q.choices() == null ? null : new JsonArray(q.choices()),
+          q.answer(), q.points()));
+    }
+    return conn.preparedQuery(INSERT_QUESTION).executeBatch(rows).map(assignmentId);
+  }
+
+  Future<Assignment> get(GetAssignment request) {
+    UUID id = Rows.id(request.id(), "assignment");
+    return pool.withConnection(conn -> read(conn, id));
+  }
+
+  private static Future<Assignment> read(SqlConnection conn, UUID id) {
+    Future<RowSet<Row>> assignment = conn.preparedQuery(BY_ID).execute(Tuple.of(id));
+    Future<RowSet<Row>> questions = conn.preparedQuery(QUESTIONS).execute(Tuple.of(id));
+    return Future.all(assignment, questions).compose(both -> Rows.one(assignment.result(), row -> {
+      List<Assignment.Question> items = new ArrayList<>();
+      questions.result().forEach(q -> items.add(new Assignment.Question(q.getUUID("id").toString(), q.getInteger("position"),
+          q.getString("prompt"), q.getString("kind"), choices(q), q.getInteger("points"), q.getValue("answer"))));
+      return new Assignment(row.getUUID("id").toString(), row.getUUID("course_id").toString(),
+          row.getUUID("teacher_id").toString(), row.getString("title"), Rows.timestamp(row, "due_at"), items);
+    }, "assignment not found"));
+  }
+
+  Future<AssignmentList> list(ListAssignments request) {
+    UUID after = request.afterId() == null ? FIRST : Rows.id(request.afterId(), "cursor");
+    return pool.preparedQuery(PAGE)
+        .execute(Tuple.of(Rows.id(request.courseId(), "course"), after, request.limit()))
+        .map(rows -> {
+          List<AssignmentList.Summary> items = new ArrayList<>(rows.size());
+          rows.forEach(row -> items.add(new AssignmentList.Summary(row.getUUID("id").toString(), row.getString("title"),
+              Rows.timestamp(row, "due_at"), row.getInteger("question_count"))));
+          return new AssignmentList(items);
+        });
+  }
+
+  private static List<String> choices(Row row) {
+    Object value = row.getValue("choices");
+    if (!(value instanceof JsonArray array)) {
+      return null;
+    }
+    List<String> choices = new ArrayList<>(array.size());
+    array.forEach(choice -> choices.add(String.valueOf(choice)));
+    return choices;
+  }
+}
