@@ -1,0 +1,139 @@
+package io.learngrid.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Account;
+import io.learngrid.support.Api.Reply;
+import io.learngrid.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every route × every kind of caller, as one table. A resource the caller may not see is a 404
+ * (never a 403 that would confirm it exists); a visible resource the caller may not change is 403.
+ */
+@DisplayName("Authorization matrix")
+class AuthorizationMatrixTest {
+
+  enum Actor { ANONYMOUS, ENROLLED_STUDENT, OTHER_STUDENT, OWNING_TEACHER, OTHER_TEACHER, ADMIN }
+
+  private static final Actor[] ACTORS = Actor.values();
+  private static TestNode node;
+  private static Api api;
+  private static final Map<Actor, Account> accounts = new EnumMap<>(Actor.class);
+  private static String courseId;
+  // Enrolling changes who may see what, so that route works on a course of its own.
+  private static String enrollmentCourseId;
+  private static String assignmentId;
+
+  /** One route: how to call it as an actor, and the status each actor must get, in {@link #ACTORS} order. */
+  record Route(String name, Function<Actor, Reply> call, int... expected) {}
+
+  @BeforeAll
+  static void fixture() {
+    node = TestNode.start(TestNode.settings());
+    api = node.api();
+    for (Actor actor : ACTORS) {
+      switch (actor) {
+        case ANONYMOUS -> { }
+        case ENROLLED_STUDENT, OTHER_STUDENT -> accounts.put(actor, api.account("student"));
+        case OWNING_TEACHER, OTHER_TEACHER -> accounts.put(actor, api.account("teacher"));
+        case ADMIN -> accounts.put(actor, api.account("admin"));
+      }
+    }
+    courseId = api.post("/api/v1/courses", new JsonObject().put("title", "Matrix").put("subject", "matrix")
+        .put("description", ""), token(Actor.OWNING_TEACHER)).json().getString("id");
+    api.post("/api/v1/courses/" + courseId + "/enrollments",
+        new JsonObject().put("studentId", accounts.get(Actor.ENROLLED_STUDENT).id()), token(Actor.OWNING_TEACHER));
+    enrollmentCourseId = api.post("/api/v1/courses", new JsonObject().put("title", "Matrix enrollments")
+        .put("subject", "matrix").put("description", ""), token(Actor.OWNING_TEACHER)).json().getString("id");
+    api.post("/api/v1/courses/" + enrollmentCourseId + "/enrollments",
+        new JsonObject().put("studentId", accounts.get(Actor.ENROLLED_STUDENT).id()), token(Actor.OWNING_TEACHER));
+    assignmentId = api.post("/api/v1/courses/" + courseId + "/assignments", assignment(), token(Actor.OWNING_TEACHER))
+        .json().getString("id");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  private static String token(Actor actor) {
+    return actor == Actor.ANONYMOUS ? null : accounts.get(actor).token();
+  }
+
+  private static JsonObject assignment() {
+    return new JsonObject().put("title", "Matrix quiz").put("questions", new JsonArray().add(new JsonObject()
+        .put("prompt", "2+2").put("kind", "number").put("answer", 4).put("points", 1)));
+  }
+
+  private static String studentIdFor(Actor actor) {
+    // Students may only enroll themselves; everyone else enrolls a fresh student each time.
+    return actor == Actor.ENROLLED_STUDENT || actor == Actor.OTHER_STUDENT
+        ? accounts.get(actor).id() : api.account("student").id();
+  }
+
+  static List<Route> routes() {
+    String course = "/api/v1/courses/";
+    return List.of(
+        //                                                                         anon enrolled other owner oteacher admin
+        new Route("GET /me", a -> api.get("/api/v1/me", token(a)), 401, 200, 200, 200, 200, 200),
+        new Route("POST /admin/users", a -> api.post("/api/v1/admin/users", new JsonObject()
+            .put("email", "m-" + UUID.randomUUID() + "@test.learngrid").put("password", "password-1")
+            .put("displayName", "M").put("role", "student"), token(a)), 401, 403, 403, 403, 403, 201),
+        new Route("GET /admin/cluster", a -> api.get("/api/v1/admin/cluster", token(a)), 401, 403, 403, 403, 403, 200),
+        new Route("POST /courses", a -> api.post("/api/v1/courses", new JsonObject().put("title", "T")
+            .put("subject", "s").put("description", ""), token(a)), 401, 403, 403, 201, 201, 201),
+        new Route("GET /courses", a -> api.get("/api/v1/courses", token(a)), 401, 200, 200, 200, 200, 200),
+        new Route("GET /courses/{id}", a -> api.get(course + courseId, token(a)), 401, 200, 200, 200, 200, 200),
+        new Route("PATCH /courses/{id}", a -> api.patch(course + courseId, new JsonObject().put("description", "x"),
+            token(a)), 401, 403, 403, 200, 403, 200),
+        new Route("POST /courses/{id}/enrollments", a -> api.post(course + enrollmentCourseId + "/enrollments",
+            new JsonObject().put("studentId", a == Actor.ANONYMOUS ? UUID.randomUUID().toString() : studentIdFor(a)),
+            token(a)), 401, 200, 201, 201, 403, 201),
+        new Route("GET /courses/{id}/students", a -> api.get(course + courseId + "/students", token(a)),
+            401, 403, 403, 200, 403, 200),
+        new Route("POST /courses/{id}/assignments", a -> api.post(course + courseId + "/assignments", assignment(),
+            token(a)), 401, 403, 403, 201, 403, 403),
+        new Route("GET /courses/{id}/assignments", a -> api.get(course + courseId + "/assignments", token(a)),
+            401, 200, 403, 200, 403, 403),
+        new Route("GET /assignments/{id}", a -> api.get("/api/v1/assignments/" + assignmentId, token(a)),
+            401, 200, 404, 200, 404, 404),
+        new Route("POST /ai/chat", a -> api.post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200));
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Route route : routes()) {
+      for (int i = 0; i < ACTORS.length; i++) {
+        cases.add(Arguments.of(route.name(), ACTORS[i], route, route.expected()[i]));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} as {1} → {3}")
+  @MethodSource("cases")
+  void callerGetsTheExpectedStatus(String name, Actor actor, Route route, int expected) {
+    Reply reply = route.call().apply(actor);
+    assertThat(reply.status()).as(name + " as " + actor + ": " + reply.body()).isEqualTo(expected);
+    if (expected >= 400) {
+      assertThat(reply.header("Content-Type")).isEqualTo("application/problem+json");
+    }
+  }
+}
