@@ -43,7 +43,7 @@ public record LearngridConfig(
 
   public record Cluster(String config, String name, String host, String publicHost) {}
 
-  public record CacheTtls(int courseSeconds, int assignmentSeconds, int enrollmentSeconds) {}
+  public record CacheTtls(int courseSeconds, int profileSeconds, int assignmentSeconds, int enrollmentSeconds) {}
 
   public static final String PG_URL = "LEARNGRID_PG_URL";
   public static final String REDIS_URL = "LEARNGRID_REDIS_URL";
@@ -131,6 +131,7 @@ public record LearngridConfig(
 
     CacheTtls ttls = new CacheTtls(
         s.integer("LEARNGRID_CACHE_TTL_COURSE_SECONDS", 900, 1, 30 * 86_400),
+        s.integer("LEARNGRID_CACHE_TTL_PROFILE_SECONDS", 900, 1, 30 * 86_400),
         s.integer("LEARNGRID_CACHE_TTL_ASSIGNMENT_SECONDS", 86_400, 1, 30 * 86_400),
         s.integer("LEARNGRID_CACHE_TTL_ENROLLMENT_SECONDS", 900, 1, 30 * 86_400));
 

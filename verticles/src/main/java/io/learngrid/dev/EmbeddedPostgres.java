@@ -67,6 +67,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   public void stop() throws IOException {
+    if (exitCode("pg_ctl", "status", "-D", data.toString()) != 0) {
+      return;
+    }
     run("pg_ctl", "-D", data.toString(), "-w", "-t", "60", "-m", "fast", "stop");
   }
 

@@ -30,13 +30,17 @@ final class AuthRoutes {
   private final Vertx vertx;
   private final PasswordHasher hasher;
   private final Tokens tokens;
+  private final CacheAside cache;
   private final long busTimeout;
+  private final int profileSeconds;
 
-  AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, long busTimeout) {
+  AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, long busTimeout, int profileSeconds) {
     this.vertx = vertx;
     this.hasher = hasher;
     this.tokens = tokens;
+    this.cache = cache;
     this.busTimeout = busTimeout;
+    this.profileSeconds = profileSeconds;
   }
 
   /** Anyone may register; the account is always a student's. */
@@ -89,7 +93,9 @@ final class AuthRoutes {
 
   void me(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
-    Replies.json(ctx, 200, Bus.request(vertx, GetUser.ADDRESS, new GetUser(caller.id()), busTimeout, User.class)
+    // Accounts cannot be changed through API v1, so a cached profile is never stale before its TTL.
+    Replies.json(ctx, 200, cache.readAs("profile", "user:" + caller.id(), profileSeconds, User.class,
+            () -> Bus.request(vertx, GetUser.ADDRESS, new GetUser(caller.id()), busTimeout, User.class))
         .map(AuthRoutes::publicUser));
   }
 

@@ -52,7 +52,8 @@ public final class HttpVerticle extends VerticleBase {
     Cursors cursors = new Cursors(config.auth().jwtSecret());
     CacheAside cache = new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250);
     Access access = new Access(vertx, cache, busTimeout, config.cacheTtls());
-    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, busTimeout);
+    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, cache,
+        busTimeout, config.cacheTtls().profileSeconds());
     CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,

@@ -23,7 +23,7 @@ import java.util.UUID;
 final class AssignmentStore {
 
   private static final String INSERT = """
-      INSERT INTO assignments (course_id, title, due_at, question_count, max_points) VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO assignments (id, course_id, title, due_at, question_count, max_points) VALUES ($1, $2, $3, $4, $5, $6)
       RETURNING id""";
   private static final String INSERT_QUESTION = """
       INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
@@ -38,9 +38,12 @@ final class AssignmentStore {
   private static final UUID FIRST = new UUID(0, 0);
 
   private final Pool pool;
+  private final Pool reads;
 
-  AssignmentStore(Pool pool) {
+  /** {@code reads} serves the lists (a replica when configured, else the primary). */
+  AssignmentStore(Pool pool, Pool reads) {
     this.pool = pool;
+    this.reads = reads;
   }
 
   void serve(Vertx vertx) {
@@ -55,7 +58,8 @@ final class AssignmentStore {
     int maxPoints = request.questions().stream().mapToInt(CreateAssignment.NewQuestion::points).sum();
     return Idempotent.create(pool, request.userId(), request.idempotency(), created -> 201, Assignment.class,
             conn -> conn.preparedQuery(INSERT)
-                .execute(Tuple.of(courseId, request.title(), dueAt, request.questions().size(), maxPoints))
+                .execute(Tuple.of(TimeOrderedIds.next(), courseId, request.title(), dueAt, request.questions().size(),
+                    maxPoints))
                 .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions()))
                 .compose(id -> read(conn, id)))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
@@ -93,7 +97,7 @@ final class AssignmentStore {
 
   Future<AssignmentList> list(ListAssignments request) {
     UUID after = request.afterId() == null ? FIRST : Rows.id(request.afterId(), "cursor");
-    return pool.preparedQuery(PAGE)
+    return reads.preparedQuery(PAGE)
         .execute(Tuple.of(Rows.id(request.courseId(), "course"), after, request.limit()))
         .map(rows -> {
           List<AssignmentList.Summary> items = new ArrayList<>(rows.size());

@@ -20,10 +20,10 @@ import java.util.UUID;
 final class CourseStore {
 
   private static final String COLUMNS = "id, title, subject, description, teacher_id, created_at, updated_at";
-  private static final String INSERT = "INSERT INTO courses (teacher_id, title, subject, description) "
-      + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS;
+  private static final String INSERT = "INSERT INTO courses (id, teacher_id, title, subject, description) "
+      + "VALUES ($1, $2, $3, $4, $5) RETURNING " + COLUMNS;
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM courses WHERE id = $1";
-  // Keyset pagination by id: stable under concurrent inserts, one index range scan per page.
+  // Keyset pagination by (time-ordered) id: stable under concurrent inserts, one index range scan per page.
   private static final String PAGE = "SELECT " + COLUMNS + " FROM courses WHERE id > $1 ORDER BY id LIMIT $2";
   private static final String PAGE_OF_SUBJECT =
       "SELECT " + COLUMNS + " FROM courses WHERE subject = $1 AND id > $2 ORDER BY id LIMIT $3";
@@ -32,9 +32,12 @@ final class CourseStore {
   private static final UUID FIRST = new UUID(0, 0);
 
   private final Pool pool;
+  private final Pool reads;
 
-  CourseStore(Pool pool) {
+  /** {@code reads} serves the lists (a replica when configured, else the primary). */
+  CourseStore(Pool pool, Pool reads) {
     this.pool = pool;
+    this.reads = reads;
   }
 
   void serve(Vertx vertx) {
@@ -47,7 +50,7 @@ final class CourseStore {
   Future<Course> create(CreateCourse course) {
     return Idempotent.create(pool, course.teacherId(), course.idempotency(), created -> 201, Course.class, conn -> conn
             .preparedQuery(INSERT)
-            .execute(Tuple.of(Rows.id(course.teacherId(), "teacher"), course.title(), course.subject(),
+            .execute(Tuple.of(TimeOrderedIds.next(), Rows.id(course.teacherId(), "teacher"), course.title(), course.subject(),
                 course.description() == null ? "" : course.description()))
             .compose(rows -> Rows.one(rows, CourseStore::course, "course not stored")))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
@@ -64,8 +67,8 @@ final class CourseStore {
   Future<CourseList> list(ListCourses request) {
     UUID after = request.afterId() == null ? FIRST : Rows.id(request.afterId(), "cursor");
     var query = request.subject() == null
-        ? pool.preparedQuery(PAGE).execute(Tuple.of(after, request.limit()))
-        : pool.preparedQuery(PAGE_OF_SUBJECT).execute(Tuple.of(request.subject(), after, request.limit()));
+        ? reads.preparedQuery(PAGE).execute(Tuple.of(after, request.limit()))
+        : reads.preparedQuery(PAGE_OF_SUBJECT).execute(Tuple.of(request.subject(), after, request.limit()));
     return query.map(rows -> {
       List<Course> items = new ArrayList<>(rows.size());
       rows.forEach(row -> items.add(course(row)));

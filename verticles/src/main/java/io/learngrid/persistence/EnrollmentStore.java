@@ -31,9 +31,12 @@ final class EnrollmentStore {
   private static final UUID FIRST = new UUID(0, 0);
 
   private final Pool pool;
+  private final Pool reads;
 
-  EnrollmentStore(Pool pool) {
+  /** {@code reads} serves the lists (a replica when configured, else the primary). */
+  EnrollmentStore(Pool pool, Pool reads) {
     this.pool = pool;
+    this.reads = reads;
   }
 
   void serve(Vertx vertx) {
@@ -65,7 +68,7 @@ final class EnrollmentStore {
 
   Future<StudentList> students(ListStudents request) {
     UUID after = request.afterId() == null ? FIRST : Rows.id(request.afterId(), "cursor");
-    return pool.preparedQuery(STUDENTS)
+    return reads.preparedQuery(STUDENTS)
         .execute(Tuple.of(Rows.id(request.courseId(), "course"), after, request.limit()))
         .map(rows -> {
           List<StudentList.Student> items = new ArrayList<>(rows.size());

@@ -22,6 +22,7 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private final LearngridConfig config;
   private Pool pool;
+  private Pool replica;
 
   public PersistenceVerticle(LearngridConfig config) {
     this.config = config;
@@ -30,12 +31,38 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LearngridConfig.Postgres pg = config.postgres();
-    PgConnectOptions connect = PgConnectOptions.fromUri(pg.url())
+    PgConnectOptions connect = connectOptions(pg.url());
+    pool = pool("learngrid-pg", connect, pg);
+    // Lists and other reads that tolerate replication lag go to the replica when there is one.
+    // Single-entity reads stay on the primary: they often follow a write (read your own writes).
+    replica = pg.replicaUrl() == null ? null : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl()), pg);
+    Pool reads = replica == null ? pool : replica;
+    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    return Migrations.run(vertx, connect)
+        .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
+            config.auth().adminPassword()))
+        .onSuccess(ready -> {
+          new UserStore(pool).serve(vertx);
+          new CourseStore(pool, reads).serve(vertx);
+          new RefreshTokenStore(pool).serve(vertx);
+          new EnrollmentStore(pool, reads).serve(vertx);
+          new AssignmentStore(pool, reads).serve(vertx);
+          Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
+              .map(rows -> Pong.up())
+              .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
+        });
+  }
+
+  private static PgConnectOptions connectOptions(String url) {
+    return PgConnectOptions.fromUri(url)
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256);
-    pool = PgBuilder.pool()
+  }
+
+  private Pool pool(String name, PgConnectOptions connect, LearngridConfig.Postgres pg) {
+    return PgBuilder.pool()
         .with(new PoolOptions()
-            .setName("learngrid-pg")
+            .setName(name)
             .setMaxSize(pg.poolSize())
             .setIdleTimeout(pg.idleTimeoutSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -46,24 +73,12 @@ public final class PersistenceVerticle extends VerticleBase {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
-    return Migrations.run(vertx, connect)
-        .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
-            config.auth().adminPassword()))
-        .onSuccess(ready -> {
-          new UserStore(pool).serve(vertx);
-          new CourseStore(pool).serve(vertx);
-          new RefreshTokenStore(pool).serve(vertx);
-          new EnrollmentStore(pool).serve(vertx);
-          new AssignmentStore(pool).serve(vertx);
-          Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
-              .map(rows -> Pong.up())
-              .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
-        });
   }
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> replicaClosed = replica == null ? Future.succeededFuture() : replica.close();
+    Future<Void> primaryClosed = pool == null ? Future.succeededFuture() : pool.close();
+    return Future.join(replicaClosed, primaryClosed);
   }
 }

@@ -45,10 +45,12 @@ class PostgresOutageTest {
     assertThat(api.get("/api/v1/me", student).status()).isEqualTo(200);
 
     postgres.stop();
-    Reply me = api.get("/api/v1/me", student);
-    assertThat(me.status()).isEqualTo(503);
-    assertThat(me.header("Retry-After")).isNotBlank();
-    assertThat(me.header("Content-Type")).isEqualTo("application/problem+json");
+    Reply list = api.get("/api/v1/courses", student);
+    assertThat(list.status()).isEqualTo(503);
+    assertThat(list.header("Retry-After")).isNotBlank();
+    assertThat(list.header("Content-Type")).isEqualTo("application/problem+json");
+    // The profile was cached by the first read: cached reads outlive the database.
+    assertThat(api.get("/api/v1/me", student).status()).isEqualTo(200);
     Reply ready = api.get("/health/ready", null);
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.json().getJsonObject("checks").getString("postgres")).isEqualTo("DOWN");
@@ -56,6 +58,6 @@ class PostgresOutageTest {
 
     postgres.start();
     Eventually.within(30, () -> api.get("/health/ready", null).status() == 200);
-    assertThat(api.get("/api/v1/me", student).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/courses", student).status()).isEqualTo(200);
   }
 }
