@@ -49,7 +49,10 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Buffer openApi) {
     long busTimeout = config.busTimeoutMillis();
     Tokens tokens = new Tokens(vertx, config.auth());
-    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, busTimeout);
+    LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits(), config.loginLimits(),
+        config.redis().commandTimeoutMillis() + 250);
+    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, throttle,
+        busTimeout);
     CourseRoutes courses = new CourseRoutes(vertx,
         new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250), busTimeout,
         config.cacheTtls().courseSeconds());
@@ -69,8 +72,10 @@ public final class HttpVerticle extends VerticleBase {
 
     router.post("/api/v1/auth/register").handler(body).handler(auth::register);
     router.post("/api/v1/auth/login").handler(body).handler(auth::login);
+    router.post("/api/v1/auth/refresh").handler(body).handler(auth::refresh);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    router.post("/api/v1/auth/logout").handler(body).handler(auth::logout);
     router.get("/api/v1/me").handler(auth::me);
     router.post("/api/v1/admin/users").handler(body).handler(auth::createUser);
     router.post("/api/v1/courses").handler(body).handler(courses::create);
