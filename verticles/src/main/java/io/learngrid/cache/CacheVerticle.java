@@ -2,8 +2,11 @@ package io.learngrid.cache;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.CacheCount;
+import io.learngrid.bus.CacheDecrement;
 import io.learngrid.bus.CacheDelete;
 import io.learngrid.bus.CacheGet;
+import io.learngrid.bus.CacheIncrement;
 import io.learngrid.bus.CachePut;
 import io.learngrid.bus.CacheValue;
 import io.learngrid.bus.Done;
@@ -16,15 +19,28 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cache role: get, put with TTL and delete on Redis over the bus. The client is pooled, so a
- * connection lost while Redis is away is replaced on the next command once Redis is back; every
- * command has a deadline, so an unreachable Redis costs a caller at most that long.
+ * The cache role: get, put with TTL, delete and expiring counters on Redis over the bus. The client
+ * is pooled, so a connection lost while Redis is away is replaced on the next command once Redis is
+ * back; every command has a deadline, so an unreachable Redis costs a caller at most that long.
  */
 public final class CacheVerticle extends VerticleBase {
+
+  // One script per counter operation, so Redis runs its commands as one: an INCR whose EXPIRE got
+  // lost (a timeout, a dropped connection) would leave a counter that never expires, a block for
+  // good. The expiry is set only on a new key, so the window is fixed from the first increment.
+  private static final String INCREMENT = """
+      local value = redis.call('INCR', KEYS[1])
+      if redis.call('PTTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+      return {value, redis.call('PTTL', KEYS[1])}""";
+  private static final String DECREMENT = """
+      local value = tonumber(redis.call('GET', KEYS[1]) or '0')
+      if value > 0 then value = redis.call('DECR', KEYS[1]) end
+      return {value, redis.call('PTTL', KEYS[1])}""";
 
   private final LearngridConfig.Redis settings;
   private Redis client;
@@ -48,6 +64,8 @@ public final class CacheVerticle extends VerticleBase {
     Bus.serve(vertx, CacheGet.ADDRESS, CacheGet.class, this::get);
     Bus.serve(vertx, CachePut.ADDRESS, CachePut.class, this::put);
     Bus.serve(vertx, CacheDelete.ADDRESS, CacheDelete.class, this::delete);
+    Bus.serve(vertx, CacheIncrement.ADDRESS, CacheIncrement.class, this::increment);
+    Bus.serve(vertx, CacheDecrement.ADDRESS, CacheDecrement.class, this::decrement);
     Bus.serve(vertx, Ping.CACHE, Ping.class, ping -> deadline(redis.ping(List.of()))
         .map(pong -> Pong.up())
         .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
@@ -73,6 +91,24 @@ public final class CacheVerticle extends VerticleBase {
       return Future.succeededFuture(Done.INSTANCE);
     }
     return deadline(redis.del(request.keys())).map(deleted -> Done.INSTANCE);
+  }
+
+  private Future<CacheCount> increment(CacheIncrement request) {
+    if (request.ttlSeconds() <= 0) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("ttlSeconds must be positive"));
+    }
+    return deadline(redis.eval(List.of(INCREMENT, "1", request.key(), Integer.toString(request.ttlSeconds()))))
+        .map(CacheVerticle::count);
+  }
+
+  private Future<CacheCount> decrement(CacheDecrement request) {
+    return deadline(redis.eval(List.of(DECREMENT, "1", request.key()))).map(CacheVerticle::count);
+  }
+
+  /** {value, PTTL in ms}; PTTL is negative when there is no key (or, never here, no expiry). */
+  private static CacheCount count(Response reply) {
+    long pttl = reply.get(1).toLong();
+    return new CacheCount(reply.get(0).toLong(), pttl <= 0 ? 0 : (pttl + 999) / 1000);
   }
 
   private <T> Future<T> deadline(Future<T> command) {

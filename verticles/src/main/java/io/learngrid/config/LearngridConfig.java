@@ -22,7 +22,8 @@ public record LearngridConfig(
     Auth auth,
     Cluster cluster,
     CacheTtls cacheTtls,
-    boolean rateLimits) {
+    boolean rateLimits,
+    LoginLimits loginLimits) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -44,6 +45,12 @@ public record LearngridConfig(
   public record Cluster(String config, String name, String host, String publicHost) {}
 
   public record CacheTtls(int courseSeconds, int profileSeconds, int assignmentSeconds, int enrollmentSeconds) {}
+
+  /**
+   * Failed logins allowed per email and per client address within one window (fixed, from the
+   * first attempt). Enforced only when {@code rateLimits} is on.
+   */
+  public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int windowSeconds) {}
 
   public static final String PG_URL = "LEARNGRID_PG_URL";
   public static final String REDIS_URL = "LEARNGRID_REDIS_URL";
@@ -135,13 +142,19 @@ public record LearngridConfig(
         s.integer("LEARNGRID_CACHE_TTL_ASSIGNMENT_SECONDS", 86_400, 1, 30 * 86_400),
         s.integer("LEARNGRID_CACHE_TTL_ENROLLMENT_SECONDS", 900, 1, 30 * 86_400));
 
+    LoginLimits loginLimits = new LoginLimits(
+        s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", 5, 1, 1_000),
+        s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", 20, 1, 1_000_000),
+        s.integer("LEARNGRID_LOGIN_WINDOW_SECONDS", 900, 1, 86_400));
+
     return new LearngridConfig(
         roles,
         clustered,
         Path.of(s.string(DATA_DIR, "./.learngrid")),
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls,
-        s.flag("LEARNGRID_RATE_LIMITS", true));
+        s.flag("LEARNGRID_RATE_LIMITS", true),
+        loginLimits);
   }
 
   public boolean has(Role role) {

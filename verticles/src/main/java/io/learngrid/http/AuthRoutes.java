@@ -4,11 +4,15 @@ import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.CreateUser;
 import io.learngrid.bus.Credentials;
+import io.learngrid.bus.Done;
 import io.learngrid.bus.FindCredentials;
 import io.learngrid.bus.GetUser;
 import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.IssueRefreshToken;
 import io.learngrid.bus.RefreshToken;
+import io.learngrid.bus.RevokeRefreshTokens;
+import io.learngrid.bus.RotateRefreshToken;
+import io.learngrid.bus.RotatedRefreshToken;
 import io.learngrid.bus.User;
 import io.learngrid.security.PasswordHasher;
 import io.vertx.core.Future;
@@ -19,11 +23,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
 
-/** Register, login and the caller's own profile. */
+/** Register, login, token refresh and logout, and the caller's own profile. */
 final class AuthRoutes {
 
   private static final Set<String> REGISTER_FIELDS = Set.of("email", "password", "displayName");
   private static final Set<String> LOGIN_FIELDS = Set.of("email", "password");
+  private static final Set<String> REFRESH_FIELDS = Set.of("refreshToken");
   private static final Set<String> ADMIN_CREATE_FIELDS = Set.of("email", "password", "displayName", "role");
   private static final Set<String> ROLES = Set.of("student", "teacher", "admin");
 
@@ -31,14 +36,17 @@ final class AuthRoutes {
   private final PasswordHasher hasher;
   private final Tokens tokens;
   private final CacheAside cache;
+  private final LoginThrottle throttle;
   private final long busTimeout;
   private final int profileSeconds;
 
-  AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, long busTimeout, int profileSeconds) {
+  AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, LoginThrottle throttle,
+             long busTimeout, int profileSeconds) {
     this.vertx = vertx;
     this.hasher = hasher;
     this.tokens = tokens;
     this.cache = cache;
+    this.throttle = throttle;
     this.busTimeout = busTimeout;
     this.profileSeconds = profileSeconds;
   }
@@ -73,14 +81,21 @@ final class AuthRoutes {
         .map(AuthRoutes::publicUser);
   }
 
-  /** Unknown email and wrong password look the same, in body and in time (a dummy hash is checked). */
+  /**
+   * Unknown email and wrong password look the same, in body and in time (a dummy hash is checked).
+   * The throttle answers 429 before any of that while the email or the client is over its limit.
+   */
   void login(RoutingContext ctx) {
     Input input = Input.of(ctx, LOGIN_FIELDS);
     String email = input.text("email", 1, 254);
     String password = input.text("password", 1, 1024);
     input.validate();
-    Future<JsonObject> reply = Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email.trim().toLowerCase(Locale.ROOT)),
-            busTimeout, Credentials.class)
+    String normalized = email.trim().toLowerCase(Locale.ROOT);
+    Replies.json(ctx, 200, throttle.guard(normalized, ClientAddress.of(ctx), () -> authenticate(normalized, password)));
+  }
+
+  private Future<JsonObject> authenticate(String email, String password) {
+    return Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email), busTimeout, Credentials.class)
         .recover(failure -> isNotFound(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
         .compose(found -> hasher.verify(password, found == null ? null : found.passwordHash())
             .compose(valid -> valid
@@ -88,7 +103,33 @@ final class AuthRoutes {
                         RefreshToken.class)
                     .map(refresh -> tokens.issue(found.userId(), found.role(), refresh.token()))
                 : Future.failedFuture(new ProblemException(401, "email or password is wrong"))));
-    Replies.json(ctx, 200, reply);
+  }
+
+  /**
+   * Rotation: the token is spent and a new one of its family comes back with an access token for
+   * the account's current role. An unknown, expired, revoked or spent token is a 401 (a spent one
+   * also revokes its family: see RefreshTokenStore).
+   */
+  void refresh(RoutingContext ctx) {
+    String refreshToken = refreshToken(ctx);
+    Replies.json(ctx, 200, Bus.request(vertx, RotateRefreshToken.ADDRESS, new RotateRefreshToken(refreshToken),
+            busTimeout, RotatedRefreshToken.class)
+        .map(rotated -> tokens.issue(rotated.userId(), rotated.role(), rotated.token())));
+  }
+
+  /** Revokes the token's family if it is the caller's; 204 either way, so nothing is revealed. */
+  void logout(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String refreshToken = refreshToken(ctx);
+    Replies.noContent(ctx, Bus.request(vertx, RevokeRefreshTokens.ADDRESS,
+        new RevokeRefreshTokens(caller.id(), refreshToken), busTimeout, Done.class));
+  }
+
+  private static String refreshToken(RoutingContext ctx) {
+    Input input = Input.of(ctx, REFRESH_FIELDS);
+    String refreshToken = input.text("refreshToken", 1, 4096);
+    input.validate();
+    return refreshToken;
   }
 
   void me(RoutingContext ctx) {

@@ -52,7 +52,9 @@ public final class HttpVerticle extends VerticleBase {
     Cursors cursors = new Cursors(config.auth().jwtSecret());
     CacheAside cache = new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250);
     Access access = new Access(vertx, cache, busTimeout, config.cacheTtls());
-    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, cache,
+    LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits(), config.loginLimits(),
+        config.redis().commandTimeoutMillis() + 250);
+    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, cache, throttle,
         busTimeout, config.cacheTtls().profileSeconds());
     CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
@@ -74,8 +76,10 @@ public final class HttpVerticle extends VerticleBase {
 
     router.post("/api/v1/auth/register").handler(body).handler(auth::register);
     router.post("/api/v1/auth/login").handler(body).handler(auth::login);
+    router.post("/api/v1/auth/refresh").handler(body).handler(auth::refresh);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    router.post("/api/v1/auth/logout").handler(body).handler(auth::logout);
     router.get("/api/v1/me").handler(auth::me);
     router.post("/api/v1/admin/users").handler(body).handler(auth::createUser);
     router.post("/api/v1/courses").handler(body).handler(courses::create);

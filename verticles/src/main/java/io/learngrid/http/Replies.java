@@ -17,6 +17,11 @@ final class Replies {
     raw(ctx, status, reply.map(JsonObject::toBuffer));
   }
 
+  /** 204 when {@code done} succeeds. */
+  static void noContent(RoutingContext ctx, Future<?> done) {
+    done.onComplete(ok -> ctx.response().setStatusCode(204).end(), ctx::fail);
+  }
+
   /** A reply that is already JSON text (a cache entry). */
   static void raw(RoutingContext ctx, int status, Future<Buffer> reply) {
     reply.onComplete(body -> ctx.response()

@@ -1,13 +1,20 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.Done;
 import io.learngrid.bus.IssueRefreshToken;
 import io.learngrid.bus.RefreshToken;
+import io.learngrid.bus.RevokeRefreshTokens;
+import io.learngrid.bus.RotateRefreshToken;
+import io.learngrid.bus.RotatedRefreshToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -16,13 +23,46 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.logging.Logger;
 
-/** Refresh tokens: only their SHA-256 is stored, so a database dump cannot be replayed. */
+/**
+ * Refresh tokens: only their SHA-256 is stored, so a database dump cannot be replayed. A family is
+ * one login's chain of rotations; every token is spent by its first refresh, and a spent token
+ * presented again means two parties hold the chain (one of them a thief), so the whole family is
+ * revoked and both must log in again.
+ */
 final class RefreshTokenStore {
 
+  private static final Logger LOG = Logger.getLogger(RefreshTokenStore.class.getName());
+
+  /** Each rotation starts a new lifetime: a client that refreshes at least monthly stays logged in. */
   static final Duration LIFETIME = Duration.ofDays(30);
+  static final String INVALID = "the refresh token is invalid, expired or revoked";
+
   private static final String INSERT =
       "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)";
+  // FOR UPDATE OF t: a second refresh of the same token waits here for the first one's commit and
+  // then sees used_at set, so two concurrent refreshes can never both succeed. The user row is read
+  // (for the current role) but not locked.
+  private static final String LOCK = """
+      SELECT t.family_id, t.user_id, t.used_at, t.revoked_at, t.expires_at <= now() AS expired, u.role
+      FROM refresh_tokens t JOIN users u ON u.id = t.user_id
+      WHERE t.token_hash = $1
+      FOR UPDATE OF t""";
+  private static final String SPEND_AND_ISSUE = """
+      WITH spent AS (UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1)
+      INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($2, $3, $4, $5)""";
+  private static final String REVOKE_FAMILY =
+      "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
+  private static final String REVOKE_OWN_FAMILY = """
+      UPDATE refresh_tokens SET revoked_at = now()
+      WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND user_id = $2)
+        AND revoked_at IS NULL""";
+
+  /** What one rotation transaction decided; {@code reusedFamily} is set when it revoked a family. */
+  private record Outcome(RotatedRefreshToken rotated, UUID reusedFamily, UUID userId, int revoked) {
+    static final Outcome REFUSED = new Outcome(null, null, null, 0);
+  }
 
   private final Pool pool;
   private final SecureRandom random = new SecureRandom();
@@ -33,24 +73,81 @@ final class RefreshTokenStore {
 
   void serve(Vertx vertx) {
     Rows.serve(vertx, IssueRefreshToken.ADDRESS, IssueRefreshToken.class, this::issue);
+    Rows.serve(vertx, RotateRefreshToken.ADDRESS, RotateRefreshToken.class, this::rotate);
+    Rows.serve(vertx, RevokeRefreshTokens.ADDRESS, RevokeRefreshTokens.class, this::revoke);
   }
 
   Future<RefreshToken> issue(IssueRefreshToken request) {
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(LIFETIME);
+    String token = newToken();
+    OffsetDateTime expires = expiry();
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(Buffer.buffer(sha256(token)), UUID.randomUUID(), Rows.id(request.userId(), "user"), expires))
+        .execute(Tuple.of(hash(token), UUID.randomUUID(), Rows.id(request.userId(), "user"), expires))
         .map(done -> new RefreshToken(token, expires.toInstant().toString()))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("user not found"))
             : Future.failedFuture(failure));
   }
 
+  /** Spends the token and issues its successor in one transaction, or refuses (and on reuse revokes). */
+  Future<RotatedRefreshToken> rotate(RotateRefreshToken request) {
+    Buffer presented = hash(request.token());
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(presented))
+            .compose(rows -> rows.size() == 0
+                ? Future.succeededFuture(Outcome.REFUSED)
+                : decide(conn, presented, rows.iterator().next())))
+        .compose(outcome -> {
+          if (outcome.reusedFamily() != null) {
+            LOG.warning("refresh token reused: family " + outcome.reusedFamily() + " of user " + outcome.userId()
+                + " revoked (" + outcome.revoked() + " tokens were not revoked yet)");
+          }
+          return outcome.rotated() != null
+              ? Future.succeededFuture(outcome.rotated())
+              : Future.failedFuture(BusError.UNAUTHORIZED.exception(INVALID));
+        });
+  }
+
+  private Future<Outcome> decide(SqlConnection conn, Buffer presented, Row token) {
+    UUID family = token.getUUID("family_id");
+    UUID userId = token.getUUID("user_id");
+    if (token.getValue("used_at") != null) {
+      // The refusal must commit with the revocation, so it is an outcome, not a failed future.
+      return conn.preparedQuery(REVOKE_FAMILY).execute(Tuple.of(family))
+          .map(revoked -> new Outcome(null, family, userId, revoked.rowCount()));
+    }
+    if (token.getValue("revoked_at") != null || token.getBoolean("expired")) {
+      return Future.succeededFuture(Outcome.REFUSED);
+    }
+    String next = newToken();
+    OffsetDateTime expires = expiry();
+    return conn.preparedQuery(SPEND_AND_ISSUE).execute(Tuple.of(presented, hash(next), family, userId, expires))
+        .map(done -> new Outcome(new RotatedRefreshToken(userId.toString(), token.getString("role"), next,
+            expires.toInstant().toString()), null, userId, 0));
+  }
+
+  /** Logout. Saying nothing about whose token it was: a stranger's token is silently left alone. */
+  Future<Done> revoke(RevokeRefreshTokens request) {
+    return pool.preparedQuery(REVOKE_OWN_FAMILY)
+        .execute(Tuple.of(hash(request.token()), Rows.id(request.userId(), "user")))
+        .map(done -> Done.INSTANCE);
+  }
+
+  private String newToken() {
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  private static OffsetDateTime expiry() {
+    return OffsetDateTime.now(ZoneOffset.UTC).plus(LIFETIME);
+  }
+
+  private static Buffer hash(String token) {
+    return Buffer.buffer(sha256(token == null ? "" : token));
+  }
+
   static byte[] sha256(String token) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

@@ -40,6 +40,7 @@ class LearngridConfigTest {
     assertThat(config.ai().url()).isEqualTo("http://ai:8089");
     assertThat(config.clustered()).isFalse();
     assertThat(config.rateLimits()).isTrue();
+    assertThat(config.loginLimits()).isEqualTo(new LearngridConfig.LoginLimits(5, 20, 900));
   }
 
   @Test
@@ -52,6 +53,9 @@ class LearngridConfigTest {
     assertFails("LEARNGRID_REDIS_URL", "localhost:6379");
     assertFails("LEARNGRID_ROLES", "http,database");
     assertFails("LEARNGRID_RATE_LIMITS", "maybe");
+    assertFails("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", "0");
+    assertFails("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", "many");
+    assertFails("LEARNGRID_LOGIN_WINDOW_SECONDS", "86401");
     assertFails("LEARNGRID_JWT_SECRET", "too-short");
   }
 

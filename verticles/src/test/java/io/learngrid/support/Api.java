@@ -3,12 +3,15 @@ package io.learngrid.support;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** A plain HTTP client for tests: real requests to a node, replies as status, headers and JSON. */
 public final class Api {
@@ -16,9 +19,30 @@ public final class Api {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
+  private final HttpClient client;
 
   Api(String base) {
+    this(base, CLIENT);
+  }
+
+  private Api(String base, HttpClient client) {
     this.base = base;
+    this.client = client;
+  }
+
+  /**
+   * The same node, reached from another loopback address (127.x.y.z, routed to lo on Linux), so
+   * that the node sees a client of its own: per-client limits of one test do not touch another's.
+   */
+  public Api fromNewAddress() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String address = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
+    try {
+      return new Api(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+          .localAddress(InetAddress.getByName(address)).build());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public record Reply(int status, HttpResponse<String> raw) {
@@ -75,11 +99,16 @@ public final class Api {
   }
 
   public String login(String email, String password) {
+    return session(email, password).getString("accessToken");
+  }
+
+  /** The whole login reply: accessToken, refreshToken, tokenType and expiresIn. */
+  public JsonObject session(String email, String password) {
     Reply reply = post("/api/v1/auth/login", new JsonObject().put("email", email).put("password", password), null);
     if (reply.status() != 200) {
       throw new IllegalStateException("login failed: " + reply.status() + " " + reply.body());
     }
-    return reply.json().getString("accessToken");
+    return reply.json();
   }
 
   public String adminToken() {
@@ -113,9 +142,9 @@ public final class Api {
     return builder;
   }
 
-  private static Reply send(HttpRequest.Builder request) {
+  private Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

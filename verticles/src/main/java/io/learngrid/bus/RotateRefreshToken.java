@@ -1,0 +1,10 @@
+package io.learngrid.bus;
+
+/**
+ * Spends a refresh token for a new one of the same family; replies {@link RotatedRefreshToken},
+ * or UNAUTHORIZED when the token is unknown, expired, revoked or already spent (which also
+ * revokes its whole family).
+ */
+public record RotateRefreshToken(String token) implements BusMessage {
+  public static final String ADDRESS = "learngrid.auth.refresh-tokens.rotate";
+}

@@ -1,0 +1,178 @@
+package io.learngrid.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Reply;
+import io.learngrid.support.Eventually;
+import io.learngrid.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every test logs in from a loopback address of its own ({@link Api#fromNewAddress()}) with fresh
+ * accounts, so that the counters of one test (kept in the shared Redis) never touch another's.
+ */
+@DisplayName("Failed logins are limited per email and per client address")
+class LoginThrottleTest {
+
+  private static final String PASSWORD = "right-password";
+  private static final String LOGIN = "/api/v1/auth/login";
+
+  private static TestNode defaults;
+  private static TestNode lowIpLimit;
+  private static TestNode shortWindow;
+  private static TestNode limitsOff;
+
+  @BeforeAll
+  static void startNodes() {
+    defaults = TestNode.start(TestNode.settings());
+    Map<String, String> lowIp = TestNode.settings();
+    lowIp.put("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", "3");
+    lowIpLimit = TestNode.start(lowIp);
+    Map<String, String> shortly = TestNode.settings();
+    shortly.put("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", "2");
+    shortly.put("LEARNGRID_LOGIN_WINDOW_SECONDS", "2");
+    shortWindow = TestNode.start(shortly);
+    Map<String, String> off = TestNode.settings();
+    off.put("LEARNGRID_RATE_LIMITS", "off");
+    limitsOff = TestNode.start(off);
+  }
+
+  @AfterAll
+  static void stopNodes() throws Exception {
+    for (TestNode node : List.of(defaults, lowIpLimit, shortWindow, limitsOff)) {
+      node.close();
+    }
+  }
+
+  @Test
+  @DisplayName("after 5 failures for one email the next login is a 429 with Retry-After, even with the right password")
+  void fiveFailuresPerEmail() {
+    Api api = defaults.api().fromNewAddress();
+    String email = api.registerStudent(PASSWORD);
+    for (int i = 0; i < 5; i++) {
+      assertThat(login(api, email, "wrong-password").status()).isEqualTo(401);
+    }
+
+    Reply refused = login(api, email, "wrong-password");
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(refused.json().getInteger("status")).isEqualTo(429);
+    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 900);
+    assertThat(login(api, email, PASSWORD).status()).as("the right password while blocked").isEqualTo(429);
+    assertThat(login(defaults.api().fromNewAddress(), email, PASSWORD).status())
+        .as("the email is blocked from every address").isEqualTo(429);
+    assertThat(login(api, api.registerStudent(PASSWORD), PASSWORD).status())
+        .as("another email from the same address is not").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an unknown email is limited like a known one, so the 429 reveals nothing")
+  void unknownEmailsAreCountedToo() {
+    Api api = defaults.api().fromNewAddress();
+    String nobody = "nobody-" + UUID.randomUUID() + "@test.learngrid";
+    for (int i = 0; i < 5; i++) {
+      assertThat(login(api, nobody, "any-password").status()).isEqualTo(401);
+    }
+    assertThat(login(api, nobody, "any-password").status()).isEqualTo(429);
+  }
+
+  @Test
+  @DisplayName("successful logins do not count as failures")
+  void successesDoNotCount() {
+    Api api = defaults.api().fromNewAddress();
+    String email = api.registerStudent(PASSWORD);
+    for (int i = 0; i < 4; i++) {
+      assertThat(login(api, email, "wrong-password").status()).isEqualTo(401);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(login(api, email, PASSWORD).status()).isEqualTo(200);
+    }
+    assertThat(login(api, email, "wrong-password").status()).as("the fifth failure").isEqualTo(401);
+    assertThat(login(api, email, PASSWORD).status()).isEqualTo(429);
+  }
+
+  @Test
+  @DisplayName("a burst of parallel guesses gets no more tries than the limit")
+  void parallelGuessesAreLimitedToo() throws Exception {
+    Api api = defaults.api().fromNewAddress();
+    String email = api.registerStudent(PASSWORD);
+    int parallel = 16;
+    CyclicBarrier start = new CyclicBarrier(parallel);
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < parallel; i++) {
+        replies.add(pool.submit(() -> {
+          start.await();
+          return login(api, email, "guess-" + UUID.randomUUID());
+        }));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Reply> reply : replies) {
+        statuses.add(reply.get().status());
+      }
+      assertThat(statuses).containsOnly(401, 429);
+      assertThat(statuses).filteredOn(status -> status == 401).hasSize(5);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @DisplayName("failures from one address over its limit block every email from there, but not elsewhere")
+  void failuresPerAddress() {
+    Api attacker = lowIpLimit.api().fromNewAddress();
+    for (int i = 0; i < 3; i++) {
+      assertThat(login(attacker, "victim-" + UUID.randomUUID() + "@test.learngrid", "guess").status()).isEqualTo(401);
+    }
+    String email = attacker.registerStudent(PASSWORD);
+    Reply refused = login(attacker, email, PASSWORD);
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("Retry-After")).isNotBlank();
+    assertThat(login(lowIpLimit.api().fromNewAddress(), email, PASSWORD).status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("the block lifts when the window ends")
+  void blockEndsWithTheWindow() throws Exception {
+    Api api = shortWindow.api().fromNewAddress();
+    String email = api.registerStudent(PASSWORD);
+    // The window is 2 s from the first failure; on a slow machine it may end before the limit is
+    // reached, so fail until refused rather than a fixed number of times.
+    Reply last = login(api, email, "wrong-password");
+    for (int i = 0; i < 20 && last.status() == 401; i++) {
+      last = login(api, email, "wrong-password");
+    }
+    assertThat(last.status()).isEqualTo(429);
+    assertThat(Integer.parseInt(last.header("Retry-After"))).isBetween(1, 2);
+    Eventually.within(10, () -> login(api, email, PASSWORD).status() == 200);
+  }
+
+  @Test
+  @DisplayName("with LEARNGRID_RATE_LIMITS=off nothing is refused")
+  void limitsCanBeTurnedOff() {
+    Api api = limitsOff.api().fromNewAddress();
+    String email = api.registerStudent(PASSWORD);
+    for (int i = 0; i < 25; i++) {
+      assertThat(login(api, email, "wrong-password").status()).isEqualTo(401);
+    }
+    assertThat(login(api, email, PASSWORD).status()).isEqualTo(200);
+  }
+
+  private static Reply login(Api api, String email, String password) {
+    return api.post(LOGIN, new JsonObject().put("email", email).put("password", password), null);
+  }
+}

@@ -1,0 +1,37 @@
+package io.learngrid.support;
+
+import io.vertx.pgclient.PgConnectOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Direct SQL on the tests' PostgreSQL, for states the API cannot reach on purpose (a token past
+ * its expiry, an account whose role changed).
+ */
+public final class Database {
+
+  private Database() {}
+
+  /** Runs one statement with {@code parameters} bound in order; returns the rows it changed. */
+  public static int update(String sql, Object... parameters) {
+    PgConnectOptions db = PgConnectOptions.fromUri(TestServices.postgresUrl());
+    Properties properties = new Properties();
+    properties.setProperty("user", db.getUser());
+    if (db.getPassword() != null) {
+      properties.setProperty("password", db.getPassword());
+    }
+    String url = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
+    try (Connection connection = DriverManager.getConnection(url, properties);
+         PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      return statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+    }
+  }
+}
