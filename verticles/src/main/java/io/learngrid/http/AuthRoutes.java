@@ -73,7 +73,7 @@ final class AuthRoutes {
   void login(RoutingContext ctx) {
     Input input = Input.of(ctx, LOGIN_FIELDS);
     String email = input.text("email", 1, 254);
-    String password = input.text("password", 1, 1024);
+    String password = input.text("password", 1, 128);
     input.validate();
     Future<JsonObject> reply = Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email.trim().toLowerCase(Locale.ROOT)),
             busTimeout, Credentials.class)
