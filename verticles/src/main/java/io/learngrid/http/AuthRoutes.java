@@ -88,7 +88,7 @@ final class AuthRoutes {
   void login(RoutingContext ctx) {
     Input input = Input.of(ctx, LOGIN_FIELDS);
     String email = input.text("email", 1, 254);
-    String password = input.text("password", 1, 1024);
+    String password = input.text("password", 1, 128);
     input.validate();
     String normalized = email.trim().toLowerCase(Locale.ROOT);
     Replies.json(ctx, 200, throttle.guard(normalized, ClientAddress.of(ctx), () -> authenticate(normalized, password)));

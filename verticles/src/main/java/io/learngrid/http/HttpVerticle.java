@@ -36,17 +36,18 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.executeBlocking(HttpVerticle::readOpenApi)
-        .compose(openApi -> {
+        .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())
               .setPort(config.http().port())
               .setCompressionSupported(true)
               .setIdleTimeout(120));
-          return server.requestHandler(router(openApi)).listen();
-        });
+          return server.requestHandler(router(openApi, contract)).listen();
+        }));
   }
 
-  private Router router(Buffer openApi) {
+  /** Every API route: its body handler, then the contract's check of its operation, then the route. */
+  private Router router(Buffer openApi, ContractValidation contract) {
     long busTimeout = config.busTimeoutMillis();
     Tokens tokens = new Tokens(vertx, config.auth());
     Cursors cursors = new Cursors(config.auth().jwtSecret());
@@ -74,25 +75,31 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/openapi.yaml").handler(ops::openApi);
 
-    router.post("/api/v1/auth/register").handler(body).handler(auth::register);
-    router.post("/api/v1/auth/login").handler(body).handler(auth::login);
-    router.post("/api/v1/auth/refresh").handler(body).handler(auth::refresh);
+    router.post("/api/v1/auth/register").handler(body).handler(contract.operation("registerUser")).handler(auth::register);
+    router.post("/api/v1/auth/login").handler(body).handler(contract.operation("login")).handler(auth::login);
+    router.post("/api/v1/auth/refresh").handler(body).handler(contract.operation("refreshToken")).handler(auth::refresh);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
-    router.post("/api/v1/auth/logout").handler(body).handler(auth::logout);
-    router.get("/api/v1/me").handler(auth::me);
-    router.post("/api/v1/admin/users").handler(body).handler(auth::createUser);
-    router.post("/api/v1/courses").handler(body).handler(courses::create);
-    router.get("/api/v1/courses").handler(courses::list);
-    router.get("/api/v1/courses/:courseId").handler(courses::get);
-    router.patch("/api/v1/courses/:courseId").handler(body).handler(courses::update);
-    router.post("/api/v1/courses/:courseId/enrollments").handler(body).handler(enrollments::enroll);
-    router.get("/api/v1/courses/:courseId/students").handler(enrollments::students);
-    router.post("/api/v1/courses/:courseId/assignments").handler(body).handler(assignments::create);
-    router.get("/api/v1/courses/:courseId/assignments").handler(assignments::list);
-    router.get("/api/v1/assignments/:assignmentId").handler(assignments::get);
-    router.post("/api/v1/ai/chat").handler(aiBody).handler(ai::chat);
-    router.get("/api/v1/admin/cluster").handler(ops::cluster);
+    router.post("/api/v1/auth/logout").handler(body).handler(contract.operation("logout")).handler(auth::logout);
+    router.get("/api/v1/me").handler(contract.operation("getMe")).handler(auth::me);
+    router.post("/api/v1/admin/users").handler(body).handler(contract.operation("createUser")).handler(auth::createUser);
+    router.post("/api/v1/courses").handler(body).handler(contract.operation("createCourse")).handler(courses::create);
+    router.get("/api/v1/courses").handler(contract.operation("listCourses")).handler(courses::list);
+    router.get("/api/v1/courses/:courseId").handler(contract.operation("getCourse")).handler(courses::get);
+    router.patch("/api/v1/courses/:courseId").handler(body).handler(contract.operation("updateCourse"))
+        .handler(courses::update);
+    router.post("/api/v1/courses/:courseId/enrollments").handler(body).handler(contract.operation("enrollStudent"))
+        .handler(enrollments::enroll);
+    router.get("/api/v1/courses/:courseId/students").handler(contract.operation("listCourseStudents"))
+        .handler(enrollments::students);
+    router.post("/api/v1/courses/:courseId/assignments").handler(body).handler(contract.operation("createAssignment"))
+        .handler(assignments::create);
+    router.get("/api/v1/courses/:courseId/assignments").handler(contract.operation("listAssignments"))
+        .handler(assignments::list);
+    router.get("/api/v1/assignments/:assignmentId").handler(contract.operation("getAssignment"))
+        .handler(assignments::get);
+    router.post("/api/v1/ai/chat").handler(aiBody).handler(contract.operation("aiChat")).handler(ai::chat);
+    router.get("/api/v1/admin/cluster").handler(contract.operation("getCluster")).handler(ops::cluster);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.write(ctx, new ProblemException(404, "no such resource")));

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a JSON request body field by field, collecting every problem so that one 400 names all
- * the fields that are wrong. Call {@link #validate()} once all fields are read.
+ * the fields that are wrong. Call {@link #validate()} once all fields are read. It starts from
+ * what {@link ContractValidation} already found in the request and adds what only code can check
+ * (cross-field rules); each field is named once, with the first problem found for it.
  */
 final class Input {
 
@@ -24,11 +27,13 @@ final class Input {
   private final JsonObject body;
   private final String prefix;
   private final List<FieldError> errors;
+  private final Set<String> named;
 
-  private Input(JsonObject body, String prefix, List<FieldError> errors) {
+  private Input(JsonObject body, String prefix, List<FieldError> errors, Set<String> named) {
     this.body = body;
     this.prefix = prefix;
     this.errors = errors;
+    this.named = named;
   }
 
   /** The body as a JSON object whose only fields are {@code allowed}, or a 400. */
@@ -42,7 +47,10 @@ final class Input {
     if (body == null) {
       throw new ProblemException(400, "the body must be a JSON object");
     }
-    Input input = new Input(body, "", new ArrayList<>());
+    List<FieldError> found = new ArrayList<>(ContractValidation.takeDeferred(ctx));
+    Set<String> named = new HashSet<>();
+    found.forEach(error -> named.add(error.field()));
+    Input input = new Input(body, "", found, named);
     input.onlyFields(allowed);
     return input;
   }
@@ -50,7 +58,7 @@ final class Input {
   private void onlyFields(Set<String> allowed) {
     for (String field : body.fieldNames()) {
       if (!allowed.contains(field)) {
-        errors.add(new FieldError(prefix + field, "is not a known field"));
+        add(field, "is not a known field");
       }
     }
   }
@@ -67,18 +75,18 @@ final class Input {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        errors.add(new FieldError(prefix + field, "is required"));
+        add(field, "is required");
       }
       return null;
     }
     if (!(value instanceof String text)) {
-      errors.add(new FieldError(prefix + field, "must be a string"));
+      add(field, "must be a string");
       return null;
     }
     int length = text.codePointCount(0, text.length());
     if (length < min || length > max) {
-      errors.add(new FieldError(prefix + field, min == max ? "must be " + min + " characters"
-          : "must be " + min + " to " + max + " characters long"));
+      add(field, min == max ? "must be " + min + " characters"
+          : "must be " + min + " to " + max + " characters long");
       return null;
     }
     return text;
@@ -90,7 +98,7 @@ final class Input {
       return null;
     }
     if (!EMAIL.matcher(email).matches()) {
-      errors.add(new FieldError(prefix + field, "must be an email address"));
+      add(field, "must be an email address");
       return null;
     }
     return email.trim().toLowerCase(Locale.ROOT);
@@ -99,7 +107,7 @@ final class Input {
   String oneOf(String field, Set<String> allowed, boolean required) {
     String value = text(field, 1, 64, required);
     if (value != null && !allowed.contains(value)) {
-      errors.add(new FieldError(prefix + field, "must be one of " + String.join(", ", allowed.stream().sorted().toList())));
+      add(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
       return null;
     }
     return value;
@@ -111,7 +119,7 @@ final class Input {
       return null;
     }
     if (!(value instanceof Boolean flag)) {
-      errors.add(new FieldError(prefix + field, "must be true or false"));
+      add(field, "must be true or false");
       return null;
     }
     return flag;
@@ -122,17 +130,17 @@ final class Input {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
-        errors.add(new FieldError(prefix + field, "is required"));
+        add(field, "is required");
       }
       return null;
     }
     if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
-      errors.add(new FieldError(prefix + field, "must be a whole number"));
+      add(field, "must be a whole number");
       return null;
     }
     long whole = number.longValue();
     if (whole < min || whole > max) {
-      errors.add(new FieldError(prefix + field, "must be from " + min + " to " + max));
+      add(field, "must be from " + min + " to " + max);
       return null;
     }
     return (int) whole;
@@ -147,7 +155,7 @@ final class Input {
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      errors.add(new FieldError(prefix + field, "must be an RFC 3339 date-time such as 2026-01-31T23:59:00Z"));
+      add(field, "must be an RFC 3339 date-time such as 2026-01-31T23:59:00Z");
       return null;
     }
   }
@@ -156,18 +164,20 @@ final class Input {
   List<String> strings(String field, int min, int max, int minLength, int maxLength) {
     Object value = body.getValue(field);
     if (!(value instanceof JsonArray array)) {
-      errors.add(new FieldError(prefix + field, value == null ? "is required" : "must be an array"));
+      add(field, value == null ? "is required" : "must be an array");
       return null;
     }
     if (array.size() < min || array.size() > max) {
-      errors.add(new FieldError(prefix + field, "must have " + min + " to " + max + " items"));
+      add(field, "must have " + min + " to " + max + " items");
       return null;
     }
     List<String> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof String item) || item.length() < minLength || item.length() > maxLength) {
-        errors.add(new FieldError(prefix + field + "[" + i + "]",
-            "must be a string of " + minLength + " to " + maxLength + " characters"));
+      // Characters are code points, as the contract's minLength/maxLength count them.
+      if (!(array.getValue(i) instanceof String item) || item.codePointCount(0, item.length()) < minLength
+          || item.codePointCount(0, item.length()) > maxLength) {
+        add(field + "[" + i + "]",
+            "must be a string of " + minLength + " to " + maxLength + " characters");
         return null;
       }
       items.add(item);
@@ -186,36 +196,43 @@ final class Input {
 
   /** Records a problem found by a check of the caller's own. */
   void reject(String field, String message) {
-    errors.add(new FieldError(prefix + field, message));
+    add(field, message);
   }
 
   /** Each element of the array {@code field}, read as an object with its own allowed fields. */
   List<Input> objects(String field, int min, int max, Set<String> allowed) {
     Object value = body.getValue(field);
     if (value == null) {
-      errors.add(new FieldError(prefix + field, "is required"));
+      add(field, "is required");
       return List.of();
     }
     if (!(value instanceof JsonArray array)) {
-      errors.add(new FieldError(prefix + field, "must be an array"));
+      add(field, "must be an array");
       return List.of();
     }
     if (array.size() < min || array.size() > max) {
-      errors.add(new FieldError(prefix + field, "must have " + min + " to " + max + " items"));
+      add(field, "must have " + min + " to " + max + " items");
       return List.of();
     }
     List<Input> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       String itemPrefix = prefix + field + "[" + i + "].";
       if (array.getValue(i) instanceof JsonObject item) {
-        Input input = new Input(item, itemPrefix, errors);
+        Input input = new Input(item, itemPrefix, errors, named);
         input.onlyFields(allowed);
         items.add(input);
       } else {
-        errors.add(new FieldError(prefix + field + "[" + i + "]", "must be an object"));
+        add(field + "[" + i + "]", "must be an object");
       }
     }
     return items;
+  }
+
+  /** Records a problem of {@code field} unless that field already has one. */
+  private void add(String field, String message) {
+    if (named.add(prefix + field)) {
+      errors.add(new FieldError(prefix + field, message));
+    }
   }
 
   /** Throws the 400 that lists every problem found so far. */
