@@ -19,7 +19,8 @@
 #   Prometheus        promtool check config, check rules, test rules (alerts.test.yml)
 #   Grafana           JSON of every dashboard, datasource uids, PromQL of every panel (promtool)
 #   metrics           every metric name used by alerts and dashboards is listed in docs/operations.md
-# docker/nginx/smoke.sh is the live counterpart for nginx (it needs a running node).
+# Live counterparts (no Docker either): docker/nginx/smoke.sh (nginx in front of a running node) and
+# docker/topology-check.sh (the three-node topology in a network namespace, as root).
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
