@@ -2,6 +2,7 @@ package io.learngrid;
 
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.SettingsReader;
+import java.util.List;
 
 /** The launcher's command line; flags override the matching LEARNGRID_* settings. */
 record Arguments(String command, boolean cluster, String roles, String configFile) {
@@ -11,7 +12,7 @@ record Arguments(String command, boolean cluster, String roles, String configFil
       throw new IllegalArgumentException("a command is required");
     }
     String command = args[0];
-    if (!command.equals("run") && !command.equals("dev") && !command.equals("help")) {
+    if (!List.of("run", "dev", "simulator", "help").contains(command)) {
       throw new IllegalArgumentException("unknown command '" + command + "'");
     }
     boolean cluster = false;
@@ -32,6 +33,10 @@ record Arguments(String command, boolean cluster, String roles, String configFil
           }
         }
       }
+    }
+    // The simulator is no node: it neither clusters nor runs roles, and saying so beats ignoring the flag.
+    if (command.equals("simulator") && (cluster || roles != null)) {
+      throw new IllegalArgumentException("'simulator' takes only --config");
     }
     return new Arguments(command, cluster, roles, configFile);
   }

@@ -5,6 +5,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.SettingsReader;
 import io.learngrid.dev.DemoData;
 import io.learngrid.dev.DevServices;
+import io.learngrid.simulator.StandaloneSimulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -12,17 +13,18 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * {@code java -jar learngrid.jar run|dev [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
+ * {@code java -jar learngrid.jar run|dev|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
  * {@code run} is a production node; {@code dev} also starts PostgreSQL, Redis and the AI simulator
- * where their URLs are not set, and loads demo data.
+ * where their URLs are not set, and loads demo data; {@code simulator} runs only the AI simulator.
  */
 public final class Main {
 
   private static final String USAGE = """
       usage: java -jar learngrid.jar <command> [options]
-        run    start a node (all settings from LEARNGRID_* variables or --config)
-        dev    start a node with embedded PostgreSQL, Redis and AI simulator, and demo data
-        help   show this text
+        run        start a node (all settings from LEARNGRID_* variables or --config)
+        dev        start a node with embedded PostgreSQL, Redis and AI simulator, and demo data
+        simulator  run only the AI simulator (LEARNGRID_SIM_* settings; takes only --config)
+        help       show this text
       options:
         --cluster              join the cluster (Hazelcast, LEARNGRID_CLUSTER_CONFIG)
         --roles LIST           roles of this node: http,persistence,cache,ai (default: all)
@@ -52,6 +54,11 @@ public final class Main {
     DevServices dev = null;
     try {
       SettingsReader settings = arguments.applyTo(SettingsReader.fromEnvironment(System.getenv(), arguments.configFile()));
+      if (arguments.command().equals("simulator")) {
+        StandaloneSimulator simulator = StandaloneSimulator.start(StandaloneSimulator.settings(settings));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopSimulator(simulator), "learngrid-shutdown"));
+        return;
+      }
       if (arguments.command().equals("dev")) {
         dev = DevServices.start(settings);
         settings = dev.settings();
@@ -69,7 +76,8 @@ public final class Main {
       stopQuietly(dev);
       System.exit(2);
     } catch (Exception e) {
-      log.severe("node failed to start: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      log.severe((arguments.command().equals("simulator") ? "AI simulator" : "node") + " failed to start: "
+          + e.getClass().getSimpleName() + ": " + e.getMessage());
       stopQuietly(dev);
       System.exit(1);
     }
@@ -85,6 +93,17 @@ public final class Main {
     }
     stopQuietly(dev);
     log.info("stopped");
+    if (LogManager.getLogManager() instanceof NodeLogManager manager) {
+      manager.resetAfterShutdown();
+    }
+  }
+
+  private static void stopSimulator(StandaloneSimulator simulator) {
+    try {
+      simulator.close();
+    } catch (Exception e) {
+      Logger.getLogger(Main.class.getName()).warning("AI simulator did not stop cleanly: " + e.getMessage());
+    }
     if (LogManager.getLogManager() instanceof NodeLogManager manager) {
       manager.resetAfterShutdown();
     }

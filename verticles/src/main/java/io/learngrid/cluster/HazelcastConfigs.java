@@ -40,7 +40,7 @@ public final class HazelcastConfigs {
       InputStream in = HazelcastConfigs.class.getResourceAsStream("/cluster-config/" + source + ".xml");
       if (in == null) {
         throw new ConfigException(KEY, "no built-in configuration named '" + source
-            + "' (tcp-loopback, multicast, kubernetes) and no such file");
+            + "' (tcp-loopback, multicast, kubernetes, compose) and no such file");
       }
       return in;
     }

@@ -5,6 +5,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.SettingsReader;
 import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
+import io.learngrid.simulator.StandaloneSimulator;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,11 +63,9 @@ public final class DevServices implements AutoCloseable {
       settings = settings.withDefault(LearngridConfig.REDIS_URL, redis.url());
     }
     if (settings.optional(LearngridConfig.AI_URL) == null) {
-      SimulatorSettings simulator = SimulatorSettings.defaults()
-          .withPort(settings.integer("LEARNGRID_DEV_AI_PORT", 8089, 1, 65535))
-          .withTiming(settings.longValue("LEARNGRID_SIM_FIRST_TOKEN_MS", 200, 0, 600_000),
-              settings.longValue("LEARNGRID_SIM_TOKEN_MS", 20, 0, 60_000))
-          .withFaults(settings.fraction("LEARNGRID_SIM_ERROR_RATE", 0), settings.fraction("LEARNGRID_SIM_429_RATE", 0));
+      // Loopback (the defaults' host): the dev node's simulator serves this process only.
+      SimulatorSettings simulator = StandaloneSimulator.withTimingAndFaults(settings, SimulatorSettings.defaults()
+          .withPort(settings.integer("LEARNGRID_DEV_AI_PORT", 8089, 1, 65535)));
       Vertx vertx = Vertx.vertx();
       try {
         vertx.deployVerticle(new AiSimulatorVerticle(simulator)).await(30, TimeUnit.SECONDS);

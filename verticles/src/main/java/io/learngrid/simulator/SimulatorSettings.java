@@ -73,6 +73,10 @@ public record SimulatorSettings(
         json.getInteger("maxTokens", d.maxTokens()));
   }
 
+  public SimulatorSettings withHost(String host) {
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+  }
+
   public SimulatorSettings withPort(int port) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
   }

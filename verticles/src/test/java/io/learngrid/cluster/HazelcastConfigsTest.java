@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HazelcastConfigsTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"tcp-loopback", "multicast", "kubernetes"})
+  @ValueSource(strings = {"tcp-loopback", "multicast", "kubernetes", "compose"})
   @DisplayName("each built-in configuration loads, takes the cluster name, and keeps the maps Vert.x needs")
   void builtInConfigurationsLoad(String name) {
     Config config = HazelcastConfigs.load(new LearngridConfig.Cluster(name, "my-cluster", "127.0.0.1", null));
@@ -24,7 +24,7 @@ class HazelcastConfigsTest {
     assertThat(config.getMapConfigs()).containsKeys("__vertx.haInfo", "__vertx.nodeInfo", "learngrid.nodes");
     var join = config.getNetworkConfig().getJoin();
     switch (name) {
-      case "tcp-loopback" -> assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+      case "tcp-loopback", "compose" -> assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
       case "multicast" -> assertThat(join.getMulticastConfig().isEnabled()).isTrue();
       default -> assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
     }
