@@ -9,6 +9,9 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.Role;
 import io.learngrid.http.HttpVerticle;
 import io.learngrid.persistence.PersistenceVerticle;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -42,6 +45,15 @@ public final class Node {
 
   public static Future<Node> start(LearngridConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Buckets for request latency, so that p50/p95/p99 can be computed across nodes in Prometheus.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getName().equals("vertx.http.server.response.time")
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+            : config;
+      }
+    });
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)

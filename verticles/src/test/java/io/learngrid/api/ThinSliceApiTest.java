@@ -211,7 +211,8 @@ class ThinSliceApiTest {
     assertThat(ready.json().getJsonObject("checks")).isEqualTo(new JsonObject()
         .put("postgres", "UP").put("redis", "UP").put("cluster", "STANDALONE").put("ai", "UP"));
     String metrics = api.get("/metrics", null).body();
-    assertThat(metrics).contains("vertx_http_server_requests_total", "vertx_pool_", "vertx_eventbus_");
+    assertThat(metrics).contains("vertx_http_server_requests_total", "vertx_pool_", "vertx_eventbus_",
+        "vertx_http_server_response_time_seconds_bucket");
     Reply openApi = api.get("/openapi.yaml", null);
     assertThat(openApi.header("Content-Type")).startsWith("application/yaml");
     assertThat(openApi.body()).startsWith("openapi: 3.1.0").contains("/api/v1/courses/{courseId}:");
