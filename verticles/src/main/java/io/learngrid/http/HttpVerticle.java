@@ -54,6 +54,8 @@ public final class HttpVerticle extends VerticleBase {
         new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250), busTimeout,
         config.cacheTtls().courseSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
+    AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
+    ProgressRoutes progress = new ProgressRoutes(vertx, busTimeout);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -75,6 +77,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v1/admin/users").handler(body).handler(auth::createUser);
     router.post("/api/v1/courses").handler(body).handler(courses::create);
     router.get("/api/v1/courses/:courseId").handler(courses::get);
+    router.post("/api/v1/assignments/:assignmentId/answers").handler(body).handler(answers::submit);
+    router.get("/api/v1/assignments/:assignmentId/stats").handler(answers::stats);
+    router.get("/api/v1/me/progress").handler(progress::mine);
+    router.get("/api/v1/courses/:courseId/students/:studentId/progress").handler(progress::student);
     router.post("/api/v1/ai/chat").handler(aiBody).handler(ai::chat);
     router.get("/api/v1/admin/cluster").handler(ops::cluster);
 

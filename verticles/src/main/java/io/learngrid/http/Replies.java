@@ -1,5 +1,6 @@
 package io.learngrid.http;
 
+import io.learngrid.bus.Created;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -15,6 +16,23 @@ final class Replies {
 
   static void json(RoutingContext ctx, int status, Future<JsonObject> reply) {
     raw(ctx, status, reply.map(JsonObject::toBuffer));
+  }
+
+  /**
+   * The reply of a creating request, with the status the store chose. A response replayed for an
+   * Idempotency-Key is the first one again, marked with {@code Idempotent-Replayed: true}.
+   */
+  static void created(RoutingContext ctx, Future<Created> reply) {
+    reply.onComplete(created -> {
+          if (created.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          ctx.response()
+              .setStatusCode(created.status())
+              .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+              .end(created.body().toBuffer());
+        },
+        ctx::fail);
   }
 
   /** A reply that is already JSON text (a cache entry). */

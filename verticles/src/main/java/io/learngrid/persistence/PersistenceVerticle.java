@@ -5,6 +5,7 @@ import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.security.PasswordHasher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
@@ -13,6 +14,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The persistence role: owns the PostgreSQL pool and migrations, and serves the stores' bus
@@ -20,11 +22,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PersistenceVerticle extends VerticleBase {
 
-  private final LearngridConfig config;
-  private Pool pool;
+  private static final Logger LOG = Logger.getLogger(PersistenceVerticle.class.getName());
+  private static final long PARTITION_CHECK_MILLIS = 60 * 60 * 1000;
 
-  public PersistenceVerticle(LearngridConfig config) {
+  private final LearngridConfig config;
+  private final MeterRegistry registry;
+  private final String nodeId;
+  private Pool pool;
+  private AnswerAggregator aggregator;
+
+  /** {@code nodeId} names the pool's connections (application_name), so operators can tell nodes apart. */
+  public PersistenceVerticle(LearngridConfig config, MeterRegistry registry, String nodeId) {
     this.config = config;
+    this.registry = registry;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -32,7 +43,8 @@ public final class PersistenceVerticle extends VerticleBase {
     LearngridConfig.Postgres pg = config.postgres();
     PgConnectOptions connect = PgConnectOptions.fromUri(pg.url())
         .setCachePreparedStatements(true)
-        .setPipeliningLimit(256);
+        .setPipeliningLimit(256)
+        .addProperty("application_name", "learngrid " + nodeId);
     pool = PgBuilder.pool()
         .with(new PoolOptions()
             .setName("learngrid-pg")
@@ -47,21 +59,46 @@ public final class PersistenceVerticle extends VerticleBase {
         .using(vertx)
         .build();
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    LearngridConfig.Answers answers = config.answers();
+    AnswerPartitions partitions = new AnswerPartitions(pool, answers.retentionDays());
     return Migrations.run(vertx, connect)
         .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
             config.auth().adminPassword()))
+        .compose(admin -> maintain(partitions))
         .onSuccess(ready -> {
           new UserStore(pool).serve(vertx);
           new CourseStore(pool).serve(vertx);
           new RefreshTokenStore(pool).serve(vertx);
+          AnswerBatches batches = new AnswerBatches(pool, answers.batchMaxSize(), answers.maxConcurrentBatches(), registry);
+          new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx);
+          new ProgressStore(pool).serve(vertx);
+          aggregator = new AnswerAggregator(vertx, pool, answers.aggregatorBatchSize(), answers.aggregatorIntervalMillis(),
+              registry);
+          aggregator.start();
+          vertx.setPeriodic(PARTITION_CHECK_MILLIS, id -> maintain(partitions));
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())
               .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
         });
   }
 
+  /**
+   * Partition upkeep never stops the node: without it, rows land in the DEFAULT partition and
+   * are moved into their month's partition by the next run that succeeds.
+   */
+  private Future<Void> maintain(AnswerPartitions partitions) {
+    return partitions.maintain().recover(failure -> {
+      LOG.warning("answer_events partition upkeep failed (retried within the hour): "
+          + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
   @Override
   public Future<?> stop() {
+    if (aggregator != null) {
+      aggregator.stop();
+    }
     return pool == null ? Future.succeededFuture() : pool.close();
   }
 }

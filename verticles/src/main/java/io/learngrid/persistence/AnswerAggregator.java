@@ -1,0 +1,140 @@
+package io.learngrid.persistence;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Folds answer events into question_scores. Each run is one statement, hence one transaction: it
+ * deletes up to N pending events (skipping rows another aggregator has locked), joins them to
+ * their events and upserts the scores. An event is folded exactly once however many nodes run
+ * this: the delete and the upsert commit or roll back together, and a deleted row is gone for
+ * everyone. A full batch means there is more to do, so the next run starts at once; otherwise
+ * it starts after the interval, which bounds how stale progress is under normal load.
+ */
+final class AnswerAggregator {
+
+  private static final Logger LOG = Logger.getLogger(AnswerAggregator.class.getName());
+  private static final long GAUGE_REFRESH_MILLIS = 1_000;
+
+  // The batch size is inlined (a validated integer), so the planner sizes the join for it.
+  // Scores are upserted in key order, so two aggregators that touch the same scores cannot deadlock.
+  private static final String FOLD = """
+      WITH claimed AS (
+        DELETE FROM pending_events
+        WHERE event_id IN (SELECT event_id FROM pending_events ORDER BY submitted_at LIMIT %d FOR UPDATE SKIP LOCKED)
+        RETURNING event_id, submitted_at
+      ),
+      folded AS (
+        SELECT e.student_id, e.question_id, e.assignment_id, e.course_id,
+               count(*)::int AS attempts, bool_or(e.correct) AS correct,
+               max(e.points_awarded) AS best_points, max(e.submitted_at) AS last_event_at
+        FROM claimed c JOIN answer_events e ON e.event_id = c.event_id AND e.submitted_at = c.submitted_at
+        GROUP BY e.student_id, e.question_id, e.assignment_id, e.course_id
+      ),
+      upserted AS (
+        INSERT INTO question_scores AS s (student_id, question_id, assignment_id, course_id, attempts, correct,
+                                          best_points, last_event_at)
+        SELECT * FROM folded ORDER BY student_id, question_id
+        ON CONFLICT (student_id, question_id) DO UPDATE SET
+          attempts = s.attempts + EXCLUDED.attempts,
+          correct = s.correct OR EXCLUDED.correct,
+          best_points = GREATEST(s.best_points, EXCLUDED.best_points),
+          last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at)
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM claimed) AS events, (SELECT count(*) FROM upserted) AS scores""";
+  private static final String PENDING = "SELECT count(*) FROM pending_events";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final String fold;
+  private final int batchSize;
+  private final long intervalMillis;
+  private final Counter aggregated;
+  private final AtomicLong pending = new AtomicLong();
+  private long timer = -1;
+  private long gaugeRefreshedAt;
+  private boolean failing;
+  private boolean stopped;
+
+  AnswerAggregator(Vertx vertx, Pool pool, int batchSize, long intervalMillis, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.fold = FOLD.formatted(batchSize);
+    this.batchSize = batchSize;
+    this.intervalMillis = intervalMillis;
+    this.aggregated = Counter.builder("learngrid.events.aggregated")
+        .description("Answer events folded into question_scores by this node")
+        .register(registry);
+    Gauge.builder("learngrid.events.pending", pending, AtomicLong::get)
+        .description("Answer events not yet folded (whole database, refreshed by the aggregator about once a second)")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  void start() {
+    run();
+  }
+
+  void stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private void run() {
+    timer = -1;
+    if (stopped) {
+      return;
+    }
+    pool.query(fold).execute().onComplete(done -> {
+      if (done.succeeded()) {
+        long events = done.result().iterator().next().getLong("events");
+        aggregated.increment(events);
+        recovered();
+        refreshGauge(events == batchSize);
+        if (events == batchSize) {
+          vertx.runOnContext(v -> run());
+          return;
+        }
+      } else {
+        failed(done.cause());
+      }
+      if (!stopped) {
+        timer = vertx.setTimer(intervalMillis, id -> run());
+      }
+    });
+  }
+
+  /** The gauge at most once a second; a full batch means the count is large, and counting it costs more. */
+  private void refreshGauge(boolean busy) {
+    long now = System.currentTimeMillis();
+    if (now - gaugeRefreshedAt < GAUGE_REFRESH_MILLIS * (busy ? 5 : 1)) {
+      return;
+    }
+    gaugeRefreshedAt = now;
+    pool.query(PENDING).execute().onSuccess(rows -> pending.set(rows.iterator().next().getLong(0)));
+  }
+
+  /** One line when folding starts to fail and one when it works again, not one per attempt. */
+  private void failed(Throwable failure) {
+    if (!failing && !stopped) {
+      failing = true;
+      LOG.warning("answer aggregator failed, retrying every " + intervalMillis + " ms: "
+          + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    }
+  }
+
+  private void recovered() {
+    if (failing) {
+      failing = false;
+      LOG.info("answer aggregator works again");
+    }
+  }
+}
