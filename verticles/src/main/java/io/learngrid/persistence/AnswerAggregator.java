@@ -21,19 +21,29 @@ final class AnswerAggregator {
   private static final Logger LOG = Logger.getLogger(AnswerAggregator.class.getName());
   private static final long GAUGE_REFRESH_MILLIS = 1_000;
 
-  // The batch size is inlined (a validated integer), so the planner sizes the join for it.
-  // Scores are upserted in key order, so two aggregators that touch the same scores cannot deadlock.
+  // The claim is DELETE ... WHERE event_id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n), written
+  // as a MATERIALIZED CTE so that the locking subquery runs exactly once (as an IN subquery the
+  // planner may put it on the inner side of a join and run it again per row), and as = ANY(ARRAY)
+  // so that the delete probes the primary key instead of scanning a backlog. The batch size is
+  // inlined (a validated integer), so the planner sizes the plan for it. The LATERAL ... LIMIT 1
+  // keeps the join a primary-key lookup per claimed event (pruned to one partition at run time):
+  // as a plain join, the planner hashes all of answer_events instead. Scores are upserted in key
+  // order, so two aggregators that touch the same scores cannot deadlock.
   private static final String FOLD = """
-      WITH claimed AS (
-        DELETE FROM pending_events
-        WHERE event_id IN (SELECT event_id FROM pending_events ORDER BY submitted_at LIMIT %d FOR UPDATE SKIP LOCKED)
+      WITH picked AS MATERIALIZED (
+        SELECT event_id FROM pending_events ORDER BY submitted_at LIMIT %d FOR UPDATE SKIP LOCKED
+      ),
+      claimed AS (
+        DELETE FROM pending_events WHERE event_id = ANY (ARRAY(SELECT event_id FROM picked))
         RETURNING event_id, submitted_at
       ),
       folded AS (
         SELECT e.student_id, e.question_id, e.assignment_id, e.course_id,
                count(*)::int AS attempts, bool_or(e.correct) AS correct,
                max(e.points_awarded) AS best_points, max(e.submitted_at) AS last_event_at
-        FROM claimed c JOIN answer_events e ON e.event_id = c.event_id AND e.submitted_at = c.submitted_at
+        FROM claimed c CROSS JOIN LATERAL (
+          SELECT * FROM answer_events e WHERE e.event_id = c.event_id AND e.submitted_at = c.submitted_at LIMIT 1
+        ) e
         GROUP BY e.student_id, e.question_id, e.assignment_id, e.course_id
       ),
       upserted AS (
@@ -49,6 +59,7 @@ final class AnswerAggregator {
       )
       SELECT (SELECT count(*) FROM claimed) AS events, (SELECT count(*) FROM upserted) AS scores""";
   private static final String PENDING = "SELECT count(*) FROM pending_events";
+  private static final String STATEMENT_TIMEOUT = "SET LOCAL statement_timeout = '10s'";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -93,23 +104,34 @@ final class AnswerAggregator {
     if (stopped) {
       return;
     }
-    pool.query(fold).execute().onComplete(done -> {
-      if (done.succeeded()) {
-        long events = done.result().iterator().next().getLong("events");
-        aggregated.increment(events);
-        recovered();
-        refreshGauge(events == batchSize);
-        if (events == batchSize) {
-          vertx.runOnContext(v -> run());
-          return;
-        }
-      } else {
-        failed(done.cause());
-      }
-      if (!stopped) {
-        timer = vertx.setTimer(intervalMillis, id -> run());
-      }
-    });
+    // A run that takes far longer than normal (a bad plan, a lock) is cancelled and retried:
+    // its transaction rolls back, so its events stay pending and nothing is folded twice.
+    pool.withTransaction(conn -> conn.query(STATEMENT_TIMEOUT).execute().compose(set -> conn.query(fold).execute()))
+        .map(rows -> rows.iterator().next().getLong("events"))
+        .onComplete(done -> {
+          boolean full = false;
+          if (done.succeeded()) {
+            aggregated.increment(done.result());
+            recovered();
+            full = done.result() == batchSize;
+            refreshGauge(full);
+          } else {
+            failed(done.cause());
+          }
+          schedule(full);
+        });
+  }
+
+  /** At once after a full batch (there is more), else after the interval. */
+  private void schedule(boolean atOnce) {
+    if (stopped) {
+      return;
+    }
+    if (atOnce) {
+      vertx.runOnContext(v -> run());
+    } else {
+      timer = vertx.setTimer(intervalMillis, id -> run());
+    }
   }
 
   /** The gauge at most once a second; a full batch means the count is large, and counting it costs more. */

@@ -5,6 +5,7 @@ import io.learngrid.bus.Created;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -98,6 +100,7 @@ final class AnswerBatches {
   private final Set<String> keysInFlight = new HashSet<>();
   private final Counter submitted;
   private final DistributionSummary batchSizes;
+  private final Timer batchDurations;
   private int running;
 
   AnswerBatches(Pool pool, int maxBatch, int maxConcurrent, MeterRegistry registry) {
@@ -112,6 +115,12 @@ final class AnswerBatches {
     this.batchSizes = DistributionSummary.builder("learngrid.answer.batch.size")
         .description("Answers written per group-commit statement")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+        .register(registry);
+    this.batchDurations = Timer.builder("learngrid.answer.batch.duration")
+        .description("Time from sending a group-commit statement to its commit (or failure)")
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
         .register(registry);
   }
 
@@ -160,7 +169,9 @@ final class AnswerBatches {
 
   private Future<Void> write(List<Submission> batch) {
     batchSizes.record(batch.size());
+    long started = System.nanoTime();
     return pool.preparedQuery(INSERT).execute(tuple(batch)).transform(written -> {
+      batchDurations.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       if (written.failed()) {
         LOG.warning("answer batch of " + batch.size() + " not stored: " + describe(written.cause()));
         failAll(batch, "the answer could not be stored; retry it (with the same Idempotency-Key)");

@@ -40,7 +40,8 @@ final class ProgressStore {
                coalesce(sum(s.best_points), 0)::int AS points
         FROM enrollments e
         LEFT JOIN assignments a ON a.course_id = e.course_id
-        LEFT JOIN question_scores s ON s.student_id = e.student_id AND s.assignment_id = a.id
+        -- course_id too, so the lookup uses the (student_id, course_id) index, not every score of the assignment
+        LEFT JOIN question_scores s ON s.student_id = e.student_id AND s.course_id = e.course_id AND s.assignment_id = a.id
         WHERE e.student_id = $1 AND ($2::uuid IS NULL OR e.course_id = $2)
         GROUP BY e.course_id, e.enrolled_at, a.id, a.created_at, a.max_points
       )
