@@ -13,3 +13,10 @@ ALTER TABLE pending_events SET (
     autovacuum_analyze_scale_factor = 0,
     autovacuum_analyze_threshold = 50000
 );
+
+-- question_scores is updated in place over and over (each aggregator run bumps the rows of the
+-- questions just answered) and none of its indexes cover the updated columns. Free room on each
+-- page lets those updates be HOT: the new version stays on the page, no index entry is added, and
+-- old versions are pruned without waiting for VACUUM. At 100% fill, a benchmark that updated each
+-- row about 40 times left the table 12x and its student index 8x larger, and progress reads 4x slower.
+ALTER TABLE question_scores SET (fillfactor = 70);

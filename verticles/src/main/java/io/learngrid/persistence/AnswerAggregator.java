@@ -3,6 +3,7 @@ package io.learngrid.persistence;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +60,7 @@ final class AnswerAggregator {
       )
       SELECT (SELECT count(*) FROM claimed) AS events, (SELECT count(*) FROM upserted) AS scores""";
   private static final String PENDING = "SELECT count(*) FROM pending_events";
+  private static final String OLDEST = "SELECT coalesce(min(submitted_at), now()) FROM pending_events";
   private static final String STATEMENT_TIMEOUT = "SET LOCAL statement_timeout = '10s'";
 
   private final Vertx vertx;
@@ -68,6 +70,7 @@ final class AnswerAggregator {
   private final long intervalMillis;
   private final Counter aggregated;
   private final AtomicLong pending = new AtomicLong();
+  private String watermark;
   private long timer = -1;
   private long gaugeRefreshedAt;
   private boolean failing;
@@ -88,8 +91,26 @@ final class AnswerAggregator {
         .register(registry);
   }
 
-  void start() {
-    run();
+  /** Computes the first watermark; then folds until stopped. */
+  Future<Void> start() {
+    return refreshWatermark().onSuccess(v -> run());
+  }
+
+  /**
+   * Every event committed before this was computed and submitted before it is folded: the
+   * submission time of the oldest pending event, or the time of the check when none was pending.
+   * Refreshed after each successful run, so it only moves forward when folding works.
+   */
+  String watermark() {
+    return watermark;
+  }
+
+  private Future<Void> refreshWatermark() {
+    return pool.query(OLDEST).execute()
+        .map(rows -> {
+          watermark = rows.iterator().next().getOffsetDateTime(0).toInstant().toString();
+          return null;
+        });
   }
 
   void stop() {
@@ -109,16 +130,16 @@ final class AnswerAggregator {
     pool.withTransaction(conn -> conn.query(STATEMENT_TIMEOUT).execute().compose(set -> conn.query(fold).execute()))
         .map(rows -> rows.iterator().next().getLong("events"))
         .onComplete(done -> {
-          boolean full = false;
-          if (done.succeeded()) {
-            aggregated.increment(done.result());
-            recovered();
-            full = done.result() == batchSize;
-            refreshGauge(full);
-          } else {
+          if (done.failed()) {
             failed(done.cause());
+            schedule(false);
+            return;
           }
-          schedule(full);
+          long events = done.result();
+          aggregated.increment(events);
+          recovered();
+          refreshGauge(events == batchSize);
+          refreshWatermark().onComplete(refreshed -> schedule(events == batchSize));
         });
   }
 

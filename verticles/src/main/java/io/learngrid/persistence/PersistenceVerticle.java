@@ -65,16 +65,18 @@ public final class PersistenceVerticle extends VerticleBase {
         .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
             config.auth().adminPassword()))
         .compose(admin -> maintain(partitions))
+        .compose(maintained -> {
+          aggregator = new AnswerAggregator(vertx, pool, answers.aggregatorBatchSize(),
+              answers.aggregatorIntervalMillis(), registry);
+          return aggregator.start();
+        })
         .onSuccess(ready -> {
           new UserStore(pool).serve(vertx);
           new CourseStore(pool).serve(vertx);
           new RefreshTokenStore(pool).serve(vertx);
           AnswerBatches batches = new AnswerBatches(pool, answers.batchMaxSize(), answers.maxConcurrentBatches(), registry);
           new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx);
-          new ProgressStore(pool).serve(vertx);
-          aggregator = new AnswerAggregator(vertx, pool, answers.aggregatorBatchSize(), answers.aggregatorIntervalMillis(),
-              registry);
-          aggregator.start();
+          new ProgressStore(pool, aggregator::watermark).serve(vertx);
           vertx.setPeriodic(PARTITION_CHECK_MILLIS, id -> maintain(partitions));
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())

@@ -18,35 +18,32 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Progress and assignment statistics, read from the aggregates that {@link AnswerAggregator}
- * maintains. Each reply is one statement, so its figures and its {@code asOf} come from one
- * snapshot: {@code asOf} is the submission time of the oldest event not yet folded (now when none
- * is waiting), and every event submitted before it is in the figures.
+ * maintains. {@code asOf} is the aggregator's watermark (the submission time of the oldest event
+ * not yet folded, or the time it looked when none was waiting), taken before the figures are
+ * read: every event committed before the watermark was computed and submitted before it is in the
+ * figures. Reading the watermark from memory keeps each read to one indexed query; computing it
+ * per read walks the dead entries that the aggregator leaves in pending_events' index.
  */
 final class ProgressStore {
 
-  private static final String AS_OF = "(SELECT coalesce(min(submitted_at), now()) FROM pending_events)";
-
   // One row per (course, assignment) of every course the student is enrolled in (one row with a
-  // null assignment for a course without assignments), with the student's figures; one row with
-  // only as_of when the student is enrolled nowhere.
+  // null assignment for a course without assignments), with the student's figures.
   private static final String PROGRESS = """
-      WITH p AS (
-        SELECT e.course_id, e.enrolled_at, a.id AS assignment_id, a.created_at, a.max_points,
-               count(s.question_id)::int AS answered,
-               (count(*) FILTER (WHERE s.correct))::int AS correct,
-               coalesce(sum(s.best_points), 0)::int AS points
-        FROM enrollments e
-        LEFT JOIN assignments a ON a.course_id = e.course_id
-        -- course_id too, so the lookup uses the (student_id, course_id) index, not every score of the assignment
-        LEFT JOIN question_scores s ON s.student_id = e.student_id AND s.course_id = e.course_id AND s.assignment_id = a.id
-        WHERE e.student_id = $1 AND ($2::uuid IS NULL OR e.course_id = $2)
-        GROUP BY e.course_id, e.enrolled_at, a.id, a.created_at, a.max_points
-      )
-      SELECT %s AS as_of, p.* FROM (SELECT 1) one LEFT JOIN p ON true
-      ORDER BY p.enrolled_at, p.course_id, p.created_at, p.assignment_id""".formatted(AS_OF);
+      SELECT e.course_id, a.id AS assignment_id, a.max_points,
+             count(s.question_id)::int AS answered,
+             (count(*) FILTER (WHERE s.correct))::int AS correct,
+             coalesce(sum(s.best_points), 0)::int AS points
+      FROM enrollments e
+      LEFT JOIN assignments a ON a.course_id = e.course_id
+      -- course_id too, so the lookup uses the (student_id, course_id) index, not every score of the assignment
+      LEFT JOIN question_scores s ON s.student_id = e.student_id AND s.course_id = e.course_id AND s.assignment_id = a.id
+      WHERE e.student_id = $1 AND ($2::uuid IS NULL OR e.course_id = $2)
+      GROUP BY e.course_id, e.enrolled_at, a.id, a.created_at, a.max_points
+      ORDER BY e.enrolled_at, e.course_id, a.created_at, a.id""";
   private static final String COURSE_ACCESS = """
       SELECT c.teacher_id,
              EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $2) AS enrolled
@@ -57,18 +54,19 @@ final class ProgressStore {
       SELECT q.id, coalesce(sum(s.attempts), 0)::bigint AS attempts,
              count(*) FILTER (WHERE s.correct) AS correct,
              count(s.student_id) AS students,
-             (SELECT count(DISTINCT student_id) FROM question_scores WHERE assignment_id = $1) AS all_students,
-             %s AS as_of
+             (SELECT count(DISTINCT student_id) FROM question_scores WHERE assignment_id = $1) AS all_students
       FROM questions q
       LEFT JOIN question_scores s ON s.assignment_id = q.assignment_id AND s.question_id = q.id
       WHERE q.assignment_id = $1
       GROUP BY q.id, q.position
-      ORDER BY q.position""".formatted(AS_OF);
+      ORDER BY q.position""";
 
   private final Pool pool;
+  private final Supplier<String> watermark;
 
-  ProgressStore(Pool pool) {
+  ProgressStore(Pool pool, Supplier<String> watermark) {
     this.pool = pool;
+    this.watermark = watermark;
   }
 
   void serve(Vertx vertx) {
@@ -98,21 +96,17 @@ final class ProgressStore {
   }
 
   private Future<Progress> progress(UUID studentId, UUID courseId) {
+    String asOf = watermark.get(); // before the read: the figures are at least this fresh
     return pool.preparedQuery(PROGRESS).execute(Tuple.of(studentId, courseId))
-        .map(rows -> progressFrom(studentId, rows));
+        .map(rows -> progressFrom(studentId, rows, asOf));
   }
 
-  private static Progress progressFrom(UUID studentId, RowSet<Row> rows) {
+  private static Progress progressFrom(UUID studentId, RowSet<Row> rows, String asOf) {
     List<CourseProgress> courses = new ArrayList<>();
-    String asOf = null;
     UUID current = null;
     List<AssignmentProgress> assignments = null;
     for (Row row : rows) {
-      asOf = Rows.timestamp(row, "as_of");
       UUID courseId = row.getUUID("course_id");
-      if (courseId == null) {
-        continue; // no enrollments: the one row only carries asOf
-      }
       if (!courseId.equals(current)) {
         current = courseId;
         assignments = new ArrayList<>();
@@ -136,25 +130,21 @@ final class ProgressStore {
       if (!it.hasNext() || !teacherId.equals(it.next().getUUID("teacher_id"))) {
         return Future.failedFuture(BusError.NOT_FOUND.exception("assignment not found"));
       }
-      return pool.preparedQuery(STATS).execute(Tuple.of(assignmentId)).map(rows -> statsFrom(assignmentId, rows));
+      String asOf = watermark.get();
+      return pool.preparedQuery(STATS).execute(Tuple.of(assignmentId)).map(rows -> statsFrom(assignmentId, rows, asOf));
     });
   }
 
-  private static AssignmentStats statsFrom(UUID assignmentId, RowSet<Row> rows) {
+  private static AssignmentStats statsFrom(UUID assignmentId, RowSet<Row> rows, String asOf) {
     List<QuestionStats> questions = new ArrayList<>(rows.size());
     long students = 0;
     long submissions = 0;
-    String asOf = null;
     for (Row row : rows) {
       QuestionStats question = new QuestionStats(row.getUUID("id").toString(), row.getLong("attempts"),
           row.getLong("correct"), row.getLong("students"));
       questions.add(question);
       submissions += question.attempts();
       students = row.getLong("all_students");
-      asOf = Rows.timestamp(row, "as_of");
-    }
-    if (asOf == null) {
-      asOf = java.time.Instant.now().toString(); // an assignment without questions has nothing to fold
     }
     return new AssignmentStats(assignmentId.toString(), students, submissions, questions, asOf);
   }
