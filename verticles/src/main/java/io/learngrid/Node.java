@@ -94,7 +94,7 @@ public final class Node {
   private Future<Node> deploy(LearngridConfig config) {
     Future<?> chain = Future.succeededFuture();
     if (config.has(Role.PERSISTENCE)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new PersistenceVerticle(config)));
+      chain = chain.compose(v -> vertx.deployVerticle(new PersistenceVerticle(config, registry, state.nodeId())));
     }
     if (config.has(Role.CACHE)) {
       chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(config)));

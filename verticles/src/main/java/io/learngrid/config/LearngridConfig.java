@@ -22,6 +22,7 @@ public record LearngridConfig(
     Auth auth,
     Cluster cluster,
     CacheTtls cacheTtls,
+    Answers answers,
     boolean rateLimits,
     LoginLimits loginLimits) {
 
@@ -51,6 +52,13 @@ public record LearngridConfig(
    * first attempt). Enforced only when {@code rateLimits} is on.
    */
   public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int windowSeconds) {}
+
+  /**
+   * Answer submission (group commit), the aggregator that folds answer events into progress, and
+   * the retention of answer events. Read by the persistence role.
+   */
+  public record Answers(int batchMaxSize, int maxConcurrentBatches, long aggregatorIntervalMillis,
+                        int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
 
   public static final String PG_URL = "LEARNGRID_PG_URL";
   public static final String REDIS_URL = "LEARNGRID_REDIS_URL";
@@ -147,12 +155,23 @@ public record LearngridConfig(
         s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", 20, 1, 1_000_000),
         s.integer("LEARNGRID_LOGIN_WINDOW_SECONDS", 900, 1, 86_400));
 
+    // Concurrent batches share the pool with every other query: at most the pool, half by default.
+    Answers answers = new Answers(
+        s.integer("LEARNGRID_ANSWER_BATCH_MAX_SIZE", 512, 1, 10_000),
+        s.integer("LEARNGRID_ANSWER_MAX_CONCURRENT_BATCHES", Math.max(1, postgres.poolSize() / 2), 1,
+            postgres.poolSize()),
+        s.longValue("LEARNGRID_AGGREGATOR_INTERVAL_MS", 200, 10, 60_000),
+        s.integer("LEARNGRID_AGGREGATOR_BATCH_SIZE", 1_000, 1, 100_000),
+        s.integer("LEARNGRID_ANSWER_RETENTION_DAYS", 400, 1, 36_500),
+        s.integer("LEARNGRID_ANSWER_QUESTION_CACHE_SIZE", 50_000, 1, 10_000_000),
+        s.integer("LEARNGRID_ANSWER_ENROLLMENT_CACHE_SIZE", 200_000, 1, 10_000_000));
+
     return new LearngridConfig(
         roles,
         clustered,
         Path.of(s.string(DATA_DIR, "./.learngrid")),
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
-        http, postgres, redis, ai, auth, cluster, ttls,
+        http, postgres, redis, ai, auth, cluster, ttls, answers,
         s.flag("LEARNGRID_RATE_LIMITS", true),
         loginLimits);
   }

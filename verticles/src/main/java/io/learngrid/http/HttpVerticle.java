@@ -62,6 +62,8 @@ public final class HttpVerticle extends VerticleBase {
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
+    AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
+    ProgressRoutes progress = new ProgressRoutes(vertx, busTimeout);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -98,6 +100,13 @@ public final class HttpVerticle extends VerticleBase {
         .handler(assignments::list);
     router.get("/api/v1/assignments/:assignmentId").handler(contract.operation("getAssignment"))
         .handler(assignments::get);
+    router.post("/api/v1/assignments/:assignmentId/answers").handler(body).handler(contract.operation("submitAnswer"))
+        .handler(answers::submit);
+    router.get("/api/v1/assignments/:assignmentId/stats").handler(contract.operation("getAssignmentStats"))
+        .handler(answers::stats);
+    router.get("/api/v1/me/progress").handler(contract.operation("getMyProgress")).handler(progress::mine);
+    router.get("/api/v1/courses/:courseId/students/:studentId/progress").handler(contract.operation("getStudentProgress"))
+        .handler(progress::student);
     router.post("/api/v1/ai/chat").handler(aiBody).handler(contract.operation("aiChat")).handler(ai::chat);
     router.get("/api/v1/admin/cluster").handler(contract.operation("getCluster")).handler(ops::cluster);
 

@@ -113,6 +113,33 @@ final class Input {
     return value;
   }
 
+  /** A required answer: a string of at most {@code maxLength} characters or a finite JSON number. */
+  Object answer(String field, int maxLength) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      errors.add(new FieldError(prefix + field, "is required"));
+      return null;
+    }
+    if (value instanceof String text) {
+      if (text.codePointCount(0, text.length()) > maxLength) {
+        errors.add(new FieldError(prefix + field, "must be at most " + maxLength + " characters long"));
+        return null;
+      }
+      // PostgreSQL cannot store NUL in text or jsonb.
+      if (text.indexOf('\0') >= 0) {
+        errors.add(new FieldError(prefix + field, "must not contain NUL characters"));
+        return null;
+      }
+      return text;
+    }
+    if (value instanceof Number number && (number instanceof java.math.BigDecimal || number instanceof java.math.BigInteger
+        || Double.isFinite(number.doubleValue()))) {
+      return number;
+    }
+    errors.add(new FieldError(prefix + field, "must be a string or a finite number"));
+    return null;
+  }
+
   Boolean optionalBoolean(String field) {
     Object value = body.getValue(field);
     if (value == null) {

@@ -1,5 +1,6 @@
 package io.learngrid.http;
 
+import io.learngrid.bus.Created;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -20,6 +21,23 @@ final class Replies {
   /** 204 when {@code done} succeeds. */
   static void noContent(RoutingContext ctx, Future<?> done) {
     done.onComplete(ok -> ctx.response().setStatusCode(204).end(), ctx::fail);
+  }
+
+  /**
+   * The reply of a creating request, with the status the store chose. A response replayed for an
+   * Idempotency-Key is the first one again, marked with {@code Idempotent-Replayed: true}.
+   */
+  static void created(RoutingContext ctx, Future<Created> reply) {
+    reply.onComplete(created -> {
+          if (created.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          ctx.response()
+              .setStatusCode(created.status())
+              .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+              .end(created.body().toBuffer());
+        },
+        ctx::fail);
   }
 
   /** A reply that is already JSON text (a cache entry). */

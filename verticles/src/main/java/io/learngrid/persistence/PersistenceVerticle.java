@@ -5,6 +5,7 @@ import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.security.PasswordHasher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
@@ -13,19 +14,29 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
- * The persistence role: owns the PostgreSQL pool and migrations, and serves the stores' bus
+ * The persistence role: owns the PostgreSQL pools and migrations, and serves the stores' bus
  * addresses. Nothing else in a node talks to PostgreSQL.
  */
 public final class PersistenceVerticle extends VerticleBase {
 
+  private static final Logger LOG = Logger.getLogger(PersistenceVerticle.class.getName());
+  private static final long PARTITION_CHECK_MILLIS = 60 * 60 * 1000;
+
   private final LearngridConfig config;
+  private final MeterRegistry registry;
+  private final String nodeId;
   private Pool pool;
   private Pool replica;
+  private AnswerAggregator aggregator;
 
-  public PersistenceVerticle(LearngridConfig config) {
+  /** {@code nodeId} names the pools' connections (application_name), so operators can tell nodes apart. */
+  public PersistenceVerticle(LearngridConfig config, MeterRegistry registry, String nodeId) {
     this.config = config;
+    this.registry = registry;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -38,25 +49,50 @@ public final class PersistenceVerticle extends VerticleBase {
     replica = pg.replicaUrl() == null ? null : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl()), pg);
     Pool reads = replica == null ? pool : replica;
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    LearngridConfig.Answers answers = config.answers();
+    AnswerPartitions partitions = new AnswerPartitions(pool, answers.retentionDays());
     return Migrations.run(vertx, connect)
         .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
             config.auth().adminPassword()))
+        .compose(admin -> maintain(partitions))
+        .compose(maintained -> {
+          aggregator = new AnswerAggregator(vertx, pool, answers.aggregatorBatchSize(),
+              answers.aggregatorIntervalMillis(), registry);
+          return aggregator.start();
+        })
         .onSuccess(ready -> {
           new UserStore(pool).serve(vertx);
           new CourseStore(pool, reads).serve(vertx);
           new RefreshTokenStore(pool).serve(vertx);
           new EnrollmentStore(pool, reads).serve(vertx);
           new AssignmentStore(pool, reads).serve(vertx);
+          AnswerBatches batches = new AnswerBatches(pool, answers.batchMaxSize(), answers.maxConcurrentBatches(), registry);
+          new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx);
+          new ProgressStore(pool, aggregator::watermark).serve(vertx);
+          vertx.setPeriodic(PARTITION_CHECK_MILLIS, id -> maintain(partitions));
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())
               .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
         });
   }
 
-  private static PgConnectOptions connectOptions(String url) {
+  /**
+   * Partition upkeep never stops the node: without it, rows land in the DEFAULT partition and
+   * are moved into their month's partition by the next run that succeeds.
+   */
+  private Future<Void> maintain(AnswerPartitions partitions) {
+    return partitions.maintain().recover(failure -> {
+      LOG.warning("answer_events partition upkeep failed (retried within the hour): "
+          + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private PgConnectOptions connectOptions(String url) {
     return PgConnectOptions.fromUri(url)
         .setCachePreparedStatements(true)
-        .setPipeliningLimit(256);
+        .setPipeliningLimit(256)
+        .addProperty("application_name", "learngrid " + nodeId);
   }
 
   private Pool pool(String name, PgConnectOptions connect, LearngridConfig.Postgres pg) {
@@ -77,6 +113,9 @@ public final class PersistenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (aggregator != null) {
+      aggregator.stop();
+    }
     Future<Void> replicaClosed = replica == null ? Future.succeededFuture() : replica.close();
     Future<Void> primaryClosed = pool == null ? Future.succeededFuture() : pool.close();
     return Future.join(replicaClosed, primaryClosed);

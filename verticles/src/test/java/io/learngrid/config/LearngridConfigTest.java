@@ -112,4 +112,27 @@ class LearngridConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(key + ":");
   }
+
+  @Test
+  @DisplayName("answer settings default to batches of 512, half the pool in flight, a 200 ms aggregator and 400 days of events")
+  void answerSettings() {
+    LearngridConfig.Answers answers = read(valid()).answers();
+    assertThat(answers.batchMaxSize()).isEqualTo(512);
+    assertThat(answers.maxConcurrentBatches()).isEqualTo(5);
+    assertThat(answers.aggregatorIntervalMillis()).isEqualTo(200);
+    assertThat(answers.aggregatorBatchSize()).isEqualTo(1_000);
+    assertThat(answers.retentionDays()).isEqualTo(400);
+
+    Map<String, String> values = valid();
+    values.put("LEARNGRID_PG_POOL_SIZE", "1");
+    assertThat(read(values).answers().maxConcurrentBatches()).isEqualTo(1);
+    values.put("LEARNGRID_PG_POOL_SIZE", "8");
+    values.put("LEARNGRID_ANSWER_MAX_CONCURRENT_BATCHES", "9");
+    assertThatThrownBy(() -> read(values)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("LEARNGRID_ANSWER_MAX_CONCURRENT_BATCHES: 9 is outside 1..8");
+    assertFails("LEARNGRID_ANSWER_BATCH_MAX_SIZE", "0");
+    assertFails("LEARNGRID_AGGREGATOR_INTERVAL_MS", "5");
+    assertFails("LEARNGRID_AGGREGATOR_BATCH_SIZE", "lots");
+    assertFails("LEARNGRID_ANSWER_RETENTION_DAYS", "0");
+  }
 }

@@ -83,6 +83,14 @@ public final class Api {
         .method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  /** A POST with extra headers, such as {@code Idempotency-Key}. */
+  public Reply post(String path, JsonObject body, String token, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request = request(path, token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public Reply method(String method, String path, String token) {
     return send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()));
   }

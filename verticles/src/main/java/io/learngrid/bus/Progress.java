@@ -1,0 +1,15 @@
+package io.learngrid.bus;
+
+import java.util.List;
+
+/**
+ * A student's aggregated progress, exactly as API.md shows it. {@code asOf}: every answer event
+ * submitted before this time is folded into the figures.
+ */
+public record Progress(String studentId, List<CourseProgress> courses, String asOf) implements BusMessage {
+
+  public record CourseProgress(String courseId, List<AssignmentProgress> assignments) {}
+
+  /** Questions answered at least once, answered correctly at least once, best points summed. */
+  public record AssignmentProgress(String assignmentId, int answered, int correct, int points, int maxPoints) {}
+}

@@ -1,0 +1,58 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.AssignmentStats;
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.Created;
+import io.learngrid.bus.GetAssignmentStats;
+import io.learngrid.bus.SubmitAnswer;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Answer submission (enrolled students) and assignment statistics (the course's teacher). The
+ * persistence role grades and stores; the reply comes only once the answer is durably stored.
+ */
+final class AnswerRoutes {
+
+  private static final Set<String> FIELDS = Set.of("questionId", "answer");
+  private static final Set<String> STUDENTS = Set.of("student");
+  private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  // The AnswerValue of openapi.yaml: the same limit as a question's stored answer.
+  static final int MAX_ANSWER_LENGTH = 2_000;
+
+  private final Vertx vertx;
+  private final long busTimeout;
+
+  AnswerRoutes(Vertx vertx, long busTimeout) {
+    this.vertx = vertx;
+    this.busTimeout = busTimeout;
+  }
+
+  void submit(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx).requireRole(STUDENTS);
+    String assignmentId = Ids.path(ctx, "assignmentId", "assignment");
+    Input input = Input.of(ctx, FIELDS);
+    String questionId = input.text("questionId", 1, 64);
+    Object answer = input.answer("answer", MAX_ANSWER_LENGTH);
+    input.validate();
+    if (!UUID.matcher(questionId).matches()) {
+      throw new ProblemException(404, "assignment or question not found");
+    }
+    SubmitAnswer submission = new SubmitAnswer(caller.id(), assignmentId, questionId.toLowerCase(java.util.Locale.ROOT),
+        answer, IdempotencyKeys.of(ctx));
+    Replies.created(ctx, Bus.request(vertx, SubmitAnswer.ADDRESS, submission, busTimeout, Created.class));
+  }
+
+  /** Only the teacher who owns the course sees its statistics; to anyone else the assignment does not exist. */
+  void stats(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String assignmentId = Ids.path(ctx, "assignmentId", "assignment");
+    if (!"teacher".equals(caller.role())) {
+      throw new ProblemException(404, "assignment not found");
+    }
+    Replies.json(ctx, 200, Bus.request(vertx, GetAssignmentStats.ADDRESS, new GetAssignmentStats(caller.id(), assignmentId),
+        busTimeout, AssignmentStats.class).map(AssignmentStats::toJson));
+  }
+}

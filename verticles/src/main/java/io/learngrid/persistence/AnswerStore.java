@@ -1,0 +1,172 @@
+package io.learngrid.persistence;
+
+import io.learngrid.bus.BusError;
+import io.learngrid.bus.Created;
+import io.learngrid.bus.Idempotency;
+import io.learngrid.bus.SubmitAnswer;
+import io.learngrid.persistence.AnswerBatches.Submission;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Answer submission: checks that the question belongs to the assignment and that the student is
+ * enrolled in its course, grades the answer at once and hands the event to the group commit of
+ * {@link AnswerBatches}. Questions never change once created and enrollments are never undone in
+ * API v1, so both are kept in bounded in-memory caches (enrollments only when positive); a cached
+ * lookup that is still running is shared by every submission that needs it.
+ *
+ * <p>An unknown assignment, a question of another assignment and a course the student is not
+ * enrolled in all give the same 404, so a student learns nothing about what exists elsewhere.
+ */
+final class AnswerStore {
+
+  static final String NOT_FOUND = "assignment or question not found";
+  private static final String QUESTION = """
+      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points
+      FROM questions q JOIN assignments a ON a.id = q.assignment_id
+      WHERE q.id = $1""";
+  private static final String ENROLLED = "SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2";
+
+  /** What grading needs of a question. {@code answer} is the stored JSON value (a string or a number). */
+  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points) {}
+
+  private record Enrollment(UUID courseId, UUID studentId) {}
+
+  private final Pool pool;
+  private final AnswerBatches batches;
+  private final Lru<UUID, Future<Question>> questions;
+  private final Lru<Enrollment, Future<Boolean>> enrollments;
+
+  AnswerStore(Pool pool, AnswerBatches batches, int questionCacheSize, int enrollmentCacheSize) {
+    this.pool = pool;
+    this.batches = batches;
+    this.questions = new Lru<>(questionCacheSize);
+    this.enrollments = new Lru<>(enrollmentCacheSize);
+  }
+
+  void serve(Vertx vertx) {
+    Rows.serve(vertx, SubmitAnswer.ADDRESS, SubmitAnswer.class, this::submit);
+  }
+
+  Future<Created> submit(SubmitAnswer request) {
+    UUID studentId = Rows.id(request.studentId(), "student");
+    UUID assignmentId = Rows.id(request.assignmentId(), "assignment or question");
+    UUID questionId = Rows.id(request.questionId(), "assignment or question");
+    String answerJson = answerJson(request.answer());
+    Idempotency idempotency = request.idempotency();
+    Buffer requestHash = idempotency == null ? null : requestHash(idempotency);
+    return question(questionId).compose(question -> {
+      if (question == null || !question.assignmentId().equals(assignmentId)) {
+        return Future.failedFuture(BusError.NOT_FOUND.exception(NOT_FOUND));
+      }
+      return enrolled(question.courseId(), studentId).compose(enrolled -> {
+        if (!enrolled) {
+          return Future.failedFuture(BusError.NOT_FOUND.exception(NOT_FOUND));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+        UUID eventId = EventIds.next(now.toEpochMilli());
+        boolean correct = Grader.correct(question.kind(), question.answer(), request.answer());
+        int points = correct ? question.points() : 0;
+        JsonObject response = new JsonObject()
+            .put("eventId", eventId.toString())
+            .put("questionId", questionId.toString())
+            .put("correct", correct)
+            .put("pointsAwarded", points)
+            .put("submittedAt", now.toString());
+        return batches.add(new Submission(eventId, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), studentId,
+            question.courseId(), assignmentId, questionId, answerJson, correct, points,
+            idempotency == null ? null : idempotency.key(), requestHash, response, Promise.promise()));
+      });
+    });
+  }
+
+  private Future<Question> question(UUID id) {
+    Future<Question> cached = questions.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Future<Question> loaded = pool.preparedQuery(QUESTION).execute(Tuple.of(id)).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? question(it.next()) : null;
+    });
+    questions.put(id, loaded);
+    // Only questions that exist stay: an id that names nothing may be a question created later.
+    loaded.onComplete(found -> {
+      if (found.failed() || found.result() == null) {
+        questions.remove(id, loaded);
+      }
+    });
+    return loaded;
+  }
+
+  private static Question question(Row row) {
+    return new Question(row.getUUID("assignment_id"), row.getUUID("course_id"), row.getString("kind"),
+        row.getValue("answer"), row.getInteger("points"));
+  }
+
+  private Future<Boolean> enrolled(UUID courseId, UUID studentId) {
+    Enrollment key = new Enrollment(courseId, studentId);
+    Future<Boolean> cached = enrollments.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Future<Boolean> loaded = pool.preparedQuery(ENROLLED).execute(Tuple.of(courseId, studentId))
+        .map(rows -> rows.size() > 0);
+    enrollments.put(key, loaded);
+    loaded.onComplete(found -> {
+      if (found.failed() || !found.result()) {
+        enrollments.remove(key, loaded);
+      }
+    });
+    return loaded;
+  }
+
+  /**
+   * The answer as JSON text for answer_events.answer. The http role has checked it; this repeats
+   * what PostgreSQL would reject, because one bad row would fail a whole batch of other students'
+   * answers.
+   */
+  private static String answerJson(Object answer) {
+    if (answer instanceof String text) {
+      if (text.indexOf('\0') >= 0) {
+        throw BusError.BAD_REQUEST.exception("answer must not contain NUL characters");
+      }
+      return Json.encode(text);
+    }
+    if (answer instanceof Integer || answer instanceof Long || answer instanceof BigInteger
+        || answer instanceof BigDecimal) {
+      return answer.toString();
+    }
+    if (answer instanceof Number number && Double.isFinite(number.doubleValue())) {
+      return Json.encode(number);
+    }
+    throw BusError.BAD_REQUEST.exception("answer must be a string or a finite number");
+  }
+
+  private static Buffer requestHash(Idempotency idempotency) {
+    String key = idempotency.key();
+    if (key == null || key.isEmpty() || key.length() > 255 || key.indexOf('\0') >= 0 || idempotency.requestHash() == null) {
+      throw BusError.BAD_REQUEST.exception("Idempotency-Key must be 1 to 255 characters with a request hash");
+    }
+    try {
+      return Buffer.buffer(Base64.getDecoder().decode(idempotency.requestHash()));
+    } catch (IllegalArgumentException e) {
+      throw BusError.BAD_REQUEST.exception("requestHash must be base64");
+    }
+  }
+}
