@@ -39,6 +39,7 @@ class AuthorizationMatrixTest {
   // Enrolling changes who may see what, so that route works on a course of its own.
   private static String enrollmentCourseId;
   private static String assignmentId;
+  private static String questionId;
 
   /** One route: how to call it as an actor, and the status each actor must get, in {@link #ACTORS} order. */
   record Route(String name, Function<Actor, Reply> call, int... expected) {}
@@ -63,8 +64,10 @@ class AuthorizationMatrixTest {
         .put("subject", "matrix").put("description", ""), token(Actor.OWNING_TEACHER)).json().getString("id");
     api.post("/api/v1/courses/" + enrollmentCourseId + "/enrollments",
         new JsonObject().put("studentId", accounts.get(Actor.ENROLLED_STUDENT).id()), token(Actor.OWNING_TEACHER));
-    assignmentId = api.post("/api/v1/courses/" + courseId + "/assignments", assignment(), token(Actor.OWNING_TEACHER))
-        .json().getString("id");
+    JsonObject created = api.post("/api/v1/courses/" + courseId + "/assignments", assignment(), token(Actor.OWNING_TEACHER))
+        .json();
+    assignmentId = created.getString("id");
+    questionId = created.getJsonArray("questions").getJsonObject(0).getString("id");
   }
 
   @AfterAll
@@ -113,6 +116,15 @@ class AuthorizationMatrixTest {
             401, 200, 403, 200, 403, 403),
         new Route("GET /assignments/{id}", a -> api.get("/api/v1/assignments/" + assignmentId, token(a)),
             401, 200, 404, 200, 404, 404),
+        new Route("POST /assignments/{id}/answers", a -> api.post("/api/v1/assignments/" + assignmentId + "/answers",
+            new JsonObject().put("questionId", questionId).put("answer", 4), token(a)), 401, 202, 404, 403, 403, 403),
+        new Route("GET /assignments/{id}/stats", a -> api.get("/api/v1/assignments/" + assignmentId + "/stats", token(a)),
+            401, 404, 404, 200, 404, 404),
+        new Route("GET /me/progress", a -> api.get("/api/v1/me/progress", token(a)), 401, 200, 200, 403, 403, 403),
+        new Route("GET /courses/{id}/students/{id}/progress", a -> api.get(course + courseId + "/students/"
+            + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
+        new Route("POST /auth/logout", a -> api.post("/api/v1/auth/logout", new JsonObject().put("refreshToken",
+            "not-a-token-of-anyone"), token(a)), 401, 204, 204, 204, 204, 204),
         new Route("POST /ai/chat", a -> api.post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
             .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200));
   }
