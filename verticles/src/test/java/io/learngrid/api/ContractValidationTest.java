@@ -9,6 +9,8 @@ import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -216,6 +218,11 @@ class ContractValidationTest {
         .containsExactly(Map.entry("courseId", "must be at most 128 characters long"));
     assertThat(api.get("/api/v1/courses/" + UUID.randomUUID(), teacher.token()).status()).isEqualTo(404);
     assertThat(api.get("/api/v1/assignments/not-an-id", teacher.token()).status()).isEqualTo(404);
+    // Lengths are counted in characters (code points), not UTF-16 units: 128 emoji are 128 long.
+    String emoji = URLEncoder.encode("\uD83D\uDE00", StandardCharsets.UTF_8);
+    assertThat(api.get("/api/v1/courses/" + emoji.repeat(128), teacher.token()).status()).isEqualTo(404);
+    assertThat(errors(api.get("/api/v1/courses/" + emoji.repeat(129), teacher.token())))
+        .containsExactly(Map.entry("courseId", "must be at most 128 characters long"));
   }
 
   @Test
@@ -287,6 +294,6 @@ class ContractValidationTest {
     }
     Reply served = api.get("/openapi.yaml", null);
     assertThat(served.status()).isEqualTo(200);
-    assertThat(served.raw().body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+    assertThat(served.raw().body().getBytes(StandardCharsets.UTF_8)).isEqualTo(expected);
   }
 }
