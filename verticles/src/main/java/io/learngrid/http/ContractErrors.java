@@ -92,6 +92,11 @@ final class ContractErrors {
      */
     private void alternatives(OutputUnit summary, List<OutputUnit> branchErrors) {
       String at = summary.getInstanceLocation();
+      if (branchErrors.isEmpty()) {
+        // oneOf failed because several alternatives matched: nothing more precise to say.
+        add(field(at), "is not valid");
+        return;
+      }
       int base = summary.getKeywordLocation().length() + 1;
       Set<String> wrongType = new HashSet<>();
       for (OutputUnit unit : branchErrors) {
@@ -156,7 +161,8 @@ final class ContractErrors {
       for (String segment : segments(pointer)) {
         if (at instanceof JsonArray array) {
           field.append('[').append(segment).append(']');
-          at = parseIndex(segment) < array.size() ? array.getValue(parseIndex(segment)) : null;
+          int index = parseIndex(segment);
+          at = index >= 0 && index < array.size() ? array.getValue(index) : null;
         } else {
           field.append(field.isEmpty() ? "" : ".").append(segment);
           at = at instanceof JsonObject object ? object.getValue(segment) : null;
@@ -187,15 +193,12 @@ final class ContractErrors {
       Object node = deref(schema);
       for (String segment : segments(keywordLocation)) {
         if (node instanceof JsonObject object) {
-          if (object.containsKey("$ref")) {
+          // "$ref" steps into the referenced schema; a keyword next to a $ref is the object's own.
+          if ("$ref".equals(segment)) {
             node = deref(object);
-            if ("$ref".equals(segment)) {
-              continue;
-            }
-          } else if ("$ref".equals(segment)) {
-            continue;
+          } else {
+            node = object.containsKey(segment) ? object.getValue(segment) : deref(object).getValue(segment);
           }
-          node = ((JsonObject) node).getValue(segment);
         } else if (node instanceof JsonArray array) {
           int index = parseIndex(segment);
           node = index >= 0 && index < array.size() ? array.getValue(index) : null;
