@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * Folds answer events into question_scores. Each run is one statement, hence one transaction: it
- * deletes up to N pending events (skipping rows another aggregator has locked), joins them to
+ * Folds answer events into question_scores. Each run is one statement in a transaction of its
+ * own: it deletes up to N pending events (skipping rows another aggregator has locked), looks up
  * their events and upserts the scores. An event is folded exactly once however many nodes run
  * this: the delete and the upsert commit or roll back together, and a deleted row is gone for
  * everyone. A full batch means there is more to do, so the next run starts at once; otherwise
