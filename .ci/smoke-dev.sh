@@ -39,7 +39,12 @@ LEARNGRID_DATA_DIR="$WORK/data" LEARNGRID_HTTP_PORT=$PORT1 LEARNGRID_DEV_PG_PORT
   LEARNGRID_DEV_AI_PORT=18089 ./learngrid dev > "$WORK/dev.log" 2>&1 &
 DEV_PID=$!
 wait_ready $PORT1
-grep -q "learngrid dev node is ready" "$WORK/dev.log" || fail "no banner"
+# Readiness comes first; the demo data and then the banner follow it.
+for _ in $(seq 1 120); do
+  grep -q "learngrid dev node is ready" "$WORK/dev.log" && break
+  sleep 0.5
+done
+grep -q "learngrid dev node is ready" "$WORK/dev.log" || fail "no banner within 60 s of readiness"
 B=http://127.0.0.1:$PORT1
 
 code=$(curl -s -o "$WORK/reg.json" -w '%{http_code}' $B/api/v1/auth/register -H 'Content-Type: application/json' \
