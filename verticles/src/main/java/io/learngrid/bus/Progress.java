@@ -8,6 +8,12 @@ import java.util.List;
  */
 public record Progress(String studentId, List<CourseProgress> courses, String asOf) implements BusMessage {
 
+  /**
+   * Cache key of the aggregation version: the aggregator increments it after every fold, and
+   * cached progress is keyed by it, so a fold retires every cached progress at once.
+   */
+  public static final String VERSION_KEY = "progress-version";
+
   public record CourseProgress(String courseId, List<AssignmentProgress> assignments) {}
 
   /** Questions answered at least once, answered correctly at least once, best points summed. */

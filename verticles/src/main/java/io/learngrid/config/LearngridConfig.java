@@ -45,7 +45,8 @@ public record LearngridConfig(
 
   public record Cluster(String config, String name, String host, String publicHost) {}
 
-  public record CacheTtls(int courseSeconds, int profileSeconds, int assignmentSeconds, int enrollmentSeconds) {}
+  public record CacheTtls(int courseSeconds, int profileSeconds, int assignmentSeconds, int enrollmentSeconds,
+                          int progressSeconds) {}
 
   /**
    * Failed logins allowed per email and per client address within one window (fixed, from the
@@ -148,7 +149,8 @@ public record LearngridConfig(
         s.integer("LEARNGRID_CACHE_TTL_COURSE_SECONDS", 900, 1, 30 * 86_400),
         s.integer("LEARNGRID_CACHE_TTL_PROFILE_SECONDS", 900, 1, 30 * 86_400),
         s.integer("LEARNGRID_CACHE_TTL_ASSIGNMENT_SECONDS", 86_400, 1, 30 * 86_400),
-        s.integer("LEARNGRID_CACHE_TTL_ENROLLMENT_SECONDS", 900, 1, 30 * 86_400));
+        s.integer("LEARNGRID_CACHE_TTL_ENROLLMENT_SECONDS", 900, 1, 30 * 86_400),
+        s.integer("LEARNGRID_CACHE_TTL_PROGRESS_SECONDS", 300, 1, 30 * 86_400));
 
     LoginLimits loginLimits = new LoginLimits(
         s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", 5, 1, 1_000),

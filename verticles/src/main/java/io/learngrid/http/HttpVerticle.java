@@ -63,7 +63,8 @@ public final class HttpVerticle extends VerticleBase {
         config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
-    ProgressRoutes progress = new ProgressRoutes(vertx, busTimeout);
+    ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, config.redis().commandTimeoutMillis() + 250,
+        config.cacheTtls().progressSeconds());
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());

@@ -1,12 +1,18 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.CacheGet;
+import io.learngrid.bus.CacheValue;
 import io.learngrid.bus.GetMyProgress;
 import io.learngrid.bus.GetStudentProgress;
 import io.learngrid.bus.Progress;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Aggregated progress: a student's own, and one student's in a course for its teacher or an admin. */
 final class ProgressRoutes {
@@ -14,17 +20,34 @@ final class ProgressRoutes {
   private static final Set<String> STUDENTS = Set.of("student");
 
   private final Vertx vertx;
+  private final CacheAside cache;
   private final long busTimeout;
+  private final long cacheTimeout;
+  private final int ttlSeconds;
 
-  ProgressRoutes(Vertx vertx, long busTimeout) {
+  ProgressRoutes(Vertx vertx, CacheAside cache, long busTimeout, long cacheTimeout, int ttlSeconds) {
     this.vertx = vertx;
+    this.cache = cache;
     this.busTimeout = busTimeout;
+    this.cacheTimeout = cacheTimeout;
+    this.ttlSeconds = ttlSeconds;
   }
 
+  /**
+   * Cache-aside under the aggregation version: a cached progress lives {@code ttlSeconds} or until
+   * the next aggregation, whichever comes first. Without a cache, straight from the aggregates.
+   */
   void mine(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(STUDENTS);
-    Replies.json(ctx, 200, Bus.request(vertx, GetMyProgress.ADDRESS, new GetMyProgress(caller.id()), busTimeout,
-        Progress.class).map(Progress::toJson));
+    Supplier<Future<? extends BusMessage>> load = () -> Bus.request(vertx, GetMyProgress.ADDRESS,
+        new GetMyProgress(caller.id()), busTimeout, Progress.class);
+    Future<Buffer> progress = Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(Progress.VERSION_KEY),
+            cacheTimeout, CacheValue.class)
+        .transform(version -> version.succeeded()
+            ? cache.read("progress", "progress:" + caller.id() + ":" + (version.result().value() == null ? "0"
+                : version.result().value()), ttlSeconds, load)
+            : load.get().map(value -> value.toJson().toBuffer()));
+    Replies.raw(ctx, 200, progress);
   }
 
   /** The persistence role decides: the course's teacher or an admin, about an enrolled student; else 404. */

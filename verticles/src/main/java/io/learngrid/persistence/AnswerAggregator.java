@@ -1,5 +1,7 @@
 package io.learngrid.persistence;
 
+import io.learngrid.bus.CacheIncrement;
+import io.learngrid.bus.Progress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -137,10 +139,23 @@ final class AnswerAggregator {
           }
           long events = done.result();
           aggregated.increment(events);
+          if (events > 0) {
+            bumpProgressVersion();
+          }
           recovered();
           refreshGauge(events == batchSize);
           refreshWatermark().onComplete(refreshed -> schedule(events == batchSize));
         });
+  }
+
+  /**
+   * Cached progress is keyed by this version, so every fold retires every cached progress at once
+   * ("until the next aggregation"). A progress computed before the fold can only be stored under
+   * the old version, which no reader asks for again. A cache that is down has nothing to retire.
+   */
+  private void bumpProgressVersion() {
+    vertx.eventBus().request(CacheIncrement.ADDRESS, new CacheIncrement(Progress.VERSION_KEY, 86_400).toJson())
+        .onFailure(failure -> LOG.fine("progress version not bumped: " + failure.getMessage()));
   }
 
   /** At once after a full batch (there is more), else after the interval. */

@@ -105,6 +105,40 @@ class ProgressAndStatsTest {
   }
 
   @Test
+  @DisplayName("progress is served from the cache until the next aggregation, and never hides a folded answer")
+  void progressIsCachedUntilTheNextAggregation() throws Exception {
+    Account teacher = fixture.teacher();
+    Account student = fixture.student();
+    Course course = course(teacher);
+    fixture.enroll(course.id(), student.id());
+    answer(student, course.quiz(), 0, "A");
+    Eventually.within(2, () -> {
+      JsonObject quiz = assignmentIn(api.get("/api/v1/me/progress", student.token()).json(), course.id(),
+          course.quiz().id());
+      return quiz != null && quiz.getInteger("answered") == 1;
+    });
+    // No answers are pending now, so nothing is folded and the cached progress stays current.
+    double hits = progressCacheHits();
+    JsonObject first = api.get("/api/v1/me/progress", student.token()).json();
+    JsonObject second = api.get("/api/v1/me/progress", student.token()).json();
+    assertThat(second).isEqualTo(first);
+    assertThat(progressCacheHits()).isGreaterThanOrEqualTo(hits + 1);
+
+    answer(student, course.quiz(), 1, "cell");
+    Eventually.within(2, () -> {
+      JsonObject quiz = assignmentIn(api.get("/api/v1/me/progress", student.token()).json(), course.id(),
+          course.quiz().id());
+      return quiz != null && quiz.getInteger("answered") == 2;
+    });
+  }
+
+  private static double progressCacheHits() {
+    var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "progress").tag("result", "hit")
+        .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
   @DisplayName("progress counts questions answered, questions ever right and the best points of each, across courses")
   void progressFigures() throws Exception {
     Account student = fixture.student();
