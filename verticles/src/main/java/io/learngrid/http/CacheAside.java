@@ -51,10 +51,9 @@ final class CacheAside {
             return Future.succeededFuture(Buffer.buffer(cached.result().value()));
           }
           count(kind, cached.succeeded() ? "miss" : "error");
-          return load.get().map(value -> {
+          return load.get().compose(value -> {
             String json = value.toJson().encode();
-            store(key, json, ttlSeconds);
-            return Buffer.buffer(json);
+            return store(key, json, ttlSeconds).map(Buffer.buffer(json));
           });
         });
   }
@@ -78,9 +77,17 @@ final class CacheAside {
         });
   }
 
-  private void store(String key, String json, int ttlSeconds) {
-    vertx.eventBus().request(CachePut.ADDRESS, new CachePut(key, json, ttlSeconds).toJson())
-        .onFailure(failure -> LOG.log(Level.FINE, "cache put of " + key + " failed: " + failure.getMessage()));
+  /**
+   * Waited for (within the cache timeout), so that a read after this one finds the entry; a put
+   * that fails is logged and otherwise ignored.
+   */
+  private Future<Void> store(String key, String json, int ttlSeconds) {
+    return Bus.request(vertx, CachePut.ADDRESS, new CachePut(key, json, ttlSeconds), timeoutMillis, Done.class)
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          LOG.log(Level.FINE, "cache put of " + key + " failed: " + failure.getMessage());
+          return null;
+        });
   }
 
   private void count(String kind, String result) {
