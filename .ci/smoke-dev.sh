@@ -10,6 +10,8 @@ WORK=$(mktemp -d)
 PORT1=18080 PORT2=18081
 export LEARNGRID_CLUSTER_NAME="ci-$$"
 DEV_PID="" EDGE_PID=""
+# Relative, like the README's default ./.learngrid: paths with "./" in them must work too.
+DATA="./.learngrid-smoke-$$"
 
 cleanup() {
   for pid in $EDGE_PID $DEV_PID; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -35,7 +37,7 @@ set -e
 grep -q "configuration error: LEARNGRID_HTTP_PORT" "$WORK/bad.out" || fail "no line naming LEARNGRID_HTTP_PORT: $(cat "$WORK/bad.out")"
 
 echo "== ./learngrid dev"
-LEARNGRID_DATA_DIR="$WORK/data" LEARNGRID_HTTP_PORT=$PORT1 LEARNGRID_DEV_PG_PORT=15432 LEARNGRID_DEV_REDIS_PORT=16379 \
+LEARNGRID_DATA_DIR="$DATA" LEARNGRID_HTTP_PORT=$PORT1 LEARNGRID_DEV_PG_PORT=15432 LEARNGRID_DEV_REDIS_PORT=16379 \
   LEARNGRID_DEV_AI_PORT=18089 ./learngrid dev > "$WORK/dev.log" 2>&1 &
 DEV_PID=$!
 wait_ready $PORT1
@@ -75,7 +77,7 @@ curl -fs $B/health/ready | grep -q '"postgres":"UP"' || fail "readiness"
 echo "dev node OK"
 
 echo "== a second node with --cluster --roles http joins the first"
-LEARNGRID_HTTP_PORT=$PORT2 LEARNGRID_JWT_SECRET=$(cat "$WORK/data/jwt-secret") \
+LEARNGRID_HTTP_PORT=$PORT2 LEARNGRID_JWT_SECRET=$(cat "$DATA/jwt-secret") \
   "$JAVA" -jar "$JAR" run --cluster --roles http > "$WORK/edge.log" 2>&1 &
 EDGE_PID=$!
 wait_ready $PORT2
@@ -95,8 +97,8 @@ echo "second node OK"
 echo "== SIGTERM stops both nodes and the dev services"
 kill -TERM $EDGE_PID; wait $EDGE_PID || true; EDGE_PID=""
 kill -TERM $DEV_PID; wait $DEV_PID || true; DEV_PID=""
-if pgrep -f "$WORK/data/pg" >/dev/null || pgrep -f "redis-server.*:16379" >/dev/null; then
+if pgrep -f "${DATA#./}/pg" >/dev/null || pgrep -f "redis-server.*:16379" >/dev/null; then
   fail "PostgreSQL or Redis still running after the dev node stopped"
 fi
-rm -rf "$WORK"
+rm -rf "$WORK" "$DATA"
 echo "smoke-dev: every check passed"

@@ -48,7 +48,7 @@ public final class DevServices implements AutoCloseable {
   }
 
   private void startAll() throws IOException {
-    Path dataDir = Path.of(settings.string(LearngridConfig.DATA_DIR, "./.learngrid")).toAbsolutePath();
+    Path dataDir = Path.of(settings.string(LearngridConfig.DATA_DIR, "./.learngrid")).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     if (settings.optional(LearngridConfig.PG_URL) == null) {
       int port = settings.integer("LEARNGRID_DEV_PG_PORT", 54329, 1, 65535);

@@ -116,7 +116,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /** Unpacks the archive once per directory; a marker file says the unpacking finished. */
-  private static Path unpack(Path target) throws IOException {
+  private static Path unpack(Path directory) throws IOException {
+    // Normalized, or a "./" in the given path would make every entry look as if it escaped.
+    Path target = directory.toAbsolutePath().normalize();
     Path done = target.resolve(".unpacked");
     if (Files.exists(done)) {
       return target;
