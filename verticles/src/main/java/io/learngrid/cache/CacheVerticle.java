@@ -2,16 +2,23 @@ package io.learngrid.cache;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.CacheClear;
 import io.learngrid.bus.CacheCount;
 import io.learngrid.bus.CacheDecrement;
 import io.learngrid.bus.CacheDelete;
+import io.learngrid.bus.CacheEntry;
+import io.learngrid.bus.CacheFill;
 import io.learngrid.bus.CacheGet;
 import io.learngrid.bus.CacheIncrement;
+import io.learngrid.bus.CacheInvalidate;
+import io.learngrid.bus.CacheLookup;
 import io.learngrid.bus.CachePut;
 import io.learngrid.bus.CacheValue;
 import io.learngrid.bus.Done;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
+import io.learngrid.bus.RateCheck;
+import io.learngrid.bus.RateDecision;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +27,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +49,78 @@ public final class CacheVerticle extends VerticleBase {
       local value = tonumber(redis.call('GET', KEYS[1]) or '0')
       if value > 0 then value = redis.call('DECR', KEYS[1]) end
       return {value, redis.call('PTTL', KEYS[1])}""";
+
+  // Cache entries live under "cache:", their generations under "cache-gen:" and load locks under
+  // "cache-lock:", so that a clear can SCAN its own namespace and nothing else in a shared Redis.
+  static final String ENTRY = "cache:";
+  private static final String GENERATION = "cache-gen:";
+  private static final String LOCK = "cache-lock:";
+  // A generation only has to outlive the longest load between a lookup and its fill; generations
+  // are Redis clock microseconds, so one that expired and comes back never repeats an old value.
+  private static final String GENERATION_TTL_SECONDS = "3600";
+  private static final int SCAN_COUNT = 500;
+
+  // The entry, its generation, and on a miss the load lock (SET NX PX): one round trip per lookup.
+  private static final String LOOKUP = """
+      local value = redis.call('GET', KEYS[1])
+      local generation = redis.call('GET', KEYS[2]) or '0'
+      if value then return {1, value, generation, 0} end
+      local loader = 0
+      if tonumber(ARGV[1]) > 0 and redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[1]) then loader = 1 end
+      return {0, '', generation, loader}""";
+  // Stores only if no invalidation moved the generation since the lookup: a load that read the
+  // old row cannot put it back after a write deleted it.
+  private static final String FILL = """
+      if (redis.call('GET', KEYS[2]) or '0') == ARGV[3] then
+        redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+      end
+      if ARGV[4] == '1' then redis.call('DEL', KEYS[3]) end
+      return 1""";
+  // KEYS come in pairs (entry, generation); the new generation is the Redis clock in microseconds,
+  // or one more than the old one if that is larger.
+  private static final String INVALIDATE = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+      for i = 1, #KEYS, 2 do
+        local old = tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+        redis.call('SET', KEYS[i + 1], string.format('%d', math.max(old + 1, now)), 'EX', ARGV[1])
+        redis.call('DEL', KEYS[i])
+      end
+      return 1""";
+  // GCRA over every key at once, on Redis time: each key holds its theoretical arrival time (ms).
+  // Either every limit takes the request or none does, so a refusal costs no budget. Replies
+  // {allowed, limit, remaining, reset ms, retry-after ms} of the tightest limit.
+  private static final String RATE = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local allowed, tightest, limitOut, resetOut, retry = 1, -1, 0, 0, 0
+      local next = {}
+      for i = 1, #KEYS do
+        local limit = tonumber(ARGV[2 * i - 1])
+        local period = tonumber(ARGV[2 * i])
+        local interval = period / limit
+        local tat = math.max(tonumber(redis.call('GET', KEYS[i]) or '0'), now)
+        local newTat = tat + interval
+        local allowAt = newTat - period
+        local remaining = 0
+        if allowAt > now then
+          allowed = 0
+          retry = math.max(retry, allowAt - now)
+          next[i] = tat
+        else
+          remaining = math.floor((now - allowAt) / interval)
+          next[i] = newTat
+        end
+        if tightest < 0 or remaining < tightest then
+          tightest, limitOut, resetOut = remaining, limit, next[i] - now
+        end
+      end
+      if allowed == 1 then
+        for i = 1, #KEYS do
+          redis.call('SET', KEYS[i], string.format('%d', math.ceil(next[i])), 'PX', math.max(1, math.ceil(next[i] - now)))
+        end
+      end
+      return {allowed, limitOut, tightest, math.ceil(resetOut), math.ceil(retry)}""";
 
   private final LearngridConfig.Redis settings;
   private Redis client;
@@ -66,6 +146,11 @@ public final class CacheVerticle extends VerticleBase {
     Bus.serve(vertx, CacheDelete.ADDRESS, CacheDelete.class, this::delete);
     Bus.serve(vertx, CacheIncrement.ADDRESS, CacheIncrement.class, this::increment);
     Bus.serve(vertx, CacheDecrement.ADDRESS, CacheDecrement.class, this::decrement);
+    Bus.serve(vertx, CacheLookup.ADDRESS, CacheLookup.class, this::lookup);
+    Bus.serve(vertx, CacheFill.ADDRESS, CacheFill.class, this::fill);
+    Bus.serve(vertx, CacheInvalidate.ADDRESS, CacheInvalidate.class, this::invalidate);
+    Bus.serve(vertx, CacheClear.ADDRESS, CacheClear.class, this::clear);
+    Bus.serve(vertx, RateCheck.ADDRESS, RateCheck.class, this::rate);
     Bus.serve(vertx, Ping.CACHE, Ping.class, ping -> deadline(redis.ping(List.of()))
         .map(pong -> Pong.up())
         .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
@@ -103,6 +188,85 @@ public final class CacheVerticle extends VerticleBase {
 
   private Future<CacheCount> decrement(CacheDecrement request) {
     return deadline(redis.eval(List.of(DECREMENT, "1", request.key()))).map(CacheVerticle::count);
+  }
+
+  private Future<CacheEntry> lookup(CacheLookup request) {
+    String key = request.key();
+    return deadline(redis.eval(List.of(LOOKUP, "3", ENTRY + key, GENERATION + key, LOCK + key,
+            Long.toString(Math.max(0, request.lockMillis())))))
+        .map(reply -> new CacheEntry(reply.get(0).toInteger() == 1 ? reply.get(1).toString() : null,
+            Long.parseLong(reply.get(2).toString()), reply.get(3).toInteger() == 1));
+  }
+
+  private Future<Done> fill(CacheFill request) {
+    if (request.ttlSeconds() <= 0 || request.value() == null) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("a fill needs a value and a positive ttlSeconds"));
+    }
+    String key = request.key();
+    return deadline(redis.eval(List.of(FILL, "3", ENTRY + key, GENERATION + key, LOCK + key, request.value(),
+            Integer.toString(request.ttlSeconds()), Long.toString(request.generation()), request.loader() ? "1" : "0")))
+        .map(ok -> Done.INSTANCE);
+  }
+
+  private Future<Done> invalidate(CacheInvalidate request) {
+    if (request.keys() == null || request.keys().isEmpty()) {
+      return Future.succeededFuture(Done.INSTANCE);
+    }
+    List<String> args = new ArrayList<>();
+    args.add(INVALIDATE);
+    args.add(Integer.toString(request.keys().size() * 2));
+    for (String key : request.keys()) {
+      args.add(ENTRY + key);
+      args.add(GENERATION + key);
+    }
+    args.add(GENERATION_TTL_SECONDS);
+    return deadline(redis.eval(args)).map(ok -> Done.INSTANCE);
+  }
+
+  /** SCAN and UNLINK, page by page, each page under the command deadline; never KEYS or FLUSH. */
+  private Future<CacheCount> clear(CacheClear request) {
+    List<String> prefixes = request.prefixes() == null || request.prefixes().isEmpty() ? List.of("") : request.prefixes();
+    Future<Long> deleted = Future.succeededFuture(0L);
+    for (String prefix : prefixes) {
+      deleted = deleted.compose(sum -> scanAndUnlink(ENTRY + prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*", "0", sum));
+    }
+    return deleted.map(sum -> new CacheCount(sum, 0));
+  }
+
+  private Future<Long> scanAndUnlink(String pattern, String cursor, long deleted) {
+    return deadline(redis.scan(List.of(cursor, "MATCH", pattern, "COUNT", Integer.toString(SCAN_COUNT))))
+        .compose(page -> {
+          String next = page.get(0).toString();
+          List<String> keys = new ArrayList<>();
+          page.get(1).forEach(key -> keys.add(key.toString()));
+          Future<Long> unlinked = keys.isEmpty()
+              ? Future.succeededFuture(0L)
+              : deadline(redis.unlink(keys)).map(Response::toLong);
+          return unlinked.compose(count -> "0".equals(next)
+              ? Future.succeededFuture(deleted + count)
+              : scanAndUnlink(pattern, next, deleted + count));
+        });
+  }
+
+  private Future<RateDecision> rate(RateCheck request) {
+    if (request.limits() == null || request.limits().isEmpty()) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("a rate check needs at least one limit"));
+    }
+    List<String> args = new ArrayList<>();
+    args.add(RATE);
+    args.add(Integer.toString(request.limits().size()));
+    for (RateCheck.Limit limit : request.limits()) {
+      args.add("rate:" + limit.key());
+    }
+    for (RateCheck.Limit limit : request.limits()) {
+      if (limit.limit() <= 0 || limit.periodSeconds() <= 0) {
+        return Future.failedFuture(BusError.BAD_REQUEST.exception("limits and periods must be positive"));
+      }
+      args.add(Integer.toString(limit.limit()));
+      args.add(Long.toString(limit.periodSeconds() * 1000L));
+    }
+    return deadline(redis.eval(args)).map(reply -> new RateDecision(reply.get(0).toInteger() == 1,
+        reply.get(1).toInteger(), reply.get(2).toLong(), reply.get(3).toLong(), reply.get(4).toLong()));
   }
 
   /** {value, PTTL in ms}; PTTL is negative when there is no key (or, never here, no expiry). */

@@ -4,6 +4,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,7 +25,8 @@ public record LearngridConfig(
     Cluster cluster,
     CacheTtls cacheTtls,
     Answers answers,
-    boolean rateLimits,
+    NearCache nearCache,
+    RateLimits rateLimits,
     LoginLimits loginLimits) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
@@ -47,6 +50,20 @@ public record LearngridConfig(
 
   public record CacheTtls(int courseSeconds, int profileSeconds, int assignmentSeconds, int enrollmentSeconds,
                           int progressSeconds) {}
+
+  /**
+   * The http role's in-process cache in front of Redis. {@code maxEntries} 0 turns it off. An entry
+   * lives the shorter of its kind's TTL and {@code ttlSeconds}.
+   */
+  public record NearCache(int maxEntries, long maxBytes, int ttlSeconds) {}
+
+  /**
+   * Request budgets per minute, cluster-wide through Redis (per node while Redis is away); 0 turns
+   * one limit off, {@code enabled} false turns all off (login limits included).
+   * {@code trustedProxies}: peers whose X-Forwarded-For names the client.
+   */
+  public record RateLimits(boolean enabled, int perUser, int perIp, int aiGeneration, int aiChat, int classAction,
+                           List<Cidr> trustedProxies) {}
 
   /**
    * Failed logins allowed per email and per client address within one window (fixed, from the
@@ -168,18 +185,42 @@ public record LearngridConfig(
         s.integer("LEARNGRID_ANSWER_QUESTION_CACHE_SIZE", 50_000, 1, 10_000_000),
         s.integer("LEARNGRID_ANSWER_ENROLLMENT_CACHE_SIZE", 200_000, 1, 10_000_000));
 
+    int nearEntries = s.integer("LEARNGRID_NEAR_CACHE_MAX_ENTRIES", 10_000, 0, 10_000_000);
+    NearCache nearCache = new NearCache(
+        nearEntries,
+        s.longValue("LEARNGRID_NEAR_CACHE_MAX_BYTES", 64L * 1024 * 1024, Math.max(1, nearEntries), 64L * 1024 * 1024 * 1024),
+        s.integer("LEARNGRID_NEAR_CACHE_TTL_SECONDS", 10, 1, 86_400));
+
+    RateLimits rateLimits = new RateLimits(
+        s.flag("LEARNGRID_RATE_LIMITS", true),
+        s.integer("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", 100, 0, 1_000_000),
+        s.integer("LEARNGRID_RATE_LIMIT_IP_PER_MINUTE", 200, 0, 1_000_000),
+        s.integer("LEARNGRID_RATE_LIMIT_AI_GENERATION_PER_MINUTE", 5, 0, 1_000_000),
+        s.integer("LEARNGRID_RATE_LIMIT_AI_CHAT_PER_MINUTE", 20, 0, 1_000_000),
+        s.integer("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", 10, 0, 1_000_000),
+        cidrs("LEARNGRID_TRUSTED_PROXIES", s.string("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
+
     return new LearngridConfig(
         roles,
         clustered,
         Path.of(s.string(DATA_DIR, "./.learngrid")),
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
-        http, postgres, redis, ai, auth, cluster, ttls, answers,
-        s.flag("LEARNGRID_RATE_LIMITS", true),
+        http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
         loginLimits);
   }
 
   public boolean has(Role role) {
     return roles.contains(role);
+  }
+
+  private static List<Cidr> cidrs(String key, String list) {
+    List<Cidr> cidrs = new ArrayList<>();
+    for (String item : list.split(",")) {
+      if (!item.isBlank()) {
+        cidrs.add(Cidr.parse(key, item.trim()));
+      }
+    }
+    return List.copyOf(cidrs);
   }
 
   private static String checkPgUrl(String key, String url) {

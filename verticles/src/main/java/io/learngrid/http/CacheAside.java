@@ -3,59 +3,62 @@ package io.learngrid.http;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
-import io.learngrid.bus.CacheDelete;
-import io.learngrid.bus.CacheGet;
-import io.learngrid.bus.CachePut;
-import io.learngrid.bus.CacheValue;
+import io.learngrid.bus.CacheEntry;
+import io.learngrid.bus.CacheFill;
+import io.learngrid.bus.CacheInvalidate;
+import io.learngrid.bus.CacheLookup;
 import io.learngrid.bus.Done;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Cache-aside reads through the cache role. The cache is an optimisation, never a dependency: a
- * cache that is down, slow or absent from the cluster turns into a miss and the read goes to the
- * persistence role. Entries are the reply's JSON text, so a hit is written out as it was stored
- * with no decoding on the hot path.
+ * Two-level cache-aside reads: this node's {@link NearCache}, then Redis through the cache role,
+ * then the persistence role. The cache is an optimisation, never a dependency: a cache role that is
+ * down, slow or absent turns into a miss and the read goes to the persistence role. Entries are the
+ * reply's JSON text, so a hit is written out as it was stored with no decoding on the hot path.
+ *
+ * <p>Misses for one key load once per node (single-flight in {@link NearCache}) and, where the
+ * cache role answers, once per cluster: the first node to miss takes a short Redis lock and loads;
+ * the others poll Redis a few times for its result before loading themselves.
  */
 final class CacheAside {
 
   private static final Logger LOG = Logger.getLogger(CacheAside.class.getName());
+  /** How long a loader holds a key's Redis lock at most; others wait for its result up to this. */
+  static final long LOCK_MILLIS = 1_000;
+  private static final long POLL_MILLIS = 25;
 
   private final Vertx vertx;
-  private final MeterRegistry registry;
+  private final NearCache near;
+  private final NearInvalidation invalidation;
   private final long timeoutMillis;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-  CacheAside(Vertx vertx, MeterRegistry registry, long timeoutMillis) {
+  CacheAside(Vertx vertx, NearCache near, NearInvalidation invalidation, long timeoutMillis) {
     this.vertx = vertx;
-    this.registry = registry;
+    this.near = near;
+    this.invalidation = invalidation;
     this.timeoutMillis = timeoutMillis;
   }
 
   /** The JSON of the value under {@code key}, loaded and stored for {@code ttlSeconds} on a miss. */
   Future<Buffer> read(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load) {
-    return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
-        .transform(cached -> {
-          if (cached.succeeded() && cached.result().value() != null) {
-            count(kind, "hit");
-            return Future.succeededFuture(Buffer.buffer(cached.result().value()));
-          }
-          count(kind, cached.succeeded() ? "miss" : "error");
-          return load.get().compose(value -> {
-            String json = value.toJson().encode();
-            return store(key, json, ttlSeconds).map(Buffer.buffer(json));
-          });
-        });
+    NearCache.Entry entry = near.get(kind, key);
+    if (entry != null) {
+      return Future.succeededFuture(entry.buffer());
+    }
+    return near.join(key, flight -> fromRedis(kind, key, ttlSeconds, load, LOCK_MILLIS / POLL_MILLIS)
+        .map(json -> {
+          near.fill(flight, key, kind, json, ttlSeconds);
+          return Buffer.buffer(json);
+        }));
   }
 
   /** The same read, decoded: for values the http role inspects (ownership, enrollment). */
@@ -64,38 +67,72 @@ final class CacheAside {
     return read(kind, key, ttlSeconds, load).map(json -> BusJson.fromJson(new JsonObject(json), type));
   }
 
-  /**
-   * Removes entries after a write. Waited for, so the writer's reply comes after the delete; a
-   * cache that cannot be reached is not an error here (entries expire with their TTL).
-   */
-  Future<Void> invalidate(String... keys) {
-    return Bus.request(vertx, CacheDelete.ADDRESS, new CacheDelete(List.of(keys)), timeoutMillis, Done.class)
-        .<Void>mapEmpty()
-        .otherwise(failure -> {
-          LOG.log(Level.FINE, "cache delete of " + String.join(",", keys) + " failed: " + failure.getMessage());
-          return null;
+  private Future<byte[]> fromRedis(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load,
+                                   long polls) {
+    return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, LOCK_MILLIS), timeoutMillis, CacheEntry.class)
+        .transform(lookup -> {
+          if (lookup.succeeded() && lookup.result().value() != null) {
+            near.count(kind, "redis", "hit");
+            near.ratio(kind, true);
+            return Future.succeededFuture(lookup.result().value().getBytes(StandardCharsets.UTF_8));
+          }
+          if (lookup.failed()) {
+            near.count(kind, "redis", "error");
+            near.ratio(kind, false);
+            return loadFromStore(kind, load);
+          }
+          CacheEntry miss = lookup.result();
+          if (!miss.loader() && polls > 0) {
+            // Another node is loading this key: its fill is a few milliseconds away.
+            return delay(POLL_MILLIS).compose(v -> fromRedis(kind, key, ttlSeconds, load, polls - 1));
+          }
+          near.count(kind, "redis", "miss");
+          near.ratio(kind, false);
+          return loadFromStore(kind, load).compose(json -> fill(key, json, ttlSeconds, miss).map(json));
         });
   }
 
+  private Future<byte[]> loadFromStore(String kind, Supplier<Future<? extends BusMessage>> load) {
+    long started = System.nanoTime();
+    return load.get().map(value -> {
+      near.loadTimer(kind).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      return value.toJson().encode().getBytes(StandardCharsets.UTF_8);
+    });
+  }
+
   /**
-   * Waited for (within the cache timeout), so that a read after this one finds the entry; a put
+   * Waited for (within the cache timeout), so that a read after this one finds the entry; a fill
    * that fails is logged and otherwise ignored.
    */
-  private Future<Void> store(String key, String json, int ttlSeconds) {
-    return Bus.request(vertx, CachePut.ADDRESS, new CachePut(key, json, ttlSeconds), timeoutMillis, Done.class)
+  private Future<Void> fill(String key, byte[] json, int ttlSeconds, CacheEntry miss) {
+    CacheFill fill = new CacheFill(key, new String(json, StandardCharsets.UTF_8), ttlSeconds, miss.generation(),
+        miss.loader());
+    return Bus.request(vertx, CacheFill.ADDRESS, fill, timeoutMillis, Done.class)
         .<Void>mapEmpty()
         .otherwise(failure -> {
-          LOG.log(Level.FINE, "cache put of " + key + " failed: " + failure.getMessage());
+          LOG.log(Level.FINE, "cache fill of " + key + " failed: " + failure.getMessage());
           return null;
         });
   }
 
-  private void count(String kind, String result) {
-    counters.computeIfAbsent(kind + '/' + result, id -> Counter.builder("learngrid.cache.requests")
-            .description("Cache-aside lookups by kind and result (hit, miss, error)")
-            .tag("kind", kind)
-            .tag("result", result)
-            .register(registry))
-        .increment();
+  /**
+   * Removes entries after a write, from Redis and then from every node's near cache. Waited for, so
+   * the writer's reply comes after both; a cache role that cannot be reached is not an error here
+   * (Redis entries expire with their TTL), and a node that does not answer in time keeps its near
+   * entry at most the near-cache TTL.
+   */
+  Future<Void> invalidate(String... keys) {
+    List<String> list = List.of(keys);
+    return Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(list), timeoutMillis, Done.class)
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          LOG.log(Level.FINE, "cache invalidation of " + String.join(",", keys) + " failed: " + failure.getMessage());
+          return null;
+        })
+        .compose(v -> invalidation.keys(list));
+  }
+
+  private Future<Void> delay(long millis) {
+    return Future.future(promise -> vertx.setTimer(millis, id -> promise.complete()));
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -35,26 +36,32 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(HttpVerticle::readOpenApi)
+    long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
+    NearCache near = NearCache.of(vertx, config.nearCache(), registry);
+    NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
+    return invalidation.serve()
+        .compose(serving -> vertx.executeBlocking(HttpVerticle::readOpenApi))
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())
               .setPort(config.http().port())
               .setCompressionSupported(true)
               .setIdleTimeout(120));
-          return server.requestHandler(router(openApi, contract)).listen();
+          return server.requestHandler(router(openApi, contract, near, invalidation)).listen();
         }));
   }
 
   /** Every API route: its body handler, then the contract's check of its operation, then the route. */
-  private Router router(Buffer openApi, ContractValidation contract) {
+  private Router router(Buffer openApi, ContractValidation contract, NearCache near, NearInvalidation invalidation) {
     long busTimeout = config.busTimeoutMillis();
+    long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
     Tokens tokens = new Tokens(vertx, config.auth());
     Cursors cursors = new Cursors(config.auth().jwtSecret());
-    CacheAside cache = new CacheAside(vertx, registry, config.redis().commandTimeoutMillis() + 250);
+    CacheAside cache = new CacheAside(vertx, near, invalidation, cacheTimeout);
     Access access = new Access(vertx, cache, busTimeout, config.cacheTtls());
-    LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits(), config.loginLimits(),
-        config.redis().commandTimeoutMillis() + 250);
+    LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits().enabled(), config.loginLimits(), cacheTimeout);
+    RateLimiter limiter = new RateLimiter(vertx, config.rateLimits(), cacheTimeout, registry);
+    CacheRoutes caches = new CacheRoutes(vertx, invalidation, busTimeout);
     AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, cache, throttle,
         busTimeout, config.cacheTtls().profileSeconds());
     CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
@@ -63,7 +70,7 @@ public final class HttpVerticle extends VerticleBase {
         config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
-    ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, config.redis().commandTimeoutMillis() + 250,
+    ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
@@ -72,17 +79,23 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(config.http().accessLog()));
+    router.route("/api/v1/*").handler(new ClientAddress(config.rateLimits().trustedProxies()));
 
     router.get("/health").handler(ops::health);
     router.get("/health/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/openapi.yaml").handler(ops::openApi);
 
+    // The routes without a token count per client address only (a route of their own: a body
+    // handler may not follow this one on the same route).
+    router.routeWithRegex(HttpMethod.POST, "/api/v1/auth/(register|login|refresh)").handler(limiter.anonymous());
     router.post("/api/v1/auth/register").handler(body).handler(contract.operation("registerUser")).handler(auth::register);
     router.post("/api/v1/auth/login").handler(body).handler(contract.operation("login")).handler(auth::login);
     router.post("/api/v1/auth/refresh").handler(body).handler(contract.operation("refreshToken")).handler(auth::refresh);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    // Every authenticated route, by path: the AI generation routes get their budget from here too.
+    router.route("/api/v1/*").handler(limiter.authenticated());
     router.post("/api/v1/auth/logout").handler(body).handler(contract.operation("logout")).handler(auth::logout);
     router.get("/api/v1/me").handler(contract.operation("getMe")).handler(auth::me);
     router.post("/api/v1/admin/users").handler(body).handler(contract.operation("createUser")).handler(auth::createUser);
@@ -110,6 +123,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(progress::student);
     router.post("/api/v1/ai/chat").handler(aiBody).handler(contract.operation("aiChat")).handler(ai::chat);
     router.get("/api/v1/admin/cluster").handler(contract.operation("getCluster")).handler(ops::cluster);
+    router.post("/api/v1/admin/cache/clear").handler(body).handler(contract.operation("clearCache"))
+        .handler(caches::clear);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.write(ctx, new ProblemException(404, "no such resource")));

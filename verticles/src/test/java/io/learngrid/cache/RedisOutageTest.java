@@ -9,7 +9,10 @@ import io.learngrid.support.Eventually;
 import io.learngrid.support.TestNode;
 import io.learngrid.support.TestServices;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -45,15 +48,22 @@ class RedisOutageTest {
     String path = "/api/v1/courses/" + id;
     assertThat(api.get(path, teacher).status()).isEqualTo(200);
     assertThat(api.get(path, teacher).status()).isEqualTo(200);
-    assertThat(count("hit")).isEqualTo(1);
+    assertThat(count("near", "hit")).isEqualTo(1);
 
     redis.stop();
+    // The near cache still answers for the course it holds; the course it does not hold comes from PostgreSQL.
+    String other = api.post("/api/v1/courses", new JsonObject().put("title", "Uncached").put("subject", "ops")
+        .put("description", "d"), teacher).json().getString("id");
     for (int i = 0; i < 5; i++) {
       Reply read = api.get(path, teacher);
       assertThat(read.status()).isEqualTo(200);
       assertThat(read.json().getString("title")).isEqualTo("Outage");
     }
-    assertThat(count("error")).isEqualTo(5);
+    assertThat(count("near", "hit")).isEqualTo(6);
+    Reply uncached = api.get("/api/v1/courses/" + other, teacher);
+    assertThat(uncached.status()).isEqualTo(200);
+    assertThat(uncached.json().getString("title")).isEqualTo("Uncached");
+    assertThat(count("redis", "error")).isEqualTo(1);
     Reply ready = api.get("/health/ready", null);
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonObject("checks").getString("redis")).isEqualTo("DOWN");
@@ -62,15 +72,21 @@ class RedisOutageTest {
     redis.start();
     Eventually.within(30, () -> "UP".equals(api.get("/health/ready", null).json().getJsonObject("checks")
         .getString("redis")));
-    double hitsBefore = count("hit");
-    api.get(path, teacher);
-    api.get(path, teacher);
-    assertThat(count("hit")).isGreaterThan(hitsBefore);
+    // A course no level holds yet: its miss fills Redis again.
+    String fresh = api.post("/api/v1/courses", new JsonObject().put("title", "After").put("subject", "ops")
+        .put("description", "d"), teacher).json().getString("id");
+    assertThat(api.get("/api/v1/courses/" + fresh, teacher).status()).isEqualTo(200);
+    RedisAPI client = RedisAPI.api(Redis.createClient(node.node().vertx(), redis.url()));
+    try {
+      assertThat(client.get("cache:course:" + fresh).await(10, TimeUnit.SECONDS)).isNotNull();
+    } finally {
+      client.close();
+    }
   }
 
-  private static double count(String result) {
-    var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "course").tag("result", result)
-        .counter();
+  private static double count(String level, String result) {
+    var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "course").tag("level", level)
+        .tag("result", result).counter();
     return counter == null ? 0 : counter.count();
   }
 }

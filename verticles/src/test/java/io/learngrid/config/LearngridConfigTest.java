@@ -39,7 +39,9 @@ class LearngridConfigTest {
     assertThat(config.cacheTtls().courseSeconds()).isEqualTo(900);
     assertThat(config.ai().url()).isEqualTo("http://ai:8089");
     assertThat(config.clustered()).isFalse();
-    assertThat(config.rateLimits()).isTrue();
+    assertThat(config.rateLimits().enabled()).isTrue();
+    assertThat(config.rateLimits().perUser()).isEqualTo(100);
+    assertThat(config.nearCache().maxEntries()).isEqualTo(10_000);
     assertThat(config.loginLimits()).isEqualTo(new LearngridConfig.LoginLimits(5, 20, 900));
   }
 
@@ -51,6 +53,9 @@ class LearngridConfigTest {
     assertFails("LEARNGRID_PG_POOL_SIZE", "0");
     assertFails("LEARNGRID_PG_URL", "mysql://db/x");
     assertFails("LEARNGRID_REDIS_URL", "localhost:6379");
+    assertFails("LEARNGRID_TRUSTED_PROXIES", "10.0.0.0/33");
+    assertFails("LEARNGRID_TRUSTED_PROXIES", "proxy.example.com");
+    assertFails("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", "-1");
     assertFails("LEARNGRID_ROLES", "http,database");
     assertFails("LEARNGRID_RATE_LIMITS", "maybe");
     assertFails("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", "0");

@@ -1,0 +1,65 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.CacheClear;
+import io.learngrid.bus.CacheCount;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/** {@code POST /api/v1/admin/cache/clear}: empties a scope of the cache in Redis and on every node. */
+final class CacheRoutes {
+
+  private static final Logger LOG = Logger.getLogger(CacheRoutes.class.getName());
+  private static final Set<String> ADMINS = Set.of("admin");
+  /** Scope → the key prefix of its entries (keys as CacheAside names them). */
+  static final Map<String, String> SCOPES = Map.of(
+      "course", "course:",
+      "profile", "user:",
+      "assignment", "assignment:",
+      "enrollment", "enrollment:",
+      "progress", "progress:",
+      "ai", "ai:",
+      "all", "");
+
+  private final Vertx vertx;
+  private final NearInvalidation invalidation;
+  private final long timeoutMillis;
+
+  CacheRoutes(Vertx vertx, NearInvalidation invalidation, long timeoutMillis) {
+    this.vertx = vertx;
+    this.invalidation = invalidation;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /**
+   * Redis first, then the near caches, so that no node refills its near cache from a Redis entry
+   * about to go. A Redis that cannot be cleared is a 503 (the near caches are cleared anyway).
+   */
+  void clear(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx).requireRole(ADMINS);
+    JsonObject body = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
+    String scope = body.getString("scope", "all");
+    String prefix = SCOPES.get(scope);
+    if (prefix == null) {
+      throw ProblemException.validation(List.of(new ProblemException.FieldError("scope",
+          "must be one of " + String.join(", ", SCOPES.keySet().stream().sorted().toList()))));
+    }
+    Future<CacheCount> redis = Bus.request(vertx, CacheClear.ADDRESS, new CacheClear(List.of(prefix)), timeoutMillis,
+        CacheCount.class);
+    Replies.noContent(ctx, redis.transform(cleared -> invalidation.prefixes(List.of(prefix)).compose(v -> {
+      if (cleared.failed()) {
+        return Future.failedFuture(ProblemException.unavailable("the cache could not be cleared: Redis did not answer",
+            5));
+      }
+      LOG.info("cache scope " + scope + " cleared by " + caller.id() + ": " + cleared.result().value()
+          + " Redis entries, near caches on every http node");
+      return Future.succeededFuture();
+    })));
+  }
+}

@@ -1,0 +1,88 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.Done;
+import io.learngrid.bus.NearInvalidate;
+import io.learngrid.cluster.NodeRegistryVerticle;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Drops entries from the near cache of every http node before a write is acknowledged. Each http
+ * node serves its own address ({@link NearInvalidate#address}); a writer drops its own entries at
+ * once and asks every other http node in the node registry, waiting for their answers up to the
+ * bus timeout of the cache. A node that does not answer in time (overloaded, partitioned, just
+ * gone) is counted and logged; it may serve its old entry until the near-cache TTL ends it.
+ */
+final class NearInvalidation {
+
+  private static final Logger LOG = Logger.getLogger(NearInvalidation.class.getName());
+
+  private final Vertx vertx;
+  private final NearCache near;
+  private final String nodeId;
+  private final long timeoutMillis;
+  private final Counter unanswered;
+
+  NearInvalidation(Vertx vertx, NearCache near, String nodeId, long timeoutMillis, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.near = near;
+    this.nodeId = nodeId;
+    this.timeoutMillis = timeoutMillis;
+    this.unanswered = Counter.builder("learngrid.cache.near.invalidations.unanswered")
+        .description("Near-cache invalidations another http node did not confirm in time")
+        .register(registry);
+  }
+
+  /** Serves this node's address; the future completes once the cluster knows the consumer. */
+  Future<Void> serve() {
+    return Bus.serve(vertx, NearInvalidate.address(nodeId), NearInvalidate.class, request -> {
+          dropHere(request);
+          return Future.succeededFuture(Done.INSTANCE);
+        })
+        .completion();
+  }
+
+  Future<Void> keys(List<String> keys) {
+    return everywhere(new NearInvalidate(keys, List.of()));
+  }
+
+  Future<Void> prefixes(List<String> prefixes) {
+    return everywhere(new NearInvalidate(List.of(), prefixes));
+  }
+
+  private Future<Void> everywhere(NearInvalidate request) {
+    dropHere(request);
+    return NodeRegistryVerticle.list(vertx)
+        .compose(nodes -> {
+          List<Future<Done>> answers = new ArrayList<>();
+          for (JsonObject node : nodes) {
+            String id = node.getString("nodeId");
+            if (!nodeId.equals(id) && node.getJsonArray("roles", new io.vertx.core.json.JsonArray()).contains("http")) {
+              answers.add(Bus.request(vertx, NearInvalidate.address(id), request, timeoutMillis, Done.class)
+                  .onFailure(failure -> {
+                    unanswered.increment();
+                    LOG.warning("near-cache invalidation not confirmed by node " + id + ": " + failure.getMessage());
+                  }));
+            }
+          }
+          return Future.join(answers).<Void>mapEmpty();
+        })
+        .otherwise(failure -> null);
+  }
+
+  private void dropHere(NearInvalidate request) {
+    if (request.keys() != null && !request.keys().isEmpty()) {
+      near.invalidate(request.keys());
+    }
+    if (request.prefixes() != null && !request.prefixes().isEmpty()) {
+      near.invalidatePrefixes(request.prefixes());
+    }
+  }
+}
