@@ -64,7 +64,7 @@ curl -fs $B/api/v1/courses/$COURSE -H "Authorization: Bearer $TEACHER" >/dev/nul
 hit=""
 for _ in $(seq 1 20); do
   curl -fs $B/api/v1/courses/$COURSE -H "Authorization: Bearer $TEACHER" >/dev/null || fail "repeated read"
-  if curl -fs $B/metrics | grep -Eq 'learngrid_cache_requests_total\{kind="course",result="hit"\} [1-9]'; then
+  if curl -fs $B/metrics | grep -Eq 'learngrid_cache_requests_total\{kind="course",level="[a-z]+",result="hit"\} [1-9]'; then
     hit=yes
     break
   fi

@@ -3,6 +3,7 @@
 #
 #   load/bench-course-read.sh                      # 30 s at 64 connections, 2 wrk threads
 #   DURATION=60 CONNECTIONS=128 load/bench-course-read.sh
+#   NEAR_CACHE=off load/bench-course-read.sh       # every read goes to Redis (no near cache)
 #
 # Starts `learngrid.jar dev` on free loopback ports with a fresh temp data dir and the access log
 # off, logs in as the demo teacher, creates one course, reads it once (the miss that fills Redis),
@@ -14,6 +15,8 @@
 #   WARMUP         warm-up run in seconds (default 10; 0 skips it)
 #   CONNECTIONS    wrk connections (default 64)
 #   THREADS        wrk threads (default 2)
+#   NEAR_CACHE     on (default) or off: the node's in-process near cache in front of Redis
+#                  (off sets LEARNGRID_NEAR_CACHE_MAX_ENTRIES=0)
 #   READY_TIMEOUT  seconds to wait for /health/ready (default 180)
 #   LEARNGRID_JAR  the jar to run (default verticles/target/learngrid.jar, built if missing)
 #   BENCH_JAVA_OPTS  extra JVM options for the node (default none)
@@ -32,6 +35,12 @@ READY_TIMEOUT="${READY_TIMEOUT:-180}"
 JAR="${LEARNGRID_JAR:-$ROOT/verticles/target/learngrid.jar}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
 KEEP_DATA="${KEEP_DATA:-0}"
+NEAR_CACHE="${NEAR_CACHE:-on}"
+case $NEAR_CACHE in
+  on) NEAR_ENTRIES=10000 ;;
+  off) NEAR_ENTRIES=0 ;;
+  *) echo "bench: NEAR_CACHE must be on or off, not '$NEAR_CACHE'" >&2; exit 1 ;;
+esac
 
 die() { echo "bench: $*" >&2; exit 1; }
 section() { printf '\n== %s\n' "$*"; }
@@ -172,10 +181,13 @@ json_field() {  # json_field NAME < flat JSON: the string value of "NAME"
   sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
 }
 
-cache_counts() {  # hit miss error of learngrid_cache_requests_total{kind="course"}
+cache_counts() {  # hit miss error of learngrid_cache_requests_total{kind="course"}, over both levels:
+  # a hit at either level is a hit; a near miss goes on to Redis, so only Redis misses and errors count.
   curl -sf --max-time 10 "$BASE/metrics" | awk '
     /^learngrid_cache_requests_total\{/ && /kind="course"/ {
-      r = $0; sub(/.*result="/, "", r); sub(/".*/, "", r); v[r] = $NF + 0 }
+      r = $0; sub(/.*result="/, "", r); sub(/".*/, "", r)
+      l = $0; sub(/.*level="/, "", l); sub(/".*/, "", l)
+      if (r == "hit" || l == "redis") v[r] += $NF }
     END { printf "%d %d %d\n", v["hit"], v["miss"], v["error"] }'
 }
 
@@ -215,7 +227,7 @@ echo "busiest processes (ps %CPU = average over each process's lifetime):"
 section "starting the dev node"
 mkdir -p "$DATA"
 echo "http $BASE, postgres :$PG_PORT, redis :$REDIS_PORT, ai simulator :$AI_PORT"
-echo "data $DATA, log $NODE_LOG, access log off, JVM options: ${BENCH_JAVA_OPTS:-(none)}"
+echo "data $DATA, log $NODE_LOG, access log and rate limits off, near cache $NEAR_CACHE, JVM options: ${BENCH_JAVA_OPTS:-(none)}"
 # The node gets a session of its own (setsid), so a Ctrl-C on this script's terminal reaches wrk
 # and this script but not the node's redis-server child: the EXIT trap stops the node in order.
 SETSID=()
@@ -228,6 +240,8 @@ ${SETSID[@]+"${SETSID[@]}"} env LEARNGRID_HTTP_HOST=127.0.0.1 \
     LEARNGRID_DEV_AI_PORT="$AI_PORT" \
     LEARNGRID_DATA_DIR="$DATA" \
     LEARNGRID_ACCESS_LOG=off \
+    LEARNGRID_RATE_LIMITS=off \
+    LEARNGRID_NEAR_CACHE_MAX_ENTRIES="$NEAR_ENTRIES" \
     LEARNGRID_ACCESS_TOKEN_SECONDS=86400 \
     "$JAVA" $BENCH_JAVA_OPTS -jar "$JAR" dev >"$NODE_LOG" 2>&1 &
 NODE_PID=$!
@@ -328,6 +342,6 @@ section "result"
 if awk -v r="$ran_s" -v d="$DURATION" 'BEGIN { exit !(r < 0.9 * d) }'; then
   echo "INCOMPLETE: wrk ran ${ran_s}s of ${DURATION}s (interrupted); do not record this result"
 fi
-echo "RESULT course-read c=$CONNECTIONS t=$THREADS d=${DURATION}s: $(field rps) req/s," \
+echo "RESULT course-read near-cache=$NEAR_CACHE c=$CONNECTIONS t=$THREADS d=${DURATION}s: $(field rps) req/s," \
   "p50 $(ms "$(field p50_us)"), p99 $(ms "$(field p99_us)"), errors $((non2xx + socket))" \
   "(non-2xx $non2xx, socket $socket), cache hit ratio $RATIO, load avg $(cut -d' ' -f1 /proc/loadavg) (1 min) after"

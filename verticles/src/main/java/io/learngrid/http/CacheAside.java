@@ -3,6 +3,8 @@ package io.learngrid.http;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.CacheClear;
+import io.learngrid.bus.CacheCount;
 import io.learngrid.bus.CacheEntry;
 import io.learngrid.bus.CacheFill;
 import io.learngrid.bus.CacheInvalidate;
@@ -127,9 +129,40 @@ final class CacheAside {
         .<Void>mapEmpty()
         .otherwise(failure -> {
           LOG.log(Level.FINE, "cache invalidation of " + String.join(",", keys) + " failed: " + failure.getMessage());
+          remember(list);
           return null;
         })
         .compose(v -> invalidation.keys(list));
+  }
+
+  private void remember(List<String> keys) {
+    if (near.pendingInvalidations.size() + keys.size() > NearCache.MAX_PENDING) {
+      near.pendingInvalidations.clear();
+      near.pendingInvalidations.add(NearCache.CLEAR_ALL);
+    } else {
+      near.pendingInvalidations.addAll(keys);
+    }
+  }
+
+  /**
+   * Sends the Redis invalidations that failed, once Redis answers again (called every second).
+   * Keys are taken out before sending and put back if the send fails.
+   */
+  void retryPendingInvalidations() {
+    if (near.pendingInvalidations.isEmpty()) {
+      return;
+    }
+    List<String> keys = new java.util.ArrayList<>();
+    for (var iterator = near.pendingInvalidations.iterator(); iterator.hasNext() && keys.size() < 500; ) {
+      keys.add(iterator.next());
+      iterator.remove();
+    }
+    Future<?> sent = keys.contains(NearCache.CLEAR_ALL)
+        ? Bus.request(vertx, CacheClear.ADDRESS, new CacheClear(List.of("")), timeoutMillis, CacheCount.class)
+        : Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(keys), timeoutMillis, Done.class);
+    sent.onComplete(
+        done -> LOG.info("cache invalidations made while Redis was away are applied (" + keys.size() + " keys)"),
+        failure -> near.pendingInvalidations.addAll(keys));
   }
 
   private Future<Void> delay(long millis) {

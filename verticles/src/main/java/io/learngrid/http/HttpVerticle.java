@@ -58,6 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     Tokens tokens = new Tokens(vertx, config.auth());
     Cursors cursors = new Cursors(config.auth().jwtSecret());
     CacheAside cache = new CacheAside(vertx, near, invalidation, cacheTimeout);
+    vertx.setPeriodic(1_000, tick -> cache.retryPendingInvalidations());
     Access access = new Access(vertx, cache, busTimeout, config.cacheTtls());
     LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits().enabled(), config.loginLimits(), cacheTimeout);
     RateLimiter limiter = new RateLimiter(vertx, config.rateLimits(), cacheTimeout, registry);

@@ -52,6 +52,14 @@ final class NearCache implements Shareable {
   private final Map<String, Timer> loadTimers = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong[]> ratios = new ConcurrentHashMap<>();
   private final long ttlNanos;
+  /**
+   * Redis invalidations that failed (Redis away), retried until Redis takes them: a Redis that comes
+   * back with its data must not serve what was written meanwhile. Bounded; past the bound the
+   * retry clears every cache entry instead ({@link #CLEAR_ALL}).
+   */
+  final java.util.Set<String> pendingInvalidations = ConcurrentHashMap.newKeySet();
+  static final String CLEAR_ALL = "";
+  static final int MAX_PENDING = 10_000;
 
   private NearCache(LearngridConfig.NearCache settings, MeterRegistry registry) {
     this.registry = registry;

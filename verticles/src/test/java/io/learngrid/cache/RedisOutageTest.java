@@ -84,6 +84,37 @@ class RedisOutageTest {
     }
   }
 
+  @Test
+  @DisplayName("a write during the outage is not undone by the old Redis entry when Redis comes back with its data")
+  void writesDuringAnOutageReachRedisLater() throws Exception {
+    Api api = node.api();
+    String teacher = api.teacherToken();
+    String id = api.post("/api/v1/courses", new JsonObject().put("title", "Old").put("subject", "ops")
+        .put("description", "d"), teacher).json().getString("id");
+    String path = "/api/v1/courses/" + id;
+    assertThat(api.get(path, teacher).json().getString("title")).isEqualTo("Old");
+    RedisAPI client = RedisAPI.api(Redis.createClient(node.node().vertx(), redis.url()));
+    try {
+      assertThat(client.get("cache:course:" + id).await(10, TimeUnit.SECONDS).toString()).contains("Old");
+
+      redis.stop();
+      assertThat(api.patch(path, new JsonObject().put("title", "New"), teacher).status()).isEqualTo(200);
+      assertThat(api.get(path, teacher).json().getString("title")).isEqualTo("New");
+      redis.start();   // with its append-only file: the entry "Old" is back
+
+      Eventually.within(30, () -> {
+        try {
+          return client.get("cache:course:" + id).await(5, TimeUnit.SECONDS) == null;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      assertThat(api.get(path, teacher).json().getString("title")).isEqualTo("New");
+    } finally {
+      client.close();
+    }
+  }
+
   private static double count(String level, String result) {
     var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "course").tag("level", level)
         .tag("result", result).counter();

@@ -1,0 +1,53 @@
+-- wrk script for load/bench-mixed-read.sh: a mixed read plan over many students and courses.
+-- PLAN (environment) names a file with one line per (student, course):
+--   accessToken courseId assignmentId questionId
+-- Each request picks a line at random and then, by weight: 40 % the course, 25 % the assignment,
+-- 15 % GET /me, 10 % GET /me/progress, 10 % an answer to the assignment's first question.
+-- Output: the same BENCH summary line as course-read.lua.
+
+local plan = {}
+
+function setup(thread)
+  thread:set("seed", math.random(1, 1000000))
+end
+
+function init(args)
+  math.randomseed(seed or os.time())
+  for line in io.lines(os.getenv("PLAN")) do
+    local token, course, assignment, question = line:match("(%S+) (%S+) (%S+) (%S+)")
+    if token then
+      plan[#plan + 1] = {auth = "Bearer " .. token, course = course, assignment = assignment, question = question}
+    end
+  end
+  if #plan == 0 then
+    error("no lines in PLAN=" .. tostring(os.getenv("PLAN")))
+  end
+end
+
+function request()
+  local p = plan[math.random(#plan)]
+  local roll = math.random(100)
+  local headers = {["Authorization"] = p.auth}
+  if roll <= 40 then
+    return wrk.format("GET", "/api/v1/courses/" .. p.course, headers)
+  elseif roll <= 65 then
+    return wrk.format("GET", "/api/v1/assignments/" .. p.assignment, headers)
+  elseif roll <= 80 then
+    return wrk.format("GET", "/api/v1/me", headers)
+  elseif roll <= 90 then
+    return wrk.format("GET", "/api/v1/me/progress", headers)
+  end
+  headers["Content-Type"] = "application/json"
+  return wrk.format("POST", "/api/v1/assignments/" .. p.assignment .. "/answers", headers,
+    '{"questionId":"' .. p.question .. '","answer":' .. math.random(0, 3) .. '}')
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d " ..
+    "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+    latency.max, e.status, e.connect, e.read, e.write, e.timeout))
+end
