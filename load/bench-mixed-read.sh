@@ -51,6 +51,8 @@ done
   || die "DURATION, CONNECTIONS, THREADS, COURSES and STUDENTS must be positive"
 (( CONNECTIONS >= THREADS )) || die "CONNECTIONS ($CONNECTIONS) must be >= THREADS ($THREADS) for wrk"
 command -v curl >/dev/null || die "curl is required"
+command -v python3 >/dev/null || die "python3 is required (to read the API's JSON replies)"
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
 
 # --- tools: a JDK >= 21 (the same choice as ./mvnw and ./learngrid), the jar, wrk -------------
 JAVA_HOME="$(. "$ROOT/.mvn/jdk.sh" >&2; echo "${JAVA_HOME:-}")" || die "no JDK >= 21 found"
@@ -241,6 +243,7 @@ ${SETSID[@]+"${SETSID[@]}"} env LEARNGRID_HTTP_HOST=127.0.0.1 \
     LEARNGRID_DATA_DIR="$DATA" \
     LEARNGRID_ACCESS_LOG=off \
     LEARNGRID_RATE_LIMITS=off \
+    LEARNGRID_CLUSTER_NAME="bench-mixed-read-$$" \
     LEARNGRID_NEAR_CACHE_MAX_ENTRIES="$NEAR_ENTRIES" \
     LEARNGRID_ACCESS_TOKEN_SECONDS=86400 \
     "$JAVA" $BENCH_JAVA_OPTS -jar "$JAR" dev >"$NODE_LOG" 2>&1 &
@@ -273,12 +276,12 @@ QUESTIONS='[{"prompt":"1+1?","kind":"number","answer":2,"points":1},{"prompt":"2
 declare -a COURSE_IDS ASSIGNMENT_IDS QUESTION_IDS
 for ((c = 0; c < COURSES; c++)); do
   id="$(api POST /api/v1/courses "$TEACHER" "{\"title\":\"Mixed $c\",\"subject\":\"load\",\"description\":\"bench-mixed-read.sh\"}" \
-    | json_field id)" || die "creating course $c failed"
+    | json '["id"]')" || die "creating course $c failed"
   reply="$(api POST "/api/v1/courses/$id/assignments" "$TEACHER" "{\"title\":\"Quiz $c\",\"questions\":$QUESTIONS}")" \
     || die "creating the assignment of course $c failed"
   COURSE_IDS+=("$id")
-  ASSIGNMENT_IDS+=("$(json_field id <<<"$reply")")
-  QUESTION_IDS+=("$(sed -n 's/.*"questions" *: *\[ *{ *"id" *: *"\([^"]*\)".*/\1/p' <<<"$reply")")
+  ASSIGNMENT_IDS+=("$(json '["id"]' <<<"$reply")")
+  QUESTION_IDS+=("$(json '["questions"][0]["id"]' <<<"$reply")")
 done
 PLAN="$WORK/plan.txt"   # one line per (student, course): token course assignment question
 : >"$PLAN"
@@ -289,7 +292,7 @@ for ((s = 0; s < STUDENTS; s++)); do
     || die "registering student $s failed"
   token="$(curl -sf --max-time 10 -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"load-password\"}" "$BASE/api/v1/auth/login" | json_field accessToken)"
-  sid="$(api GET /api/v1/me "$token" | json_field id)"
+  sid="$(api GET /api/v1/me "$token" | json '["id"]')"
   for ((c = 0; c < COURSES; c++)); do
     api POST "/api/v1/courses/${COURSE_IDS[c]}/enrollments" "$TEACHER" "{\"studentId\":\"$sid\"}" >/dev/null \
       || die "enrolling student $s failed"

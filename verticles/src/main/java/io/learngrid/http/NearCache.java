@@ -112,14 +112,18 @@ final class NearCache implements Shareable {
     return entries != null;
   }
 
-  /** The entry under {@code key}, or null; counts a near hit or miss when the near cache is on. */
+  /**
+   * The entry under {@code key}, or null. A hit is counted here; a miss is not, as the lookup goes
+   * on to Redis and is counted there: every lookup counts once, at the level where it ended, so
+   * hits over all of {@code learngrid_cache_requests_total} is the overall hit ratio.
+   */
   Entry get(String kind, String key) {
     if (entries == null) {
       return null;
     }
     Entry entry = entries.getIfPresent(key);
-    count(kind, "near", entry == null ? "miss" : "hit");
     if (entry != null) {
+      count(kind, "near", "hit");
       ratio(kind, true);
     }
     return entry;
@@ -192,7 +196,7 @@ final class NearCache implements Shareable {
   }
 
   void count(String kind, String level, String result) {
-    counter("learngrid.cache.requests", "Cache lookups by kind, level (near, redis) and result (hit, miss, error)",
+    counter("learngrid.cache.requests", "Cache lookups by kind, with the level (near, redis) and result (hit, miss, error) they ended at",
         kind, level, result).increment();
   }
 
