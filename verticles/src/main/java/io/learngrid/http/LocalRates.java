@@ -31,8 +31,11 @@ final class LocalRates implements Shareable {
         .computeIfAbsent("local-rates", name -> new LocalRates());
   }
 
+  /** nanoTime may be negative: times are kept in ms since this instance, never below 1. */
+  private final long origin = System.nanoTime();
+
   synchronized RateDecision check(List<RateCheck.Limit> limits) {
-    long now = System.nanoTime() / 1_000_000;
+    long now = (System.nanoTime() - origin) / 1_000_000 + 1;
     boolean allowed = true;
     long tightest = -1;
     int limitOut = 0;

@@ -137,7 +137,13 @@ final class NearCache implements Shareable {
     Flight flight = new Flight();
     Flight running = flights.putIfAbsent(key, flight);
     if (running == null) {
-      load.apply(flight).onComplete(result -> {
+      Future<Buffer> loading;
+      try {
+        loading = load.apply(flight);
+      } catch (RuntimeException e) {
+        loading = Future.failedFuture(e);   // never leave a flight in the table that nobody completes
+      }
+      loading.onComplete(result -> {
         flights.remove(key, flight);
         flight.promise.handle(result);
       });

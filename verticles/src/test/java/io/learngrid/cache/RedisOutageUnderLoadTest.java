@@ -100,9 +100,8 @@ class RedisOutageUnderLoadTest {
       phase.set(1);
       Eventually.within(60, () -> "DOWN".equals(readiness(api).getJsonObject("checks").getString("redis")));
       assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
-      Eventually.within(60, () -> requests[1].sum() >= 200);
-      double errorsDuringOutage = count("redis", "error");
-      assertThat(errorsDuringOutage).isPositive();
+      // Near entries live 1 s: after that, reads reach the missing Redis (and PostgreSQL).
+      Eventually.within(60, () -> requests[1].sum() >= 200 && count("redis", "error") > 0);
 
       redis.start();
       Eventually.within(60, () -> "UP".equals(readiness(api).getJsonObject("checks").getString("redis")));

@@ -19,6 +19,7 @@ class ClusterRateLimitTest {
   private static final int PER_USER = 10;
   private static final int PER_IP = 30;
   private static final int PER_CLASS = 3;
+  private static final int CHATS = 2;
 
   private static TestNode a;
   private static TestNode b;
@@ -34,6 +35,7 @@ class ClusterRateLimitTest {
     settings.put("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", Integer.toString(PER_USER));
     settings.put("LEARNGRID_RATE_LIMIT_IP_PER_MINUTE", Integer.toString(PER_IP));
     settings.put("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", Integer.toString(PER_CLASS));
+    settings.put("LEARNGRID_RATE_LIMIT_AI_CHAT_PER_MINUTE", Integer.toString(CHATS));
     // Failed logins are the cheapest anonymous requests here; their own limit must not interfere.
     settings.put("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", "1000");
     return settings;
@@ -142,6 +144,28 @@ class ClusterRateLimitTest {
     assertThat(created).isGreaterThanOrEqualTo(PER_CLASS).isLessThan(5 * PER_CLASS);
     // Reading the class is not a class action: the teacher's general budget still allows it.
     assertThat(a.api().get("/api/v1/courses/" + course, teacher.token()).status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("AI chat has a per-user budget of its own, shared by both nodes")
+  void aiChatBudget() {
+    Api api = a.api().fromNewAddress();
+    String token = token(api);
+    JsonObject chat = new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "Hello")));
+    int answered = 0;
+    Reply reply;
+    do {
+      reply = (answered % 2 == 0 ? a : b).api().post("/api/v1/ai/chat", chat, token);
+      if (reply.status() == 200) {
+        answered++;
+      }
+    } while (reply.status() == 200 && answered < 5 * CHATS);
+    assertThat(reply.status()).isEqualTo(429);
+    assertThat(reply.header("RateLimit-Limit")).isEqualTo(Integer.toString(CHATS));
+    assertThat(answered).isGreaterThanOrEqualTo(CHATS).isLessThan(5 * CHATS);
+    // Other routes still answer: the chat budget is not the user's general one.
+    assertThat(a.api().get("/api/v1/me", token).status()).isEqualTo(200);
   }
 
   private static JsonObject login() {
