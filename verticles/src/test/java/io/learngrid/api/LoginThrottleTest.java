@@ -47,6 +47,9 @@ class LoginThrottleTest {
     shortWindow = TestNode.start(shortly);
     Map<String, String> off = TestNode.settings();
     off.put("LEARNGRID_RATE_LIMITS", "off");
+    // Budgets that would refuse at once if the switch did not turn them off too.
+    off.put("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", "1");
+    off.put("LEARNGRID_RATE_LIMIT_IP_PER_MINUTE", "1");
     limitsOff = TestNode.start(off);
   }
 
@@ -162,14 +165,21 @@ class LoginThrottleTest {
   }
 
   @Test
-  @DisplayName("with LEARNGRID_RATE_LIMITS=off nothing is refused")
+  @DisplayName("with LEARNGRID_RATE_LIMITS=off nothing is refused and no RateLimit headers are sent")
   void limitsCanBeTurnedOff() {
     Api api = limitsOff.api().fromNewAddress();
     String email = api.registerStudent(PASSWORD);
     for (int i = 0; i < 25; i++) {
       assertThat(login(api, email, "wrong-password").status()).isEqualTo(401);
     }
-    assertThat(login(api, email, PASSWORD).status()).isEqualTo(200);
+    Reply success = login(api, email, PASSWORD);
+    assertThat(success.status()).isEqualTo(200);
+    String token = success.json().getString("accessToken");
+    for (int i = 0; i < 5; i++) {
+      Reply me = api.get("/api/v1/me", token);
+      assertThat(me.status()).isEqualTo(200);
+      assertThat(me.header("RateLimit-Limit")).isNull();
+    }
   }
 
   private static Reply login(Api api, String email, String password) {
