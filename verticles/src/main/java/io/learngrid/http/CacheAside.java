@@ -42,6 +42,7 @@ final class CacheAside {
   private final NearCache near;
   private final NearInvalidation invalidation;
   private final long timeoutMillis;
+  private final RedisBackoff backoff = new RedisBackoff();
 
   CacheAside(Vertx vertx, NearCache near, NearInvalidation invalidation, long timeoutMillis) {
     this.vertx = vertx;
@@ -71,7 +72,20 @@ final class CacheAside {
 
   private Future<byte[]> fromRedis(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load,
                                    long polls) {
+    if (!backoff.ask()) {
+      // The cache role failed within the last second: straight to the store, nobody waits on Redis.
+      near.count(kind, "redis", "error");
+      near.ratio(kind, false);
+      return loadFromStore(kind, load);
+    }
     return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, LOCK_MILLIS), timeoutMillis, CacheEntry.class)
+        .andThen(lookup -> {
+          if (lookup.succeeded()) {
+            backoff.succeeded();
+          } else {
+            backoff.failed();
+          }
+        })
         .transform(lookup -> {
           if (lookup.succeeded() && lookup.result().value() != null) {
             near.count(kind, "redis", "hit");

@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +28,6 @@ final class RateLimiter {
 
   private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
   private static final int MINUTE = 60;
-  /** After a failure of the cache role, budgets stay local this long before Redis is tried again. */
-  private static final long RETRY_REDIS_MILLIS = 1_000;
   // A teacher's actions on a class: creating its assignments and enrolling students in it.
   private static final Pattern CLASS_ACTION = Pattern.compile("/api/v1/courses/([^/]+)/(assignments|enrollments)/?");
 
@@ -38,9 +35,7 @@ final class RateLimiter {
   private final LearngridConfig.RateLimits limits;
   private final long timeoutMillis;
   private final LocalRates local;
-  /** {@link #HEALTHY}, or the nanoTime from which Redis is tried again after a failure. */
-  private final AtomicLong redisAgainAt = new AtomicLong(HEALTHY);
-  private static final long HEALTHY = Long.MIN_VALUE;
+  private final RedisBackoff backoff = new RedisBackoff();
   private final Counter allowed;
   private final Counter refused;
 
@@ -124,19 +119,18 @@ final class RateLimiter {
 
   /** Never fails: the cache role's decision, or this node's when the cache role does not answer. */
   private Future<RateDecision> decide(List<RateCheck.Limit> budgets) {
-    long again = redisAgainAt.get();
-    if (again != HEALTHY && System.nanoTime() - again < 0) {
+    if (!backoff.ask()) {
       return Future.succeededFuture(local.check(budgets));
     }
     return Bus.request(vertx, RateCheck.ADDRESS, new RateCheck(budgets), timeoutMillis, RateDecision.class)
         .map(decision -> {
-          if (redisAgainAt.getAndSet(HEALTHY) != HEALTHY) {
+          if (backoff.succeeded()) {
             LOG.info("rate limits are cluster-wide again (the cache role answers)");
           }
           return decision;
         })
         .otherwise(failure -> {
-          if (redisAgainAt.getAndSet(System.nanoTime() + RETRY_REDIS_MILLIS * 1_000_000) == HEALTHY) {
+          if (backoff.failed()) {
             LOG.warning("rate limits fall back to this node's memory: the cache role failed (" + failure.getMessage()
                 + ")");
           }
