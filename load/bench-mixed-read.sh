@@ -183,34 +183,6 @@ json_field() {  # json_field NAME < flat JSON: the string value of "NAME"
   sed -n "s/.*\"$1\" *: *\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
 }
 
-cache_counts() {  # hit miss error of learngrid_cache_requests_total{kind="course"}, over both levels:
-  # a hit at either level is a hit; a near miss goes on to Redis, so only Redis misses and errors count.
-  curl -sf --max-time 10 "$BASE/metrics" | awk '
-    /^learngrid_cache_requests_total\{/ && /kind="course"/ {
-      r = $0; sub(/.*result="/, "", r); sub(/".*/, "", r)
-      l = $0; sub(/.*level="/, "", l); sub(/".*/, "", l)
-      if (r == "hit" || l == "redis") v[r] += $NF }
-    END { printf "%d %d %d\n", v["hit"], v["miss"], v["error"] }'
-}
-
-show_counts() {  # show_counts LABEL hit miss error
-  printf '%-28s hit=%d miss=%d error=%d\n' "$1" "$2" "$3" "$4"
-}
-
-# CPU accounting over the measured run, in clock ticks: whole machine (busy, total) and the node
-# (java plus its children, i.e. redis-server; PostgreSQL is detached by pg_ctl but idle on hits).
-cpu_machine() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
-cpu_proc() {  # utime+stime of a pid and its direct children
-  local pid total=0 f
-  for pid in "$1" $(cat "/proc/$1/task/"*/children 2>/dev/null); do
-    f="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
-    f="${f##*) }"   # drop "pid (comm) "; field 14 (utime) is word 12 of the rest
-    set -- $f
-    total=$((total + ${12} + ${13}))
-  done
-  echo "$total"
-}
-
 # --- the machine -----------------------------------------------------------------------------------
 section "machine"
 echo "date:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
