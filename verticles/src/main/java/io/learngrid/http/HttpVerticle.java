@@ -26,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private ChatStreamRelay chatStreams;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -35,7 +36,10 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(HttpVerticle::readOpenApi)
+    chatStreams = new ChatStreamRelay(vertx, config.ai().timeoutMillis() + config.busTimeoutMillis(),
+        config.ai().heartbeatMillis());
+    return chatStreams.start()
+        .compose(relay -> vertx.executeBlocking(HttpVerticle::readOpenApi))
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())
@@ -61,7 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());
-    AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
+    AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, config.redis().commandTimeoutMillis() + 250,
         config.cacheTtls().progressSeconds());
@@ -133,6 +137,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> relay = chatStreams == null ? Future.succeededFuture() : chatStreams.stop();
+    return relay.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 }
