@@ -27,8 +27,8 @@ import java.util.logging.Logger;
  * Streamed chats, ai side of the stream protocol (docs/event-bus.md): accepts a
  * {@link ChatStreamStart} once an upstream has answered its head, relays the upstream's tokens as
  * {@link ChatStreamEvent}s no further ahead than the http side's credits (pausing the upstream read
- * otherwise), pings when the upstream is quiet, and cancels the upstream request when told to or
- * when the http side has been silent for three heartbeats (its node is gone).
+ * otherwise), pings when it has sent nothing for a heartbeat, and cancels the upstream request when
+ * told to or when three pings in a row go unanswered (the http side's node is gone).
  */
 final class ChatStreams {
 
@@ -139,7 +139,8 @@ final class ChatStreams {
     private int deltas;
     private ChatReply.Usage upstreamUsage;
     private long lastSentMillis = System.currentTimeMillis();
-    private long lastHeardMillis = System.currentTimeMillis();
+    /** Pings since the http side last said anything: it answers each, so three in a row mean it is gone. */
+    private int unansweredPings;
 
     Session(ChatStreamStart start, ChatRequest request, Upstream.Exchange exchange, String cacheKey, int ttl,
             long started) {
@@ -160,6 +161,7 @@ final class ChatStreams {
       parser.handler(this::line);
       parser.exceptionHandler(failure -> fail("AI upstream stream failed: " + failure.getMessage()));
       parser.endHandler(v -> finish());
+      exchange.response().resume();
     }
 
     private void line(Buffer raw) {
@@ -203,7 +205,7 @@ final class ChatStreams {
     }
 
     void control(ChatStreamControl command) {
-      lastHeardMillis = System.currentTimeMillis();
+      unansweredPings = 0;
       if (ChatStreamControl.CANCEL.equals(command.type())) {
         cancel("client went away");
       } else if (ChatStreamControl.CREDIT.equals(command.type()) && command.credits() > 0) {
@@ -216,10 +218,13 @@ final class ChatStreams {
     }
 
     void heartbeat() {
-      long now = System.currentTimeMillis();
-      if (now - lastHeardMillis > 3 * settings.heartbeatMillis()) {
-        cancel("the http side has been silent for three heartbeats");
-      } else if (now - lastSentMillis >= settings.heartbeatMillis()) {
+      if (System.currentTimeMillis() - lastSentMillis < settings.heartbeatMillis()) {
+        return;
+      }
+      if (unansweredPings >= 3) {
+        cancel("the http side has not answered three pings");
+      } else {
+        unansweredPings++;
         emit(ChatStreamEvent.ping(start.streamId(), seq++));
       }
     }

@@ -139,6 +139,8 @@ final class Upstream {
     long firstByte = System.nanoTime() - started;
     int status = response.statusCode();
     if (status == 200 && stream) {
+      // Held until the caller has its parser in place: nothing of the stream may be read and lost before.
+      response.pause();
       return Future.succeededFuture(new Exchange(this, model, request, response, null, started, firstByte, timer));
     }
     if (status == 429 || status >= 500) {

@@ -132,8 +132,10 @@ final class ChatStreamRelay {
         }
         case ChatStreamEvent.PING -> {
           response.write(PING);
-          // Also tells the ai role that this side is alive while the client is slow.
-          control(ChatStreamControl.credit(streamId, 0));
+          // The answer to a ping: this side is alive, even while its client is slow to read.
+          if (controlAddress != null) {
+            control(ChatStreamControl.credit(streamId, 0));
+          }
           grant();
         }
         case ChatStreamEvent.DONE -> {

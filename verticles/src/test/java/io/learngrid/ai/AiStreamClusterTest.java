@@ -31,8 +31,9 @@ class AiStreamClusterTest {
   @BeforeAll
   static void start() throws Exception {
     upstreamVertx = Vertx.vertx();
-    // 60 tokens, 30 ms apart: long enough for a client to leave in the middle.
-    upstream = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(0, 30).withMaxTokens(60));
+    // 60 tokens, 30 ms apart: long enough for a client to leave in the middle. The first one comes
+    // after 700 ms, more than the 200 ms heartbeat: the client sees pings while it waits.
+    upstream = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(700, 30).withMaxTokens(60));
     upstreamVertx.deployVerticle(upstream).await(30, TimeUnit.SECONDS);
     String cluster = TestNode.newClusterName();
     Map<String, String> aiSettings = TestNode.clusterSettings(cluster);
@@ -55,7 +56,7 @@ class AiStreamClusterTest {
   }
 
   @Test
-  @DisplayName("every token crosses the bus in order and the stream ends with done")
+  @DisplayName("pings while the upstream is quiet; every token crosses the bus in order; the stream ends with done")
   void streamsAcrossNodes() throws Exception {
     Api api = edge.api();
     String student = api.login(api.registerStudent("student-password"), "student-password");
@@ -74,6 +75,7 @@ class AiStreamClusterTest {
         }
       }
       assertThat(deltas).isEqualTo(60);
+      assertThat(events.get(0)).isEqualTo(": ping");
       // 60 deltas exceed the 32-delta window: the stream went on only because credits came back.
       assertThat(content.toString().split(" ")).hasSize(whole.split(" ").length);
       assertThat(events.get(events.size() - 1)).startsWith("data: {\"done\":true");
@@ -88,7 +90,11 @@ class AiStreamClusterTest {
     long cancelledBefore = upstream.cancelledRequests();
     Sse sse = Sse.post(api.base(), "/api/v1/ai/chat", chat("leave " + UUID.randomUUID()).put("stream", true), student);
     assertThat(sse.status()).isEqualTo(200);
-    assertThat(sse.next()).startsWith("data: {\"delta\":");
+    String event = sse.next();
+    while (": ping".equals(event)) {
+      event = sse.next();
+    }
+    assertThat(event).startsWith("data: {\"delta\":");
     sse.close();
     Eventually.within(20, () -> upstream.cancelledRequests() == cancelledBefore + 1);
   }
