@@ -9,16 +9,18 @@
 local mode = os.getenv("MODE") or "proxy"
 local token = os.getenv("TOKEN") or ""
 local counter = 0
-local thread_id = 0
+-- setup() runs in the main Lua state and hands each thread its number as the global `thread_number`
+-- (a local here would be a separate copy per thread, the same in all of them).
+local threads = 0
 
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  threads = threads + 1
+  thread:set("thread_number", threads)
 end
 
 function request()
   counter = counter + 1
-  local prompt = string.format("Explain photosynthesis, variant %d-%d-%d", thread_id, counter, math.random(1e9))
+  local prompt = string.format("Explain photosynthesis, variant %d-%d-%d", thread_number, counter, os.time())
   local body = '{"messages":[{"role":"user","content":"' .. prompt .. '"}],"stream":true}'
   local headers = { ["Content-Type"] = "application/json" }
   if mode == "proxy" then
