@@ -35,6 +35,7 @@ final class ChatStreams {
   private static final Logger LOG = Logger.getLogger(ChatStreams.class.getName());
   /** Credits may not grow past this, whatever the http side sends: a bound on what one stream buffers. */
   private static final int MAX_CREDITS = 1_024;
+  private static final int MAX_LINE_BYTES = 1024 * 1024;
 
   private final Vertx vertx;
   private final LearngridConfig.Ai settings;
@@ -158,6 +159,8 @@ final class ChatStreams {
         return;
       }
       parser = RecordParser.newDelimited("\n", exchange.response());
+      // An OpenAI stream line is one small JSON chunk; a longer one is a broken upstream, not a reason to buffer.
+      parser.maxRecordSize(MAX_LINE_BYTES);
       parser.handler(this::line);
       parser.exceptionHandler(failure -> fail("AI upstream stream failed: " + failure.getMessage()));
       parser.endHandler(v -> finish());
