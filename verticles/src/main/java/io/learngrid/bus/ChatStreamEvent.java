@@ -1,5 +1,7 @@
 package io.learngrid.bus;
 
+import io.vertx.core.json.JsonObject;
+
 /**
  * One event of a streamed chat, ai role → http role, sent (not requested) to the stream's event
  * address. {@code type}: {@code delta} (with {@code delta} text, spends one credit), {@code ping}
@@ -13,6 +15,40 @@ public record ChatStreamEvent(String streamId, String type, long seq, String del
   public static final String PING = "ping";
   public static final String DONE = "done";
   public static final String ERROR = "error";
+
+  /**
+   * Built by hand rather than through {@link BusJson}: one event per token makes this the busiest
+   * message type, and the mapper's reflection would cost more than the rest of a relay hop.
+   * The JSON is the same.
+   */
+  @Override
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("streamId", streamId).put("type", type).put("seq", seq);
+    if (delta != null) {
+      json.put("delta", delta);
+    }
+    if (usage != null) {
+      json.put("usage", new JsonObject().put("promptTokens", usage.promptTokens())
+          .put("completionTokens", usage.completionTokens()));
+    }
+    if (detail != null) {
+      json.put("detail", detail);
+    }
+    return json;
+  }
+
+  /** The inverse of {@link #toJson()}; a body that is not an event fails with BAD_REQUEST. */
+  public static ChatStreamEvent fromJson(JsonObject json) {
+    try {
+      JsonObject usage = json.getJsonObject("usage");
+      return new ChatStreamEvent(json.getString("streamId"), json.getString("type"), json.getLong("seq", 0L),
+          json.getString("delta"), usage == null ? null
+              : new ChatReply.Usage(usage.getInteger("promptTokens", 0), usage.getInteger("completionTokens", 0)),
+          json.getString("detail"));
+    } catch (ClassCastException | NullPointerException e) {
+      throw BusError.BAD_REQUEST.exception("message does not match ChatStreamEvent");
+    }
+  }
 
   public static ChatStreamEvent delta(String streamId, long seq, String text) {
     return new ChatStreamEvent(streamId, DELTA, seq, text, null, null);

@@ -1,7 +1,6 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.BusJson;
 import io.learngrid.bus.ChatMessage;
 import io.learngrid.bus.ChatStreamAccepted;
 import io.learngrid.bus.ChatStreamControl;
@@ -55,7 +54,7 @@ final class ChatStreamRelay {
     events = vertx.eventBus().consumer(eventAddress, message -> {
       ChatStreamEvent event;
       try {
-        event = BusJson.fromJson(message.body(), ChatStreamEvent.class);
+        event = ChatStreamEvent.fromJson(message.body());
       } catch (RuntimeException e) {
         return;
       }

@@ -60,7 +60,7 @@ class AiStreamCreditsTest {
     String events = "test.events." + UUID.randomUUID();
     BlockingQueue<ChatStreamEvent> received = new LinkedBlockingQueue<>();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(events,
-        message -> received.add(BusJson.fromJson(message.body(), ChatStreamEvent.class)));
+        message -> received.add(ChatStreamEvent.fromJson(message.body())));
     consumer.completion().await(10, TimeUnit.SECONDS);
     String streamId = UUID.randomUUID().toString();
     ChatStreamAccepted accepted = BusJson.fromJson(vertx.eventBus().<JsonObject>request(ChatStreamStart.ADDRESS,
