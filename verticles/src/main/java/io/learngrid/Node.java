@@ -100,7 +100,7 @@ public final class Node {
       chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(config)));
     }
     if (config.has(Role.AI)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config)));
+      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config, registry)));
     }
     NodeRegistryVerticle membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> vertx.deployVerticle(membership));

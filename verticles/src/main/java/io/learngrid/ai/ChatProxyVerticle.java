@@ -1,5 +1,6 @@
 package io.learngrid.ai;
 
+import io.learngrid.bus.AiUsage;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.ChatMessage;
@@ -8,119 +9,126 @@ import io.learngrid.bus.ChatRequest;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.config.LearngridConfig;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
+import java.util.List;
 
 /**
- * The ai role: chat completions against an OpenAI-compatible upstream, behind a circuit breaker so
- * that a failing upstream costs callers an immediate 503 instead of a long wait each.
+ * The ai role: an AI gateway in front of OpenAI-compatible upstreams. Whole replies are served here
+ * (budget, cache, single-flight, {@link UpstreamRouter}); streamed ones by {@link ChatStreams}.
  */
 public final class ChatProxyVerticle extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(ChatProxyVerticle.class.getName());
-
+  private final LearngridConfig config;
   private final LearngridConfig.Ai settings;
-  private WebClient client;
-  private CircuitBreaker breaker;
+  private final MeterRegistry registry;
+  private List<Upstream> upstreams;
+  private UpstreamRouter router;
+  private ResponseCache cache;
+  private TokenBudget budget;
+  private UsageRecorder usage;
+  private AiMetrics metrics;
+  private ChatStreams streams;
 
-  public ChatProxyVerticle(LearngridConfig config) {
+  public ChatProxyVerticle(LearngridConfig config, MeterRegistry registry) {
+    this.config = config;
     this.settings = config.ai();
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
-    // Seed figures for the OpenAI pool: 50 sockets, 10 kept idle.
-    client = WebClient.create(vertx, new WebClientOptions()
-            .setKeepAlive(true)
-            .setConnectTimeout(5_000)
-            .setUserAgent("learngrid"),
-        new PoolOptions().setHttp1MaxSize(50));
-    breaker = CircuitBreaker.create("ai-upstream", vertx, new CircuitBreakerOptions()
-        .setMaxFailures(settings.breakerMaxFailures())
-        .setTimeout(settings.timeoutMillis())
-        .setResetTimeout(settings.breakerResetMillis()));
-    breaker.openHandler(v -> LOG.warning("AI upstream circuit opened"));
-    breaker.closeHandler(v -> LOG.info("AI upstream circuit closed"));
+    metrics = new AiMetrics(registry);
+    upstreams = settings.upstreams().stream().map(u -> new Upstream(vertx, u, settings, metrics)).toList();
+    router = new UpstreamRouter(vertx, upstreams, settings, metrics);
+    long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
+    cache = new ResponseCache(vertx, settings, cacheTimeout);
+    budget = new TokenBudget(vertx, settings, cacheTimeout);
+    usage = new UsageRecorder(vertx, settings, config.busTimeoutMillis());
+    streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
     Bus.serve(vertx, ChatRequest.ADDRESS, ChatRequest.class, this::chat);
     Bus.serve(vertx, Ping.AI, Ping.class, ping -> Future.succeededFuture(
-        breaker.state() == CircuitBreakerState.OPEN ? Pong.down("circuit open") : Pong.up()));
-    return Future.succeededFuture();
+        router.allOpen() ? Pong.down("circuit open") : Pong.up()));
+    return streams.start();
   }
 
   private Future<ChatReply> chat(ChatRequest request) {
     String model = request.model() != null ? request.model() : settings.model();
-    JsonArray messages = new JsonArray();
-    request.messages().forEach(message -> messages.add(message.toJson()));
-    JsonObject body = new JsonObject().put("model", model).put("messages", messages).put("stream", false);
-    return breaker.<HttpResponse<?>>execute(() -> call(body))
-        .recover(failure -> Future.failedFuture(toBusError(failure)))
-        .compose(this::reply);
+    String key = ResponseCache.key(model, request.messages());
+    int ttl = cache.ttlSeconds(request.purpose());
+    long started = System.nanoTime();
+    return budget.check(request.userId())
+        .compose(ok -> ttl > 0 ? cache.get(key) : Future.<ChatReply>succeededFuture(null))
+        .compose(hit -> {
+          if (hit != null) {
+            metrics.request("cache", model, AiMetrics.CACHED);
+            usage.record(usageOf(usage, request, model, null, hit.usage(), started, true, false));
+            return Future.succeededFuture(new ChatReply(hit.message(), hit.model(), hit.usage(), true));
+          }
+          if (ttl == 0) {
+            return call(request, model, started);
+          }
+          return cache.singleFlight(key, () -> call(request, model, started)
+              .onSuccess(reply -> cache.put(key, reply, ttl)));
+        });
   }
 
-  /** Fails (and so counts against the breaker) only when the upstream itself is in trouble. */
-  private Future<HttpResponse<?>> call(JsonObject body) {
-    var post = client.postAbs(settings.url() + "/v1/chat/completions").timeout(settings.timeoutMillis());
-    if (settings.apiKey() != null) {
-      post.bearerTokenAuthentication(settings.apiKey());
-    }
-    return post.sendJsonObject(body).compose(response -> switch (response.statusCode()) {
-      case 401, 403 -> Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream refused our credentials"));
-      case 429 -> Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream is rate limiting us"));
-      default -> response.statusCode() >= 500
-          ? Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream answered " + response.statusCode()))
-          : Future.succeededFuture(response);
+  private Future<ChatReply> call(ChatRequest request, String model, long started) {
+    return router.send(model, body(request.messages()), false).compose(exchange -> {
+      exchange.upstream().finish(exchange);
+      if (exchange.response().statusCode() != 200) {
+        metrics.request(exchange.upstream().name(), exchange.model(), AiMetrics.REJECTED);
+        return Future.failedFuture(BusError.BAD_REQUEST.exception("AI upstream rejected the request ("
+            + exchange.response().statusCode() + ")"));
+      }
+      ChatReply reply;
+      try {
+        JsonObject json = exchange.body().toJsonObject();
+        JsonObject message = json.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        JsonObject tokens = json.getJsonObject("usage", new JsonObject());
+        reply = new ChatReply(new ChatMessage("assistant", message.getString("content", "")),
+            json.getString("model", exchange.model()),
+            new ChatReply.Usage(tokens.getInteger("prompt_tokens", 0), tokens.getInteger("completion_tokens", 0)),
+            false);
+      } catch (RuntimeException e) {
+        metrics.request(exchange.upstream().name(), exchange.model(), AiMetrics.UPSTREAM_ERROR);
+        return Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream sent a malformed reply"));
+      }
+      String upstream = exchange.upstream().name();
+      metrics.request(upstream, exchange.model(), AiMetrics.OK);
+      metrics.firstByte(upstream, exchange.firstByteNanos());
+      metrics.total(upstream, false, System.nanoTime() - exchange.startedNanos());
+      AiUsage row = usageOf(usage, request, exchange.model(), upstream, reply.usage(), started, false, false);
+      metrics.tokens(row.promptTokens(), row.completionTokens(), row.cost());
+      usage.record(row);
+      budget.spend(request.userId(), (long) row.promptTokens() + row.completionTokens());
+      return Future.succeededFuture(reply);
     });
   }
 
-  private Future<ChatReply> reply(HttpResponse<?> response) {
-    if (response.statusCode() != 200) {
-      return Future.failedFuture(BusError.BAD_REQUEST.exception("AI upstream rejected the request ("
-          + response.statusCode() + ")"));
-    }
-    try {
-      JsonObject json = response.bodyAsJsonObject();
-      JsonObject message = json.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
-      JsonObject usage = json.getJsonObject("usage", new JsonObject());
-      return Future.succeededFuture(new ChatReply(
-          new ChatMessage("assistant", message.getString("content", "")),
-          json.getString("model"),
-          new ChatReply.Usage(usage.getInteger("prompt_tokens", 0), usage.getInteger("completion_tokens", 0)),
-          false));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream sent a malformed reply"));
-    }
+  static AiUsage usageOf(UsageRecorder usage, ChatRequest request, String model, String upstream, ChatReply.Usage tokens,
+                          long started, boolean cached, boolean streamed) {
+    int prompt = cached ? 0 : tokens.promptTokens();
+    int completion = cached ? 0 : tokens.completionTokens();
+    return new AiUsage(request.userId(), model, upstream, request.purposeOrChat(), prompt, completion,
+        usage.cost(model, prompt, completion), (System.nanoTime() - started) / 1_000_000, cached, streamed,
+        System.currentTimeMillis());
   }
 
-  private static ReplyException toBusError(Throwable failure) {
-    if (failure instanceof ReplyException typed) {
-      return typed;
-    }
-    if (failure instanceof OpenCircuitException) {
-      return BusError.UNAVAILABLE.exception("AI upstream circuit is open");
-    }
-    if (failure instanceof TimeoutException || failure instanceof io.vertx.circuitbreaker.TimeoutException) {
-      return BusError.UNAVAILABLE.exception("AI upstream timed out");
-    }
-    return BusError.UNAVAILABLE.exception("AI upstream unreachable");
+  static JsonObject body(List<ChatMessage> messages) {
+    JsonArray array = new JsonArray();
+    messages.forEach(message -> array.add(new JsonObject().put("role", message.role()).put("content",
+        message.content())));
+    return new JsonObject().put("messages", array);
   }
 
   @Override
   public Future<?> stop() {
-    breaker.close();
-    client.close();
-    return Future.succeededFuture();
+    usage.flush();
+    streams.stop();
+    return Future.join(upstreams.stream().map(Upstream::close).toList());
   }
 }

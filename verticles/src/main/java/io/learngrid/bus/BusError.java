@@ -33,6 +33,27 @@ public enum BusError {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, detail);
   }
 
+  /**
+   * A failure that tells the client when to come back: the detail ends with
+   * {@code (retry after N s)}, which the http role turns into {@code Retry-After: N}. Text, because a
+   * {@link ReplyException} crosses the cluster as a code and a message only.
+   */
+  public ReplyException exception(String detail, long retryAfterSeconds) {
+    return exception(detail + " (retry after " + Math.max(1, retryAfterSeconds) + " s)");
+  }
+
+  private static final java.util.regex.Pattern RETRY_AFTER = java.util.regex.Pattern.compile(
+      "\\(retry after (\\d{1,9}) s\\)$");
+
+  /** The seconds of {@link #exception(String, long)}'s suffix, or null. */
+  public static Integer retryAfterSeconds(String detail) {
+    if (detail == null) {
+      return null;
+    }
+    var matcher = RETRY_AFTER.matcher(detail);
+    return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+  }
+
   public static BusError of(int code) {
     for (BusError error : values()) {
       if (error.code == code) {

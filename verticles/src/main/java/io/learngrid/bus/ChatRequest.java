@@ -2,7 +2,24 @@ package io.learngrid.bus;
 
 import java.util.List;
 
-/** A non-streaming chat completion for {@code userId}; replies {@link ChatReply}. */
-public record ChatRequest(String userId, String model, List<ChatMessage> messages) implements BusMessage {
+/**
+ * A non-streaming chat completion for {@code userId}; replies {@link ChatReply}. {@code purpose} is
+ * optional ({@code chat} when absent; {@code questions} or {@code lesson-plan} for generations) and
+ * chooses how long the reply stays in the response cache.
+ */
+public record ChatRequest(String userId, String model, List<ChatMessage> messages, String purpose)
+    implements BusMessage {
   public static final String ADDRESS = "learngrid.ai.chat";
+
+  public static final String CHAT = "chat";
+  public static final String QUESTIONS = "questions";
+  public static final String LESSON_PLAN = "lesson-plan";
+
+  public ChatRequest(String userId, String model, List<ChatMessage> messages) {
+    this(userId, model, messages, null);
+  }
+
+  public String purposeOrChat() {
+    return purpose == null ? CHAT : purpose;
+  }
 }

@@ -3,6 +3,7 @@ package io.learngrid.cache;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.CacheClear;
+import io.learngrid.bus.CacheAdd;
 import io.learngrid.bus.CacheCount;
 import io.learngrid.bus.CacheDecrement;
 import io.learngrid.bus.CacheDelete;
@@ -43,6 +44,10 @@ public final class CacheVerticle extends VerticleBase {
   // good. The expiry is set only on a new key, so the window is fixed from the first increment.
   private static final String INCREMENT = """
       local value = redis.call('INCR', KEYS[1])
+      if redis.call('PTTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+      return {value, redis.call('PTTL', KEYS[1])}""";
+  private static final String ADD = """
+      local value = redis.call('INCRBY', KEYS[1], ARGV[2])
       if redis.call('PTTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
       return {value, redis.call('PTTL', KEYS[1])}""";
   private static final String DECREMENT = """
@@ -145,6 +150,7 @@ public final class CacheVerticle extends VerticleBase {
     Bus.serve(vertx, CachePut.ADDRESS, CachePut.class, this::put);
     Bus.serve(vertx, CacheDelete.ADDRESS, CacheDelete.class, this::delete);
     Bus.serve(vertx, CacheIncrement.ADDRESS, CacheIncrement.class, this::increment);
+    Bus.serve(vertx, CacheAdd.ADDRESS, CacheAdd.class, this::add);
     Bus.serve(vertx, CacheDecrement.ADDRESS, CacheDecrement.class, this::decrement);
     Bus.serve(vertx, CacheLookup.ADDRESS, CacheLookup.class, this::lookup);
     Bus.serve(vertx, CacheFill.ADDRESS, CacheFill.class, this::fill);
@@ -184,6 +190,14 @@ public final class CacheVerticle extends VerticleBase {
     }
     return deadline(redis.eval(List.of(INCREMENT, "1", request.key(), Integer.toString(request.ttlSeconds()))))
         .map(CacheVerticle::count);
+  }
+
+  private Future<CacheCount> add(CacheAdd request) {
+    if (request.ttlSeconds() <= 0) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("ttlSeconds must be positive"));
+    }
+    return deadline(redis.eval(List.of(ADD, "1", request.key(), Integer.toString(request.ttlSeconds()),
+        Long.toString(request.amount())))).map(CacheVerticle::count);
   }
 
   private Future<CacheCount> decrement(CacheDecrement request) {

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,9 +41,29 @@ public record LearngridConfig(
   /** {@code url} is null only on nodes without the cache role. */
   public record Redis(String url, int poolSize, int maxWaitingHandlers, long commandTimeoutMillis) {}
 
-  /** {@code url} is null only on nodes without the ai role. The key is never logged. */
+  /**
+   * The ai role's gateway. {@code upstreams} is empty only on nodes without the ai role; the first one
+   * is {@code LEARNGRID_AI_URL}. {@code url} and {@code apiKey} are that first upstream's.
+   * {@code timeoutMillis} is the total deadline of one upstream call. Budgets of 0 are off.
+   */
   public record Ai(String url, String apiKey, String model, long timeoutMillis, int breakerMaxFailures,
-                   long breakerResetMillis) {}
+                   long breakerResetMillis, List<AiUpstream> upstreams, int poolSize, int poolIdleSeconds,
+                   int maxRetries, long retryBaseMillis, long retryMaxMillis, long heartbeatMillis,
+                   int chatCacheSeconds, int generationCacheSeconds, long userDailyTokens, long globalDailyTokens,
+                   Map<String, AiPrice> prices) {}
+
+  /** One OpenAI-compatible upstream. An empty {@code models} serves any model. The key is never logged. */
+  public record AiUpstream(String name, String url, String apiKey, List<String> models, int weight,
+                           long connectTimeoutMillis, long firstByteTimeoutMillis, long timeoutMillis) {
+
+    @Override
+    public String toString() {
+      return "AiUpstream[" + name + " " + url + " models=" + models + " weight=" + weight + "]";
+    }
+  }
+
+  /** Price in the table's currency per 1000 prompt and per 1000 completion tokens. */
+  public record AiPrice(double promptPer1k, double completionPer1k) {}
 
   /** {@code jwtSecret} is null only on nodes without the http role. */
   public record Auth(String jwtSecret, int accessTokenSeconds, int bcryptCost, String adminEmail,
@@ -125,13 +148,7 @@ public record LearngridConfig(
     String aiUrl = roles.contains(Role.AI)
         ? checkUrl(AI_URL, s.required(AI_URL, "on a node with the ai role"), "http", "https")
         : null;
-    Ai ai = new Ai(
-        aiUrl == null ? null : trimSlash(aiUrl),
-        s.optional("LEARNGRID_AI_API_KEY"),
-        s.string("LEARNGRID_AI_MODEL", "learngrid-sim"),
-        s.longValue("LEARNGRID_AI_TIMEOUT_MS", 30_000, 100, 600_000),
-        s.integer("LEARNGRID_AI_BREAKER_MAX_FAILURES", 5, 1, 1_000),
-        s.longValue("LEARNGRID_AI_BREAKER_RESET_MS", 10_000, 100, 3_600_000));
+    Ai ai = ai(s, aiUrl);
 
     String secret = null;
     if (roles.contains(Role.HTTP)) {
@@ -207,6 +224,104 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
         loginLimits);
+  }
+
+  private static Ai ai(SettingsReader s, String aiUrl) {
+    long connect = s.longValue("LEARNGRID_AI_CONNECT_TIMEOUT_MS", 5_000, 10, 120_000);
+    long total = s.longValue("LEARNGRID_AI_TIMEOUT_MS", 30_000, 100, 600_000);
+    long firstByte = s.longValue("LEARNGRID_AI_FIRST_BYTE_TIMEOUT_MS", Math.min(total, 20_000), 10, 600_000);
+    List<AiUpstream> upstreams = new ArrayList<>();
+    String apiKey = secret(s, "LEARNGRID_AI_API_KEY");
+    if (aiUrl != null) {
+      upstreams.add(new AiUpstream("default", trimSlash(aiUrl), apiKey, list(s.optional("LEARNGRID_AI_MODELS")),
+          s.integer("LEARNGRID_AI_WEIGHT", 1, 1, 1_000), connect, firstByte, total));
+      String names = s.optional("LEARNGRID_AI_UPSTREAMS");
+      for (String name : list(names)) {
+        if (!name.matches("[A-Za-z0-9]{1,32}") || name.equalsIgnoreCase("default")) {
+          throw new ConfigException("LEARNGRID_AI_UPSTREAMS", "'" + name + "' is not a name of 1..32 letters/digits"
+              + " other than 'default'");
+        }
+        String prefix = "LEARNGRID_AI_UPSTREAM_" + name.toUpperCase(Locale.ROOT) + "_";
+        String url = checkUrl(prefix + "URL", s.required(prefix + "URL", "for each name in LEARNGRID_AI_UPSTREAMS"),
+            "http", "https");
+        upstreams.add(new AiUpstream(name.toLowerCase(Locale.ROOT), trimSlash(url), secret(s, prefix + "API_KEY"),
+            list(s.optional(prefix + "MODELS")), s.integer(prefix + "WEIGHT", 1, 1, 1_000),
+            s.longValue(prefix + "CONNECT_TIMEOUT_MS", connect, 10, 120_000),
+            s.longValue(prefix + "FIRST_BYTE_TIMEOUT_MS", firstByte, 10, 600_000),
+            s.longValue(prefix + "TIMEOUT_MS", total, 100, 600_000)));
+      }
+    }
+    long retryBase = s.longValue("LEARNGRID_AI_RETRY_BASE_MS", 200, 1, 60_000);
+    return new Ai(
+        aiUrl == null ? null : trimSlash(aiUrl),
+        apiKey,
+        s.string("LEARNGRID_AI_MODEL", "learngrid-sim"),
+        total,
+        s.integer("LEARNGRID_AI_BREAKER_MAX_FAILURES", 5, 1, 1_000),
+        s.longValue("LEARNGRID_AI_BREAKER_RESET_MS", 10_000, 100, 3_600_000),
+        List.copyOf(upstreams),
+        s.integer("LEARNGRID_AI_POOL_SIZE", 50, 1, 10_000),
+        s.integer("LEARNGRID_AI_POOL_IDLE_SECONDS", 10, 1, 3_600),
+        s.integer("LEARNGRID_AI_MAX_RETRIES", 2, 0, 10),
+        retryBase,
+        s.longValue("LEARNGRID_AI_RETRY_MAX_MS", 5_000, retryBase, 600_000),
+        s.longValue("LEARNGRID_AI_HEARTBEAT_MS", 10_000, 100, 600_000),
+        s.integer("LEARNGRID_AI_CACHE_TTL_CHAT_SECONDS", 3_600, 0, 30 * 86_400),
+        s.integer("LEARNGRID_AI_CACHE_TTL_GENERATION_SECONDS", 7 * 86_400, 0, 30 * 86_400),
+        s.longValue("LEARNGRID_AI_USER_DAILY_TOKENS", 200_000, 0, Long.MAX_VALUE / 2),
+        s.longValue("LEARNGRID_AI_GLOBAL_DAILY_TOKENS", 0, 0, Long.MAX_VALUE / 2),
+        prices(s.optional("LEARNGRID_AI_PRICES")));
+  }
+
+  /** {@code KEY} itself, or the contents of the file named by {@code KEY_FILE} (a mounted secret). */
+  private static String secret(SettingsReader s, String key) {
+    String value = s.optional(key);
+    String file = s.optional(key + "_FILE");
+    if (value != null && file != null) {
+      throw new ConfigException(key + "_FILE", "must not be set together with " + key);
+    }
+    if (file == null) {
+      return value;
+    }
+    try {
+      String read = java.nio.file.Files.readString(Path.of(file)).trim();
+      if (read.isEmpty()) {
+        throw new ConfigException(key + "_FILE", "names an empty file");
+      }
+      return read;
+    } catch (java.io.IOException e) {
+      throw new ConfigException(key + "_FILE", "cannot read " + file);
+    }
+  }
+
+  /** {@code model:promptPer1k:completionPer1k,...}, e.g. {@code gpt-4o-mini:0.00015:0.0006}. */
+  private static Map<String, AiPrice> prices(String value) {
+    Map<String, AiPrice> prices = new LinkedHashMap<>();
+    for (String entry : list(value)) {
+      int second = entry.lastIndexOf(':');
+      int first = second <= 0 ? -1 : entry.lastIndexOf(':', second - 1);
+      try {
+        if (first <= 0) {
+          throw new NumberFormatException();
+        }
+        double prompt = Double.parseDouble(entry.substring(first + 1, second));
+        double completion = Double.parseDouble(entry.substring(second + 1));
+        if (!(prompt >= 0 && completion >= 0)) {
+          throw new NumberFormatException();
+        }
+        prices.put(entry.substring(0, first), new AiPrice(prompt, completion));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("LEARNGRID_AI_PRICES", "'" + entry + "' is not model:promptPer1k:completionPer1k");
+      }
+    }
+    return Map.copyOf(prices);
+  }
+
+  private static List<String> list(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
   public boolean has(Role role) {

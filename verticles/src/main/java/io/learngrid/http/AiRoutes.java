@@ -18,10 +18,12 @@ final class AiRoutes {
 
   private final Vertx vertx;
   private final long chatTimeout;
+  private final ChatStreamRelay streams;
 
-  AiRoutes(Vertx vertx, long chatTimeout) {
+  AiRoutes(Vertx vertx, long chatTimeout, ChatStreamRelay streams) {
     this.vertx = vertx;
     this.chatTimeout = chatTimeout;
+    this.streams = streams;
   }
 
   void chat(RoutingContext ctx) {
@@ -34,7 +36,8 @@ final class AiRoutes {
     Boolean stream = input.optionalBoolean("stream");
     input.validate();
     if (Boolean.TRUE.equals(stream)) {
-      throw new ProblemException(501, "streaming chat is not available on this version yet");
+      streams.stream(ctx, caller.id(), model, messages);
+      return;
     }
     Replies.json(ctx, 200, Bus.request(vertx, ChatRequest.ADDRESS, new ChatRequest(caller.id(), model, messages),
         chatTimeout, ChatReply.class).map(ChatReply::toJson));

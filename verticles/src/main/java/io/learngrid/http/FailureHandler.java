@@ -77,8 +77,11 @@ final class FailureHandler implements Handler<RoutingContext> {
     BusError error = BusError.of(reply.failureCode());
     return switch (error) {
       case INTERNAL -> new ProblemException(500, "an unexpected error occurred");
-      case UNAVAILABLE, TOO_MANY_REQUESTS ->
-          new ProblemException(error.code(), reply.getMessage(), java.util.List.of(), retryAfterSeconds);
+      case UNAVAILABLE, TOO_MANY_REQUESTS -> {
+        Integer told = BusError.retryAfterSeconds(reply.getMessage());
+        yield new ProblemException(error.code(), reply.getMessage(), java.util.List.of(),
+            told != null ? told : retryAfterSeconds);
+      }
       default -> new ProblemException(error.code(), reply.getMessage());
     };
   }

@@ -27,6 +27,7 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private ChatStreamRelay chatStreams;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -39,8 +40,11 @@ public final class HttpVerticle extends VerticleBase {
     long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
     NearCache near = NearCache.of(vertx, config.nearCache(), registry);
     NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
+    chatStreams = new ChatStreamRelay(vertx, config.ai().timeoutMillis() + config.busTimeoutMillis(),
+        config.ai().heartbeatMillis());
     return invalidation.serve()
-        .compose(serving -> vertx.executeBlocking(HttpVerticle::readOpenApi))
+        .compose(serving -> chatStreams.start())
+        .compose(relay -> vertx.executeBlocking(HttpVerticle::readOpenApi))
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())
@@ -69,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());
-    AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout);
+    AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
@@ -149,6 +153,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> relay = chatStreams == null ? Future.succeededFuture() : chatStreams.stop();
+    return relay.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 }

@@ -37,11 +37,15 @@ public class AiSimulatorVerticle extends VerticleBase {
   private final AnswerGenerator answers;
   private final AtomicLong chatRequests = new AtomicLong();
   private final AtomicLong cancelledStreams = new AtomicLong();
+  /** Requests of any kind (streamed, whole, hung) whose client went away before the answer ended. */
+  private final AtomicLong cancelledRequests = new AtomicLong();
+  private final AtomicLong completedRequests = new AtomicLong();
   private volatile HttpServer server;
 
   public AiSimulatorVerticle(SimulatorSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.faults = new FaultInjector(settings.seed(), settings.rateLimitRate(), settings.errorRate());
+    this.faults = new FaultInjector(settings.seed(), settings.rateLimitRate(), settings.errorRate(),
+        settings.hangRate(), settings.disconnectRate());
     this.answers = new AnswerGenerator(settings.seed(), settings.maxTokens());
   }
 
@@ -53,6 +57,10 @@ public class AiSimulatorVerticle extends VerticleBase {
     router.get("/v1/models").handler(ctx -> sendJson(ctx.response(), 200, new JsonObject()
         .put("object", "list")
         .put("data", new JsonArray().add(new JsonObject().put("id", DEFAULT_MODEL).put("object", "model")))));
+    // Test and benchmark hooks: what the simulator saw, and faults planned for the next requests.
+    router.get("/sim/stats").handler(ctx -> sendJson(ctx.response(), 200, stats()));
+    router.post("/sim/faults").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
+    router.post("/sim/faults").handler(this::planFaults);
     router.get("/health").handler(ctx -> sendJson(ctx.response(), 200, new JsonObject().put("status", "UP")));
     router.errorHandler(404, ctx -> routeError(ctx, 404, "Invalid URL"));
     router.errorHandler(405, ctx -> routeError(ctx, 405, "Method not allowed"));
@@ -95,6 +103,44 @@ public class AiSimulatorVerticle extends VerticleBase {
     return cancelledStreams.get();
   }
 
+  /** Requests whose client closed the connection before the answer ended (the upstream call was cancelled). */
+  public long cancelledRequests() {
+    return cancelledRequests.get();
+  }
+
+  /** Requests answered in full (200, 4xx or 5xx). */
+  public long completedRequests() {
+    return completedRequests.get();
+  }
+
+  /**
+   * Plans the next requests' fates, in order ({@code none}, {@code 429}, {@code 500}, {@code hang},
+   * {@code disconnect}); the seeded draws resume after them.
+   */
+  public void planFaults(String... faults) {
+    this.faults.plan(java.util.Arrays.stream(faults).map(FaultInjector.Fault::parse).toList());
+  }
+
+  public JsonObject stats() {
+    return new JsonObject()
+        .put("requests", chatRequests.get())
+        .put("completed", completedRequests.get())
+        .put("cancelled", cancelledRequests.get())
+        .put("cancelledStreams", cancelledStreams.get());
+  }
+
+  private void planFaults(RoutingContext ctx) {
+    try {
+      JsonArray next = bodyAsJsonObject(ctx).getJsonArray("next", new JsonArray());
+      faults.plan(next.stream().map(value -> FaultInjector.Fault.parse(String.valueOf(value))).toList());
+    } catch (RuntimeException e) {
+      sendJson(ctx.response(), 400, OpenAiErrors.invalidRequest("body must be {\"next\": [\"429\"|\"500\"|"
+          + "\"hang\"|\"disconnect\"|\"none\", ...]}", "next"));
+      return;
+    }
+    ctx.response().setStatusCode(204).end();
+  }
+
   public SimulatorSettings settings() {
     return settings;
   }
@@ -103,10 +149,11 @@ public class AiSimulatorVerticle extends VerticleBase {
     long number = chatRequests.incrementAndGet();
     HttpServerResponse response = ctx.response();
     // The gateway in front of a hosted model throttles before it reads the body, so faults come first.
-    switch (faults.next()) {
+    FaultInjector.Fault fault = faults.next();
+    switch (fault) {
       case RATE_LIMITED -> {
         LOG.fine(() -> "chat request #" + number + " answered 429 (injected)");
-        response.putHeader("Retry-After", "1");
+        response.putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
         sendJson(response, 429, OpenAiErrors.rateLimited());
         return;
       }
@@ -115,7 +162,12 @@ public class AiSimulatorVerticle extends VerticleBase {
         sendJson(response, 500, OpenAiErrors.serverError());
         return;
       }
-      case NONE -> {
+      case HANG -> {
+        LOG.fine(() -> "chat request #" + number + " hangs (injected)");
+        response.closeHandler(v -> cancelledRequests.incrementAndGet());
+        return;
+      }
+      case NONE, DISCONNECT -> {
       }
     }
 
@@ -136,8 +188,15 @@ public class AiSimulatorVerticle extends VerticleBase {
         + " completionTokens=" + completion.completionTokens());
 
     if (request.stream()) {
-      new CompletionStream(vertx, response, envelope, completion, settings.tokenMillis(),
-          cancelledStreams::incrementAndGet).start(settings.firstTokenMillis());
+      int dropAfter = fault == FaultInjector.Fault.DISCONNECT ? Math.max(1, completion.tokens().size() / 2) : -1;
+      new CompletionStream(vertx, response, envelope, completion, settings.tokenMillis(), () -> {
+        cancelledStreams.incrementAndGet();
+        cancelledRequests.incrementAndGet();
+      }, completedRequests::incrementAndGet, dropAfter).start(settings.firstTokenMillis());
+    } else if (fault == FaultInjector.Fault.DISCONNECT) {
+      // A whole answer has no middle: the connection drops when it would have been sent.
+      long timerId = vertx.setTimer(Math.max(1, settings.firstTokenMillis()), id -> ctx.request().connection().close());
+      response.closeHandler(v -> vertx.cancelTimer(timerId));
     } else {
       replyWhenGenerated(response, envelope, completion);
     }
@@ -152,7 +211,11 @@ public class AiSimulatorVerticle extends VerticleBase {
       }
     });
     // A client that gives up early must not leave a timer behind.
-    response.closeHandler(v -> vertx.cancelTimer(timerId));
+    response.closeHandler(v -> {
+      if (vertx.cancelTimer(timerId)) {
+        cancelledRequests.incrementAndGet();
+      }
+    });
   }
 
   /** Parse failures are client errors, reported like OpenAI does rather than as a router 500. */
@@ -170,7 +233,7 @@ public class AiSimulatorVerticle extends VerticleBase {
         + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
   }
 
-  private static void routeError(RoutingContext ctx, int status, String what) {
+  private void routeError(RoutingContext ctx, int status, String what) {
     String message = what + " (" + ctx.request().method() + " " + ctx.request().path() + ")";
     sendJson(ctx.response(), status, OpenAiErrors.invalidRequest(message, null));
   }
@@ -182,8 +245,9 @@ public class AiSimulatorVerticle extends VerticleBase {
     sendJson(ctx.response(), 500, OpenAiErrors.serverError());
   }
 
-  private static void sendJson(HttpServerResponse response, int status, JsonObject body) {
+  private void sendJson(HttpServerResponse response, int status, JsonObject body) {
     if (!response.ended() && !response.closed()) {
+      completedRequests.incrementAndGet();
       response.setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
     }
   }

@@ -20,6 +20,9 @@ final class CompletionStream {
   private final List<String> tokens;
   private final long tokenMillis;
   private final Runnable onCancelled;
+  private final Runnable onCompleted;
+  /** Tokens after which the connection is dropped (an injected mid-stream disconnect); -1 for none. */
+  private final int dropAfter;
 
   private int next;
   private long timerId = -1;
@@ -27,7 +30,7 @@ final class CompletionStream {
   private boolean done;
 
   CompletionStream(Vertx vertx, HttpServerResponse response, CompletionEnvelope envelope, Completion completion,
-      long tokenMillis, Runnable onCancelled) {
+      long tokenMillis, Runnable onCancelled, Runnable onCompleted, int dropAfter) {
     this.vertx = vertx;
     this.response = response;
     this.envelope = envelope;
@@ -35,6 +38,8 @@ final class CompletionStream {
     this.tokens = completion.tokens();
     this.tokenMillis = tokenMillis;
     this.onCancelled = onCancelled;
+    this.onCompleted = onCompleted;
+    this.dropAfter = dropAfter;
   }
 
   /** Sends the headers now, like upstream does on accepting the request, and the first token after the delay. */
@@ -67,6 +72,12 @@ final class CompletionStream {
     }
     response.write(event(envelope.tokenChunk(tokens.get(next), next == 0).encode()));
     next++;
+    if (next == dropAfter) {
+      done = true;
+      LOG.fine(() -> "stream dropped id=" + envelope.id() + " after " + next + " tokens (injected)");
+      response.reset();
+      return;
+    }
     if (next < tokens.size()) {
       if (response.writeQueueFull()) {
         // A slow reader gets the next token once it has caught up, as a real server's backpressure would do.
@@ -80,6 +91,7 @@ final class CompletionStream {
       return;
     }
     done = true;
+    onCompleted.run();
     response.write(event(envelope.finalChunk(completion).encode()));
     response.end(event("[DONE]"));
     LOG.fine(() -> "stream ended id=" + envelope.id() + " tokens=" + tokens.size());

@@ -13,6 +13,9 @@ import io.vertx.core.json.JsonObject;
  * @param rateLimitRate    fraction (0..1) of chat requests answered 429 with {@code Retry-After: 1}
  * @param seed             seed of both the fault sequence and the generated words, so runs are reproducible
  * @param maxTokens        length of a generated prose answer, in tokens (one word is one token)
+ * @param retryAfterSeconds the {@code Retry-After} of an injected 429
+ * @param hangRate         fraction (0..1) of chat requests accepted and never answered (until the client gives up)
+ * @param disconnectRate   fraction (0..1) of streamed chat requests whose connection drops after half the tokens
  */
 public record SimulatorSettings(
     String host,
@@ -22,7 +25,10 @@ public record SimulatorSettings(
     double errorRate,
     double rateLimitRate,
     long seed,
-    int maxTokens) {
+    int maxTokens,
+    int retryAfterSeconds,
+    double hangRate,
+    double disconnectRate) {
 
   public SimulatorSettings {
     if (host == null || host.isBlank()) {
@@ -39,10 +45,15 @@ public record SimulatorSettings(
     }
     requireFraction("errorRate", errorRate);
     requireFraction("rateLimitRate", rateLimitRate);
-    // Both faults are carved out of one uniform draw, so together they cannot exceed every request.
-    if (errorRate + rateLimitRate > 1.0) {
-      throw new IllegalArgumentException(
-          "errorRate + rateLimitRate must be <= 1, was " + (errorRate + rateLimitRate));
+    requireFraction("hangRate", hangRate);
+    requireFraction("disconnectRate", disconnectRate);
+    // All faults are carved out of one uniform draw, so together they cannot exceed every request.
+    if (errorRate + rateLimitRate + hangRate + disconnectRate > 1.0) {
+      throw new IllegalArgumentException("errorRate + rateLimitRate + hangRate + disconnectRate must be <= 1, was "
+          + (errorRate + rateLimitRate + hangRate + disconnectRate));
+    }
+    if (retryAfterSeconds < 0) {
+      throw new IllegalArgumentException("retryAfterSeconds must be >= 0, was " + retryAfterSeconds);
     }
     if (maxTokens < 1) {
       throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
@@ -50,7 +61,7 @@ public record SimulatorSettings(
   }
 
   public static SimulatorSettings defaults() {
-    return new SimulatorSettings("127.0.0.1", 0, 20, 5, 0.0, 0.0, 42L, 40);
+    return new SimulatorSettings("127.0.0.1", 0, 20, 5, 0.0, 0.0, 42L, 40, 1, 0.0, 0.0);
   }
 
   /**
@@ -70,31 +81,50 @@ public record SimulatorSettings(
         json.getDouble("errorRate", d.errorRate()),
         json.getDouble("rateLimitRate", d.rateLimitRate()),
         json.getLong("seed", d.seed()),
-        json.getInteger("maxTokens", d.maxTokens()));
+        json.getInteger("maxTokens", d.maxTokens()),
+        json.getInteger("retryAfterSeconds", d.retryAfterSeconds()),
+        json.getDouble("hangRate", d.hangRate()),
+        json.getDouble("disconnectRate", d.disconnectRate()));
   }
 
   public SimulatorSettings withHost(String host) {
-    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
   }
 
   public SimulatorSettings withPort(int port) {
-    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
   }
 
   public SimulatorSettings withTiming(long firstTokenMillis, long tokenMillis) {
-    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
   }
 
   public SimulatorSettings withFaults(double errorRate, double rateLimitRate) {
-    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
   }
 
   public SimulatorSettings withSeed(long seed) {
-    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
   }
 
   public SimulatorSettings withMaxTokens(int maxTokens) {
-    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens);
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
+  }
+
+  public SimulatorSettings withRetryAfter(int retryAfterSeconds) {
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
+  }
+
+  public SimulatorSettings withHangs(double hangRate, double disconnectRate) {
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate);
   }
 
   private static void requireFraction(String field, double value) {

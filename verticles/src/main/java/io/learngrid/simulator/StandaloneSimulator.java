@@ -33,19 +33,28 @@ public final class StandaloneSimulator implements AutoCloseable {
         .withPort(s.integer(PORT, DEFAULT_PORT, 0, 65_535)));
   }
 
-  /** The keys the dev node's simulator reads too: LEARNGRID_SIM_FIRST_TOKEN_MS, _TOKEN_MS, _ERROR_RATE, _429_RATE. */
+  /**
+   * The keys the dev node's simulator reads too: LEARNGRID_SIM_FIRST_TOKEN_MS, _TOKEN_MS, _MAX_TOKENS, _SEED,
+   * _ERROR_RATE, _429_RATE, _RETRY_AFTER_SECONDS, _HANG_RATE, _DISCONNECT_RATE.
+   */
   public static SimulatorSettings withTimingAndFaults(SettingsReader s, SimulatorSettings base) {
     double errorRate = s.fraction("LEARNGRID_SIM_ERROR_RATE", 0);
     double rateLimitRate = s.fraction("LEARNGRID_SIM_429_RATE", 0);
-    // Both faults come out of one uniform draw (FaultInjector), so together they cannot exceed 1.
-    if (errorRate + rateLimitRate > 1.0) {
-      throw new ConfigException("LEARNGRID_SIM_429_RATE",
-          rateLimitRate + " plus LEARNGRID_SIM_ERROR_RATE " + errorRate + " is more than 1");
+    double hangRate = s.fraction("LEARNGRID_SIM_HANG_RATE", 0);
+    double disconnectRate = s.fraction("LEARNGRID_SIM_DISCONNECT_RATE", 0);
+    // All faults come out of one uniform draw (FaultInjector), so together they cannot exceed 1.
+    if (errorRate + rateLimitRate + hangRate + disconnectRate > 1.0) {
+      throw new ConfigException("LEARNGRID_SIM_429_RATE", "plus LEARNGRID_SIM_ERROR_RATE, _HANG_RATE and"
+          + " _DISCONNECT_RATE is more than 1");
     }
     return base
         .withTiming(s.longValue("LEARNGRID_SIM_FIRST_TOKEN_MS", 200, 0, 600_000),
             s.longValue("LEARNGRID_SIM_TOKEN_MS", 20, 0, 60_000))
-        .withFaults(errorRate, rateLimitRate);
+        .withFaults(errorRate, rateLimitRate)
+        .withHangs(hangRate, disconnectRate)
+        .withRetryAfter(s.integer("LEARNGRID_SIM_RETRY_AFTER_SECONDS", 1, 0, 3_600))
+        .withSeed(s.longValue("LEARNGRID_SIM_SEED", base.seed(), Long.MIN_VALUE, Long.MAX_VALUE))
+        .withMaxTokens(s.integer("LEARNGRID_SIM_MAX_TOKENS", base.maxTokens(), 1, 100_000));
   }
 
   /**

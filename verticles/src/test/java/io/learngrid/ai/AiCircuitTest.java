@@ -34,6 +34,8 @@ class AiCircuitTest {
     settings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + upstream.actualPort());
     settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", Integer.toString(BREAKER_FAILURES));
     settings.put("LEARNGRID_AI_BREAKER_RESET_MS", "600000");
+    // One attempt per request, so that each request is one failure for the breaker.
+    settings.put("LEARNGRID_AI_MAX_RETRIES", "0");
     node = TestNode.start(settings);
   }
 

@@ -140,4 +140,49 @@ class LearngridConfigTest {
     assertFails("LEARNGRID_AGGREGATOR_BATCH_SIZE", "lots");
     assertFails("LEARNGRID_ANSWER_RETENTION_DAYS", "0");
   }
+
+  @Test
+  @DisplayName("AI upstreams: LEARNGRID_AI_URL first, then each named one, keys from env or a file, never in toString")
+  void aiUpstreams(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("backup.key");
+    Files.writeString(keyFile, "sk-from-file\n");
+    Map<String, String> values = valid();
+    values.put("LEARNGRID_AI_API_KEY", "sk-default");
+    values.put("LEARNGRID_AI_UPSTREAMS", "backup");
+    values.put("LEARNGRID_AI_UPSTREAM_BACKUP_URL", "https://backup.example/");
+    values.put("LEARNGRID_AI_UPSTREAM_BACKUP_API_KEY_FILE", keyFile.toString());
+    values.put("LEARNGRID_AI_UPSTREAM_BACKUP_MODELS", "gpt-4o-mini, gpt-4o");
+    values.put("LEARNGRID_AI_UPSTREAM_BACKUP_WEIGHT", "3");
+    values.put("LEARNGRID_AI_UPSTREAM_BACKUP_TIMEOUT_MS", "9000");
+    values.put("LEARNGRID_AI_PRICES", "gpt-4o-mini:0.00015:0.0006");
+    LearngridConfig.Ai ai = read(values).ai();
+    assertThat(ai.upstreams()).hasSize(2);
+    LearngridConfig.AiUpstream first = ai.upstreams().get(0);
+    assertThat(first.name()).isEqualTo("default");
+    assertThat(first.apiKey()).isEqualTo("sk-default");
+    assertThat(first.models()).isEmpty();
+    LearngridConfig.AiUpstream backup = ai.upstreams().get(1);
+    assertThat(backup.url()).isEqualTo("https://backup.example");
+    assertThat(backup.apiKey()).isEqualTo("sk-from-file");
+    assertThat(backup.models()).containsExactly("gpt-4o-mini", "gpt-4o");
+    assertThat(backup.weight()).isEqualTo(3);
+    assertThat(backup.timeoutMillis()).isEqualTo(9000);
+    assertThat(backup.toString()).doesNotContain("sk-");
+    assertThat(ai.prices().get("gpt-4o-mini")).isEqualTo(new LearngridConfig.AiPrice(0.00015, 0.0006));
+    assertThat(ai.poolSize()).isEqualTo(50);
+    assertThat(ai.generationCacheSeconds()).isEqualTo(7 * 86_400);
+  }
+
+  @Test
+  @DisplayName("a bad AI upstream setting names its key")
+  void badAiSettingsNameTheirKey() {
+    assertFails("LEARNGRID_AI_UPSTREAMS", "no spaces allowed");
+    assertFails("LEARNGRID_AI_PRICES", "gpt-4o:cheap:0.1");
+    assertFails("LEARNGRID_AI_MAX_RETRIES", "11");
+    assertFails("LEARNGRID_AI_API_KEY_FILE", "/nonexistent/key");
+    Map<String, String> missingUrl = valid();
+    missingUrl.put("LEARNGRID_AI_UPSTREAMS", "backup");
+    assertThatThrownBy(() -> read(missingUrl)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LEARNGRID_AI_UPSTREAM_BACKUP_URL");
+  }
 }

@@ -45,6 +45,11 @@ public final class Api {
     }
   }
 
+  /** {@code http://host:port} of the node. */
+  public String base() {
+    return base;
+  }
+
   public record Reply(int status, HttpResponse<String> raw) {
 
     public JsonObject json() {

@@ -15,6 +15,31 @@ public final class Database {
 
   private Database() {}
 
+  /** The first column of the first row of a query (a count, say), or null when there is no row. */
+  public static Object value(String sql, Object... parameters) {
+    try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      try (var rows = statement.executeQuery()) {
+        return rows.next() ? rows.getObject(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("test SQL failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect() throws SQLException {
+    PgConnectOptions db = PgConnectOptions.fromUri(TestServices.postgresUrl());
+    Properties properties = new Properties();
+    properties.setProperty("user", db.getUser());
+    if (db.getPassword() != null) {
+      properties.setProperty("password", db.getPassword());
+    }
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase(), properties);
+  }
+
   /** Runs one statement with {@code parameters} bound in order; returns the rows it changed. */
   public static int update(String sql, Object... parameters) {
     PgConnectOptions db = PgConnectOptions.fromUri(TestServices.postgresUrl());

@@ -1,0 +1,41 @@
+-- wrk script for load/bench-ai-stream.sh: streamed chats, each with a prompt of its own (no cache
+-- hits), either through learngrid (MODE=proxy: POST /api/v1/ai/chat, bearer token from TOKEN) or
+-- straight at the AI simulator (MODE=direct: POST /v1/chat/completions), so that the two latency
+-- distributions can be compared. wrk's latency of a streamed reply is the time to its last byte.
+--
+-- Output, one line: BENCH requests=N duration_us=N rps=F p50_us=N p90_us=N p99_us=N p999_us=N
+--                   max_us=N non2xx=N connect=N read=N write=N timeout=N
+
+local mode = os.getenv("MODE") or "proxy"
+local token = os.getenv("TOKEN") or ""
+local counter = 0
+-- setup() runs in the main Lua state and hands each thread its number as the global `thread_number`
+-- (a local here would be a separate copy per thread, the same in all of them).
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+function request()
+  counter = counter + 1
+  local prompt = string.format("Explain photosynthesis, variant %d-%d-%d", thread_number, counter, os.time())
+  local body = '{"messages":[{"role":"user","content":"' .. prompt .. '"}],"stream":true}'
+  local headers = { ["Content-Type"] = "application/json" }
+  if mode == "proxy" then
+    headers["Authorization"] = "Bearer " .. token
+    return wrk.format("POST", "/api/v1/ai/chat", headers, body)
+  end
+  return wrk.format("POST", "/v1/chat/completions", headers, body)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d " ..
+    "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+    latency.max, e.status, e.connect, e.read, e.write, e.timeout))
+end

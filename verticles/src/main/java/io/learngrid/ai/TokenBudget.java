@@ -1,0 +1,94 @@
+package io.learngrid.ai;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusError;
+import io.learngrid.bus.CacheAdd;
+import io.learngrid.bus.CacheCount;
+import io.learngrid.bus.CacheGet;
+import io.learngrid.bus.CacheValue;
+import io.learngrid.config.LearngridConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.logging.Logger;
+
+/**
+ * Daily token budgets (UTC days) per user and for the whole deployment, counted in the cache role so
+ * every ai node sees the same figures. A request is refused with 429 once the day's count has reached
+ * a budget; the request that crosses it still completes (its size is known only afterwards). When the
+ * cache role does not answer, requests go through: budgets bound cost, they must not take AI down.
+ */
+final class TokenBudget {
+
+  private static final Logger LOG = Logger.getLogger(TokenBudget.class.getName());
+
+  private final Vertx vertx;
+  private final long userBudget;
+  private final long globalBudget;
+  private final long timeoutMillis;
+
+  TokenBudget(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis) {
+    this.vertx = vertx;
+    this.userBudget = settings.userDailyTokens();
+    this.globalBudget = settings.globalDailyTokens();
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  Future<Void> check(String userId) {
+    Future<Long> user = userBudget > 0 && userId != null ? spent(userKey(userId)) : Future.succeededFuture(0L);
+    Future<Long> global = globalBudget > 0 ? spent(globalKey()) : Future.succeededFuture(0L);
+    return Future.all(user, global).compose(both -> {
+      if (userBudget > 0 && user.result() >= userBudget) {
+        return Future.failedFuture(BusError.TOO_MANY_REQUESTS.exception(
+            "your daily AI token budget is used up", secondsToMidnight()));
+      }
+      if (globalBudget > 0 && global.result() >= globalBudget) {
+        return Future.failedFuture(BusError.TOO_MANY_REQUESTS.exception(
+            "the daily AI token budget of this deployment is used up", secondsToMidnight()));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  void spend(String userId, long tokens) {
+    if (tokens <= 0) {
+      return;
+    }
+    int ttl = (int) secondsToMidnight() + 3_600;
+    if (userBudget > 0 && userId != null) {
+      add(userKey(userId), tokens, ttl);
+    }
+    if (globalBudget > 0) {
+      add(globalKey(), tokens, ttl);
+    }
+  }
+
+  private Future<Long> spent(String key) {
+    return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
+        .map(value -> value.value() == null ? 0L : Long.parseLong(value.value()))
+        .otherwise(failure -> {
+          LOG.warning("AI budget not checked, the cache role did not answer: " + failure.getMessage());
+          return 0L;
+        });
+  }
+
+  private void add(String key, long tokens, int ttl) {
+    Bus.request(vertx, CacheAdd.ADDRESS, new CacheAdd(key, tokens, ttl), timeoutMillis, CacheCount.class)
+        .onFailure(failure -> LOG.warning("AI tokens not counted against the budget: " + failure.getMessage()));
+  }
+
+  private static String userKey(String userId) {
+    return "ai:budget:user:" + userId + ":" + LocalDate.now(ZoneOffset.UTC);
+  }
+
+  private static String globalKey() {
+    return "ai:budget:global:" + LocalDate.now(ZoneOffset.UTC);
+  }
+
+  static long secondsToMidnight() {
+    long now = Instant.now().getEpochSecond();
+    return Math.max(1, (now / 86_400 + 1) * 86_400 - now);
+  }
+}

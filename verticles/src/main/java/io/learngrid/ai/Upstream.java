@@ -1,0 +1,181 @@
+package io.learngrid.ai;
+
+import io.learngrid.config.LearngridConfig;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * One OpenAI-compatible upstream: its keep-alive connection pool, its circuit breaker, and one
+ * attempt at {@code /v1/chat/completions} with connect, first-byte (idle) and total deadlines.
+ */
+final class Upstream {
+
+  private static final Logger LOG = Logger.getLogger(Upstream.class.getName());
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+  /** A request the upstream answered: its status, and the body unless it is a stream still to be read. */
+  record Exchange(Upstream upstream, String model, HttpClientRequest request, HttpClientResponse response,
+                  Buffer body, long startedNanos, long firstByteNanos, long totalTimerId) {}
+
+  final LearngridConfig.AiUpstream settings;
+  private final Vertx vertx;
+  private final HttpClientAgent client;
+  private final CircuitBreaker breaker;
+  private final long resetMillis;
+  private final String endpoint;
+  private volatile long openedAtMillis;
+
+  Upstream(Vertx vertx, LearngridConfig.AiUpstream settings, LearngridConfig.Ai ai, AiMetrics metrics) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.resetMillis = ai.breakerResetMillis();
+    this.endpoint = settings.url() + "/v1/chat/completions";
+    // Seed figures: 50 sockets per upstream; idle ones are closed after LEARNGRID_AI_POOL_IDLE_SECONDS.
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(ai.poolIdleSeconds())
+            .setConnectTimeout((int) settings.connectTimeoutMillis()),
+        new PoolOptions().setHttp1MaxSize(ai.poolSize()));
+    // The breaker has no timeout of its own: the deadlines below fail the attempt, which it counts.
+    this.breaker = CircuitBreaker.create("ai-" + settings.name(), vertx, new CircuitBreakerOptions()
+        .setMaxFailures(ai.breakerMaxFailures())
+        .setTimeout(-1)
+        .setResetTimeout(ai.breakerResetMillis()));
+    breaker.openHandler(v -> {
+      openedAtMillis = System.currentTimeMillis();
+      LOG.warning("AI upstream '" + settings.name() + "' circuit opened");
+    });
+    breaker.halfOpenHandler(v -> LOG.info("AI upstream '" + settings.name() + "' circuit half-open: one trial call"));
+    breaker.closeHandler(v -> LOG.info("AI upstream '" + settings.name() + "' circuit closed"));
+    metrics.breaker(settings.name(), () -> switch (breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    });
+  }
+
+  String name() {
+    return settings.name();
+  }
+
+  boolean serves(String model) {
+    return settings.models().isEmpty() || settings.models().contains(model);
+  }
+
+  /** The requested model where this upstream serves it, else this upstream's first model (model fallback). */
+  String modelFor(String requested) {
+    return serves(requested) ? requested : settings.models().get(0);
+  }
+
+  boolean circuitOpen() {
+    return breaker.state() == CircuitBreakerState.OPEN;
+  }
+
+  /** How long until the open circuit lets a trial call through. */
+  long millisUntilTrial() {
+    return Math.max(0, resetMillis - (System.currentTimeMillis() - openedAtMillis));
+  }
+
+  /**
+   * One attempt through the breaker. Fails with {@link UpstreamFailure} when the upstream is in
+   * trouble (counted by the breaker) or with the breaker's {@code OpenCircuitException}. A
+   * streamed attempt succeeds at the response head; the caller reads the body and must
+   * {@link #finish} the exchange.
+   */
+  Future<Exchange> attempt(JsonObject body, boolean stream, long deadlineMillis) {
+    return breaker.execute(() -> send(body, stream, Math.max(1, Math.min(settings.timeoutMillis(), deadlineMillis))));
+  }
+
+  private Future<Exchange> send(JsonObject body, boolean stream, long totalMillis) {
+    long started = System.nanoTime();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(endpoint)
+        .setConnectTimeout(settings.connectTimeoutMillis())
+        // Streams: no byte for this long (before the first token or between two) is a hung upstream.
+        // A whole reply arrives only when the generation is over, so only the total deadline applies.
+        .setIdleTimeout(stream ? Math.min(settings.firstByteTimeoutMillis(), totalMillis) : totalMillis)
+        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .putHeader(HttpHeaders.USER_AGENT, "learngrid")
+        .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");
+    if (settings.apiKey() != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey());
+    }
+    return client.request(options)
+        .recover(failure -> Future.failedFuture(new UpstreamFailure("AI upstream unreachable", true, 0,
+            AiMetrics.UPSTREAM_ERROR)))
+        .compose(request -> {
+          long timer = vertx.setTimer(totalMillis,
+              id -> request.reset(0, new TimeoutException("AI upstream exceeded its total deadline")));
+          return request.send(body.toBuffer())
+              .compose(response -> answered(request, response, body.getString("model"), stream, started, timer))
+              .onFailure(failure -> vertx.cancelTimer(timer))
+              .recover(failure -> Future.failedFuture(failure instanceof UpstreamFailure
+                  ? failure
+                  : new UpstreamFailure(failure instanceof TimeoutException
+                          || String.valueOf(failure.getMessage()).contains("timeout")
+                      ? "AI upstream timed out" : "AI upstream connection failed", true, 0,
+                      AiMetrics.UPSTREAM_ERROR)));
+        });
+  }
+
+  private Future<Exchange> answered(HttpClientRequest request, HttpClientResponse response, String model,
+                                    boolean stream, long started, long timer) {
+    long firstByte = System.nanoTime() - started;
+    int status = response.statusCode();
+    if (status == 200 && stream) {
+      // Held until the caller has its parser in place: nothing of the stream may be read and lost before.
+      response.pause();
+      return Future.succeededFuture(new Exchange(this, model, request, response, null, started, firstByte, timer));
+    }
+    if (status == 429 || status >= 500) {
+      long retryAfter = retryAfterMillis(response.getHeader(HttpHeaders.RETRY_AFTER));
+      return response.body().transform(ignored -> Future.failedFuture(new UpstreamFailure(
+          status == 429 ? "AI upstream is rate limiting us" : "AI upstream answered " + status, true, retryAfter,
+          AiMetrics.UPSTREAM_ERROR)));
+    }
+    if (status == 401 || status == 403) {
+      LOG.warning("AI upstream '" + settings.name() + "' refused our credentials (" + status + ")");
+      return response.body().transform(ignored -> Future.failedFuture(new UpstreamFailure(
+          "AI upstream refused our credentials", false, 0, AiMetrics.UPSTREAM_ERROR)));
+    }
+    // 200, or a 4xx about the request itself: the upstream is healthy; the caller maps the status.
+    return response.body().map(body -> new Exchange(this, model, request, response, body, started, firstByte, timer));
+  }
+
+  void finish(Exchange exchange) {
+    vertx.cancelTimer(exchange.totalTimerId());
+  }
+
+  /** {@code Retry-After} in seconds (the HTTP-date form is rare from APIs and read as absent). */
+  private static long retryAfterMillis(String header) {
+    if (header == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(header.trim())) * 1000;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  Future<Void> close() {
+    breaker.close();
+    return client.close();
+  }
+}

@@ -1,0 +1,67 @@
+package io.learngrid.ai;
+
+import io.learngrid.bus.AiUsage;
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.Done;
+import io.learngrid.bus.RecordAiUsage;
+import io.learngrid.config.LearngridConfig;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Usage rows for the persistence role, off the reply path: buffered and sent in batches of up to
+ * {@value #BATCH} or every {@value #FLUSH_MILLIS} ms. A batch the persistence role does not take is
+ * logged and dropped (usage is accounting, not something to hold replies for); the buffer is bounded.
+ */
+final class UsageRecorder {
+
+  private static final Logger LOG = Logger.getLogger(UsageRecorder.class.getName());
+  static final int BATCH = 200;
+  static final long FLUSH_MILLIS = 500;
+  private static final int MAX_BUFFERED = 20_000;
+
+  private final Vertx vertx;
+  private final LearngridConfig.Ai settings;
+  private final long timeoutMillis;
+  private List<AiUsage> buffer = new ArrayList<>();
+  private long timerId = -1;
+
+  UsageRecorder(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  double cost(String model, int promptTokens, int completionTokens) {
+    LearngridConfig.AiPrice price = settings.prices().get(model);
+    return price == null ? 0 : promptTokens / 1000.0 * price.promptPer1k()
+        + completionTokens / 1000.0 * price.completionPer1k();
+  }
+
+  void record(AiUsage usage) {
+    if (buffer.size() >= MAX_BUFFERED) {
+      return;
+    }
+    buffer.add(usage);
+    if (buffer.size() >= BATCH) {
+      flush();
+    } else if (timerId < 0) {
+      timerId = vertx.setTimer(FLUSH_MILLIS, id -> {
+        timerId = -1;
+        flush();
+      });
+    }
+  }
+
+  void flush() {
+    if (buffer.isEmpty()) {
+      return;
+    }
+    List<AiUsage> batch = buffer;
+    buffer = new ArrayList<>();
+    Bus.request(vertx, RecordAiUsage.ADDRESS, new RecordAiUsage(batch), timeoutMillis, Done.class)
+        .onFailure(failure -> LOG.warning("dropped " + batch.size() + " AI usage rows: " + failure.getMessage()));
+  }
+}

@@ -1,0 +1,213 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.ChatMessage;
+import io.learngrid.bus.ChatStreamAccepted;
+import io.learngrid.bus.ChatStreamControl;
+import io.learngrid.bus.ChatStreamEvent;
+import io.learngrid.bus.ChatStreamStart;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Streamed chats, http side of the stream protocol (docs/event-bus.md): one event address per http
+ * verticle instance, one {@link Stream} per SSE response. Deltas become {@code data: {"delta": …}}
+ * events; credits go back to the ai role only as the client's socket takes what was written, so a
+ * slow reader slows the upstream read instead of filling memory. A client that goes away cancels the
+ * stream (and with it the upstream request); an ai role silent for three heartbeats ends it.
+ */
+final class ChatStreamRelay {
+
+  /** Deltas the ai role may send ahead of the client; half of it is granted back at a time. */
+  static final int WINDOW = 32;
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence IDENTITY = HttpHeaders.createOptimized("identity");
+  private static final Buffer PING = Buffer.buffer(": ping\n\n");
+
+  private final Vertx vertx;
+  private final long startTimeoutMillis;
+  private final long heartbeatMillis;
+  private final String eventAddress = "learngrid.ai.events." + UUID.randomUUID();
+  private final Map<String, Stream> streams = new HashMap<>();
+  private MessageConsumer<JsonObject> events;
+  private long watchdog;
+
+  ChatStreamRelay(Vertx vertx, long startTimeoutMillis, long heartbeatMillis) {
+    this.vertx = vertx;
+    this.startTimeoutMillis = startTimeoutMillis;
+    this.heartbeatMillis = heartbeatMillis;
+  }
+
+  /** Registers the event address (cluster-wide, so it completes asynchronously) and the watchdog. */
+  Future<Void> start() {
+    events = vertx.eventBus().consumer(eventAddress, message -> {
+      ChatStreamEvent event;
+      try {
+        event = ChatStreamEvent.fromJson(message.body());
+      } catch (RuntimeException e) {
+        return;
+      }
+      // Events of a stream whose client has gone are dropped; the ai role has been told to cancel it.
+      Stream stream = streams.get(event.streamId());
+      if (stream != null) {
+        stream.event(event);
+      }
+    });
+    watchdog = vertx.setPeriodic(Math.max(50, heartbeatMillis / 2),
+        id -> Map.copyOf(streams).values().forEach(Stream::watch));
+    return events.completion();
+  }
+
+  Future<Void> stop() {
+    vertx.cancelTimer(watchdog);
+    Map.copyOf(streams).values().forEach(Stream::clientGone);
+    return events == null ? Future.succeededFuture() : events.unregister();
+  }
+
+  void stream(RoutingContext ctx, String userId, String model, List<ChatMessage> messages) {
+    String streamId = UUID.randomUUID().toString();
+    Stream stream = new Stream(ctx, streamId);
+    streams.put(streamId, stream);
+    ctx.response().closeHandler(v -> stream.clientGone());
+    Bus.request(vertx, ChatStreamStart.ADDRESS,
+            new ChatStreamStart(streamId, eventAddress, WINDOW, userId, model, messages), startTimeoutMillis,
+            ChatStreamAccepted.class)
+        .onComplete(stream::accepted, failure -> {
+          streams.remove(streamId);
+          ctx.fail(failure);
+        });
+  }
+
+  private final class Stream {
+
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final String streamId;
+    private String controlAddress;
+    private int taken;
+    private boolean waitingForDrain;
+    private boolean finished;
+    private long lastHeardMillis = System.currentTimeMillis();
+
+    Stream(RoutingContext ctx, String streamId) {
+      this.ctx = ctx;
+      this.response = ctx.response();
+      this.streamId = streamId;
+    }
+
+    void accepted(ChatStreamAccepted accepted) {
+      controlAddress = accepted.controlAddress();
+      if (finished) {
+        // The client left while the upstream was being reached: now we know whom to tell.
+        control(ChatStreamControl.cancel(streamId));
+        return;
+      }
+      head();
+      grant();
+    }
+
+    void event(ChatStreamEvent event) {
+      lastHeardMillis = System.currentTimeMillis();
+      if (finished) {
+        return;
+      }
+      head();
+      switch (event.type()) {
+        case ChatStreamEvent.DELTA -> {
+          response.write(Buffer.buffer("data: " + new JsonObject().put("delta", event.delta()).encode() + "\n\n"));
+          taken++;
+          grant();
+        }
+        case ChatStreamEvent.PING -> {
+          response.write(PING);
+          // The answer to a ping: this side is alive, even while its client is slow to read.
+          if (controlAddress != null) {
+            control(ChatStreamControl.credit(streamId, 0));
+          }
+          grant();
+        }
+        case ChatStreamEvent.DONE -> {
+          JsonObject usage = new JsonObject()
+              .put("promptTokens", event.usage() == null ? 0 : event.usage().promptTokens())
+              .put("completionTokens", event.usage() == null ? 0 : event.usage().completionTokens());
+          finished = true;
+          streams.remove(streamId);
+          response.end(Buffer.buffer("data: " + new JsonObject().put("done", true).put("usage", usage).encode()
+              + "\n\n"));
+        }
+        default -> abort();
+      }
+    }
+
+    /** Credits back once the client has taken half a window and its socket is not backed up. */
+    private void grant() {
+      if (controlAddress == null || waitingForDrain || taken < WINDOW / 2) {
+        return;
+      }
+      if (response.writeQueueFull()) {
+        waitingForDrain = true;
+        response.drainHandler(v -> {
+          response.drainHandler(null);
+          waitingForDrain = false;
+          grant();
+        });
+        return;
+      }
+      control(ChatStreamControl.credit(streamId, taken));
+      taken = 0;
+    }
+
+    void watch() {
+      if (!finished && System.currentTimeMillis() - lastHeardMillis > 3 * heartbeatMillis && controlAddress != null) {
+        control(ChatStreamControl.cancel(streamId));
+        abort();
+      }
+    }
+
+    void clientGone() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      streams.remove(streamId);
+      if (controlAddress != null) {
+        control(ChatStreamControl.cancel(streamId));
+      }
+    }
+
+    /** A stream that cannot end with its done event ends without it: the client sees it cut short. */
+    private void abort() {
+      finished = true;
+      streams.remove(streamId);
+      response.reset();
+    }
+
+    private void head() {
+      if (!response.headWritten()) {
+        response.setChunked(true)
+            .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
+            .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
+            // Streams must not wait in a compressor's or a proxy's buffer.
+            .putHeader(HttpHeaders.CONTENT_ENCODING, IDENTITY)
+            .putHeader("X-Accel-Buffering", "no")
+            .setStatusCode(200);
+        response.writeHead();
+      }
+    }
+
+    private void control(ChatStreamControl command) {
+      vertx.eventBus().send(controlAddress, command.toJson());
+    }
+  }
+}
