@@ -1,5 +1,6 @@
 package io.learngrid;
 
+import io.learngrid.ai.AiJobWorker;
 import io.learngrid.ai.ChatProxyVerticle;
 import io.learngrid.cache.CacheVerticle;
 import io.learngrid.cluster.HazelcastConfigs;
@@ -100,7 +101,8 @@ public final class Node {
       chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(config)));
     }
     if (config.has(Role.AI)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config)));
+      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config)))
+          .compose(v -> vertx.deployVerticle(new AiJobWorker(config, registry, state.nodeId())));
     }
     NodeRegistryVerticle membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> vertx.deployVerticle(membership));

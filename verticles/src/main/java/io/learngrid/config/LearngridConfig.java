@@ -24,7 +24,8 @@ public record LearngridConfig(
     CacheTtls cacheTtls,
     Answers answers,
     boolean rateLimits,
-    LoginLimits loginLimits) {
+    LoginLimits loginLimits,
+    AiJobs aiJobs) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -58,6 +59,15 @@ public record LearngridConfig(
    * Answer submission (group commit), the aggregator that folds answer events into progress, and
    * the retention of answer events. Read by the persistence role.
    */
+  /**
+   * Durable AI jobs: the queue bound (persistence role) and each ai role's worker: how many jobs it
+   * runs at once, attempts and their time limit, the lease it holds (renewed every third of it while
+   * an attempt runs, so a job whose node died is taken over within one lease), how often it polls,
+   * and the backoff between attempts (full jitter, doubling up to the cap).
+   */
+  public record AiJobs(int maxQueued, int concurrency, int maxAttempts, long attemptTimeoutMillis, long leaseMillis,
+                       long pollMillis, long backoffMillis, long maxBackoffMillis) {}
+
   public record Answers(int batchMaxSize, int maxConcurrentBatches, long aggregatorIntervalMillis,
                         int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
 
@@ -168,6 +178,16 @@ public record LearngridConfig(
         s.integer("LEARNGRID_ANSWER_QUESTION_CACHE_SIZE", 50_000, 1, 10_000_000),
         s.integer("LEARNGRID_ANSWER_ENROLLMENT_CACHE_SIZE", 200_000, 1, 10_000_000));
 
+    AiJobs aiJobs = new AiJobs(
+        s.integer("LEARNGRID_AI_JOBS_MAX_QUEUED", 1_000, 1, 1_000_000),
+        s.integer("LEARNGRID_AI_JOBS_CONCURRENCY", 64, 1, 10_000),
+        s.integer("LEARNGRID_AI_JOBS_MAX_ATTEMPTS", 3, 1, 100),
+        s.longValue("LEARNGRID_AI_JOBS_ATTEMPT_TIMEOUT_MS", 120_000, 100, 3_600_000),
+        s.longValue("LEARNGRID_AI_JOBS_LEASE_MS", 30_000, 300, 3_600_000),
+        s.longValue("LEARNGRID_AI_JOBS_POLL_MS", 1_000, 10, 600_000),
+        s.longValue("LEARNGRID_AI_JOBS_BACKOFF_MS", 2_000, 1, 3_600_000),
+        s.longValue("LEARNGRID_AI_JOBS_MAX_BACKOFF_MS", 60_000, 1, 3_600_000));
+
     return new LearngridConfig(
         roles,
         clustered,
@@ -175,7 +195,8 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers,
         s.flag("LEARNGRID_RATE_LIMITS", true),
-        loginLimits);
+        loginLimits,
+        aiJobs);
   }
 
   public boolean has(Role role) {

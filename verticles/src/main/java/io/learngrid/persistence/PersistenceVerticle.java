@@ -69,6 +69,7 @@ public final class PersistenceVerticle extends VerticleBase {
           AnswerBatches batches = new AnswerBatches(pool, answers.batchMaxSize(), answers.maxConcurrentBatches(), registry);
           new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx);
           new ProgressStore(pool, aggregator::watermark).serve(vertx);
+          new AiJobStore(pool, config.aiJobs(), registry).serve(vertx);
           vertx.setPeriodic(PARTITION_CHECK_MILLIS, id -> maintain(partitions));
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())
