@@ -118,7 +118,7 @@ public final class AiJobWorker extends VerticleBase {
     String purpose = job.kind();
     Future<JsonObject> result;
     try {
-      ChatRequest chat = new ChatRequest(job.ownerId(), null, Generations.prompt(job.kind(), job.input()), purpose);
+      ChatRequest chat = new ChatRequest(job.ownerId(), null, Generations.prompt(job), purpose);
       result = Bus.request(vertx, ChatRequest.ADDRESS, chat, settings.attemptTimeoutMillis(), ChatReply.class)
           .map(reply -> Generations.result(job.kind(), job.input(), reply.message().content()));
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.learngrid.ai;
 
 import io.learngrid.bus.ChatMessage;
+import io.learngrid.bus.ClaimedAiJobs;
 import io.learngrid.bus.CreateAiJob;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -19,7 +20,22 @@ final class Generations {
 
   private Generations() {}
 
-  static List<ChatMessage> prompt(String kind, JsonObject input) {
+  /**
+   * A retry says why the previous reply failed: a model does better with the feedback, and the
+   * prompt differs from the first, so an exact-match response cache cannot hand back the same
+   * unusable reply again.
+   */
+  static List<ChatMessage> prompt(ClaimedAiJobs.Claimed job) {
+    List<ChatMessage> messages = prompt(job.kind(), job.input());
+    if (job.attempt() == 1 || job.lastError() == null) {
+      return messages;
+    }
+    ChatMessage ask = messages.getLast();
+    return List.of(messages.getFirst(), new ChatMessage("user", ask.content() + "\n\nThis is attempt " + job.attempt()
+        + "; the previous one failed: " + job.lastError()));
+  }
+
+  private static List<ChatMessage> prompt(String kind, JsonObject input) {
     return switch (kind) {
       case CreateAiJob.QUESTIONS -> List.of(new ChatMessage("system", QUESTIONS_SYSTEM), new ChatMessage("user",
           "Write " + input.getInteger("count") + " " + input.getString("difficulty") + " questions about: "

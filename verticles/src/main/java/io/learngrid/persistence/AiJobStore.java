@@ -56,7 +56,7 @@ final class AiJobStore {
       UPDATE ai_jobs j SET status = 'running', attempts = j.attempts + 1, lease_owner = $2,
         lease_token = gen_random_uuid(), leased_until = now() + $3 * interval '1 millisecond'
       FROM next WHERE j.id = next.id
-      RETURNING j.id, j.owner_id, j.kind, j.input, j.attempts, j.max_attempts, j.lease_token""";
+      RETURNING j.id, j.owner_id, j.kind, j.input, j.attempts, j.max_attempts, j.lease_token, j.error""";
   private static final String RENEW = """
       UPDATE ai_jobs SET leased_until = now() + $2 * interval '1 millisecond'
       WHERE lease_token = ANY($1) AND status = 'running'""";
@@ -146,7 +146,8 @@ final class AiJobStore {
           List<ClaimedAiJobs.Claimed> jobs = new ArrayList<>(rows.size());
           rows.forEach(row -> jobs.add(new ClaimedAiJobs.Claimed(row.getUUID("id").toString(),
               row.getUUID("owner_id").toString(), row.getString("kind"), (JsonObject) row.getValue("input"),
-              row.getInteger("attempts"), row.getInteger("max_attempts"), row.getUUID("lease_token").toString())));
+              row.getInteger("attempts"), row.getInteger("max_attempts"), row.getUUID("lease_token").toString(),
+              row.getString("error"))));
           return new ClaimedAiJobs(jobs);
         });
   }
