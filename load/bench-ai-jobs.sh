@@ -19,7 +19,7 @@
 #   JOBS             concurrent generations (default 50)
 #   LIMIT            seconds within which all must succeed (default 30)
 #   FIRST_TOKEN_MS   simulator time to first token (default 4500)
-#   TOKEN_MS         simulator time per token (default 50)
+#   TOKEN_MS         simulator time per token (default 45)
 #   READY_TIMEOUT    seconds to wait for /health/ready (default 180)
 #   LEARNGRID_JAR    the jar (default verticles/target/learngrid.jar, built if missing)
 #   BENCH_JAVA_OPTS  extra JVM options for the node (default none)
@@ -33,7 +33,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 JOBS="${JOBS:-50}"
 LIMIT="${LIMIT:-30}"
 FIRST_TOKEN_MS="${FIRST_TOKEN_MS:-4500}"
-TOKEN_MS="${TOKEN_MS:-50}"
+TOKEN_MS="${TOKEN_MS:-45}"
 READY_TIMEOUT="${READY_TIMEOUT:-180}"
 JAR="${LEARNGRID_JAR:-$ROOT/verticles/target/learngrid.jar}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
