@@ -11,6 +11,7 @@ import io.learngrid.bus.Done;
 import io.learngrid.bus.FinishAiJob;
 import io.learngrid.bus.FinishedAiJob;
 import io.learngrid.bus.ReleaseAiJobs;
+import io.learngrid.bus.RenewAiJobLeases;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
@@ -128,6 +129,21 @@ class AiJobQueueTest {
     assertThat(job.getString("status")).isEqualTo("succeeded");
     assertThat(job.getInteger("attempts")).isEqualTo(2);
     assertThat(job.getJsonObject("result")).isEqualTo(result);
+  }
+
+  @Test
+  @DisplayName("a renewed lease keeps the job with its holder after the first lease would have run out")
+  void renewedLeaseHolds() throws Exception {
+    Account teacher = api.account("teacher");
+    String jobId = submit(teacher);
+    ClaimedAiJobs claimed = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("busy-node", 10, 1), ClaimedAiJobs.class);
+    assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
+
+    bus(RenewAiJobLeases.ADDRESS, new RenewAiJobLeases(List.of(claimed.jobs().getFirst().leaseToken()), 600_000),
+        Done.class);
+
+    assertThat(bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("other-node", 10, 600_000), ClaimedAiJobs.class).jobs())
+        .isEmpty();
   }
 
   @Test
