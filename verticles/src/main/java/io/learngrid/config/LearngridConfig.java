@@ -56,10 +56,6 @@ public record LearngridConfig(
   public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int windowSeconds) {}
 
   /**
-   * Answer submission (group commit), the aggregator that folds answer events into progress, and
-   * the retention of answer events. Read by the persistence role.
-   */
-  /**
    * Durable AI jobs: the queue bound (persistence role) and each ai role's worker: how many jobs it
    * runs at once, attempts and their time limit, the lease it holds (renewed every third of it while
    * an attempt runs, so a job whose node died is taken over within one lease), how often it polls,
@@ -68,6 +64,10 @@ public record LearngridConfig(
   public record AiJobs(int maxQueued, int concurrency, int maxAttempts, long attemptTimeoutMillis, long leaseMillis,
                        long pollMillis, long backoffMillis, long maxBackoffMillis) {}
 
+  /**
+   * Answer submission (group commit), the aggregator that folds answer events into progress, and
+   * the retention of answer events. Read by the persistence role.
+   */
   public record Answers(int batchMaxSize, int maxConcurrentBatches, long aggregatorIntervalMillis,
                         int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
 

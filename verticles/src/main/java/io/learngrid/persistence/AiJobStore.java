@@ -19,6 +19,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,7 +162,7 @@ final class AiJobStore {
   Future<FinishedAiJob> finish(FinishAiJob request) {
     UUID id = Rows.id(request.id(), "job");
     UUID token = Rows.id(request.leaseToken(), "lease");
-    Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> update = request.result() != null
+    Future<RowSet<Row>> update = request.result() != null
         ? pool.preparedQuery(SUCCEED).execute(Tuple.of(id, token, request.result()))
         : pool.preparedQuery(FAIL_ATTEMPT).execute(Tuple.of(id, token, request.error(), request.retry(),
             request.retryAfterMillis()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.Eventually;
 import io.learngrid.support.ScriptedUpstream;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
@@ -84,7 +85,7 @@ class AiJobFailureTest {
     String jobId = submit(teacher, 1);
     int before = upstream.requests();
     // The first attempt gets prose; switch to a valid quiz once it has been asked.
-    io.learngrid.support.Eventually.within(30, () -> upstream.requests() > before);
+    Eventually.within(30, () -> upstream.requests() > before);
     JsonObject good = new JsonObject().put("prompt", "2 + 2?").put("kind", "number").put("answer", 4).put("points", 2);
     upstream.play(new ScriptedUpstream.Reply(new JsonObject().put("questions", new JsonArray().add(good)).encode()));
 

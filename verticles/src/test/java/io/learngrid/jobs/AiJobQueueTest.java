@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.BusMessage;
 import io.learngrid.bus.ClaimAiJobs;
 import io.learngrid.bus.ClaimedAiJobs;
 import io.learngrid.bus.Done;
@@ -67,7 +68,7 @@ class AiJobQueueTest {
     Database.update("DELETE FROM ai_jobs WHERE status IN ('queued', 'running')");
   }
 
-  private static <T> T bus(String address, io.learngrid.bus.BusMessage message, Class<T> reply) throws Exception {
+  private static <T> T bus(String address, BusMessage message, Class<T> reply) throws Exception {
     Future<T> future = Bus.request(node.node().vertx(), address, message, 5_000, reply);
     return future.await(10, TimeUnit.SECONDS);
   }
