@@ -73,6 +73,17 @@ done
 [ -n "$hit" ] || fail "no cache hit in /metrics"
 curl -fs $B/api/v1/ai/chat -H "Authorization: Bearer $TEACHER" -H 'Content-Type: application/json' \
   -d '{"messages":[{"role":"user","content":"Explain fractions"}]}' | json '["message"]["content"]' >/dev/null || fail "ai chat"
+JOB=$(curl -fs $B/api/v1/ai/questions -H "Authorization: Bearer $TEACHER" -H 'Content-Type: application/json' \
+  -d '{"topic":"fractions","count":5,"difficulty":"easy"}' | json '["jobId"]') || fail "ai question job"
+status=""
+for _ in $(seq 1 150); do   # the job runs in the background: at most 30 s
+  status=$(curl -fs $B/api/v1/jobs/$JOB -H "Authorization: Bearer $TEACHER" | json '["status"]') || fail "reading the job"
+  if [ "$status" = succeeded ] || [ "$status" = failed ]; then break; fi
+  sleep 0.2
+done
+[ "$status" = succeeded ] || fail "ai question job ended as '$status'"
+curl -fs $B/api/v1/jobs/$JOB -H "Authorization: Bearer $TEACHER" | json '["result"]["questions"][4]["prompt"]' >/dev/null \
+  || fail "ai question job has no 5 questions"
 curl -fs $B/health/ready | grep -q '"postgres":"UP"' || fail "readiness"
 echo "dev node OK"
 

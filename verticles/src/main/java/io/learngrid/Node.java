@@ -1,5 +1,6 @@
 package io.learngrid;
 
+import io.learngrid.ai.AiJobWorker;
 import io.learngrid.ai.ChatProxyVerticle;
 import io.learngrid.cache.CacheVerticle;
 import io.learngrid.cluster.HazelcastConfigs;
@@ -23,6 +24,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +38,8 @@ public final class Node {
   private final Vertx vertx;
   private final NodeState state;
   private final PrometheusMeterRegistry registry;
+  /** Deployment id of the AI job worker, undeployed first on stop; null without the ai role. */
+  private volatile String aiJobWorker;
 
   private Node(Vertx vertx, NodeState state, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
@@ -100,7 +104,9 @@ public final class Node {
       chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(config)));
     }
     if (config.has(Role.AI)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config, registry)));
+      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config, registry)))
+          .compose(v -> vertx.deployVerticle(new AiJobWorker(config, registry, state.nodeId())))
+          .onSuccess(id -> aiJobWorker = id);
     }
     NodeRegistryVerticle membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> vertx.deployVerticle(membership));
@@ -133,6 +139,16 @@ public final class Node {
   /** Not ready first (so load balancers stop sending), then every verticle and the cluster. */
   public Future<Void> stop() {
     state.ready(false);
-    return vertx.close().onComplete(done -> registry.close());
+    if (aiJobWorker == null) {
+      return vertx.close().onComplete(done -> registry.close());
+    }
+    // The worker hands its AI jobs back through the persistence role, so it stops while that role
+    // (and the bus) still serve: vertx.close() alone undeploys every verticle at once. Vert.x is
+    // then closed from a thread outside it: a close started on the worker's event loop would
+    // report its completion to that loop, which the close itself shuts down, and never complete.
+    CompletionStage<Void> closed = vertx.undeploy(aiJobWorker).toCompletionStage()
+        .handle((undeployed, failure) -> null)
+        .thenComposeAsync(handedBack -> vertx.close().toCompletionStage());
+    return Future.fromCompletionStage(closed).onComplete(done -> registry.close());
   }
 }

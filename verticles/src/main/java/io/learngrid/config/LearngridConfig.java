@@ -30,7 +30,8 @@ public record LearngridConfig(
     Answers answers,
     NearCache nearCache,
     RateLimits rateLimits,
-    LoginLimits loginLimits) {
+    LoginLimits loginLimits,
+    AiJobs aiJobs) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -93,6 +94,15 @@ public record LearngridConfig(
    * first attempt). Enforced only when {@code rateLimits} is on.
    */
   public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int windowSeconds) {}
+
+  /**
+   * Durable AI jobs: the queue bound (persistence role) and each ai role's worker: how many jobs it
+   * runs at once, attempts and their time limit, the lease it holds (renewed every third of it while
+   * an attempt runs, so a job whose node died is taken over within one lease), how often it polls,
+   * and the backoff between attempts (full jitter, doubling up to the cap).
+   */
+  public record AiJobs(int maxQueued, int concurrency, int maxAttempts, long attemptTimeoutMillis, long leaseMillis,
+                       long pollMillis, long backoffMillis, long maxBackoffMillis) {}
 
   /**
    * Answer submission (group commit), the aggregator that folds answer events into progress, and
@@ -217,13 +227,23 @@ public record LearngridConfig(
         s.integer("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", 10, 0, 1_000_000),
         cidrs("LEARNGRID_TRUSTED_PROXIES", s.string("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
 
+    AiJobs aiJobs = new AiJobs(
+        s.integer("LEARNGRID_AI_JOBS_MAX_QUEUED", 1_000, 1, 1_000_000),
+        s.integer("LEARNGRID_AI_JOBS_CONCURRENCY", 64, 1, 10_000),
+        s.integer("LEARNGRID_AI_JOBS_MAX_ATTEMPTS", 3, 1, 100),
+        s.longValue("LEARNGRID_AI_JOBS_ATTEMPT_TIMEOUT_MS", 120_000, 100, 3_600_000),
+        s.longValue("LEARNGRID_AI_JOBS_LEASE_MS", 30_000, 300, 3_600_000),
+        s.longValue("LEARNGRID_AI_JOBS_POLL_MS", 1_000, 10, 600_000),
+        s.longValue("LEARNGRID_AI_JOBS_BACKOFF_MS", 2_000, 1, 3_600_000),
+        s.longValue("LEARNGRID_AI_JOBS_MAX_BACKOFF_MS", 60_000, 1, 3_600_000));
+
     return new LearngridConfig(
         roles,
         clustered,
         Path.of(s.string(DATA_DIR, "./.learngrid")),
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
-        loginLimits);
+        loginLimits, aiJobs);
   }
 
   private static Ai ai(SettingsReader s, String aiUrl) {

@@ -74,6 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
+    AiJobRoutes aiJobs = new AiJobRoutes(vertx, busTimeout);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
@@ -127,6 +128,11 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/courses/:courseId/students/:studentId/progress").handler(contract.operation("getStudentProgress"))
         .handler(progress::student);
     router.post("/api/v1/ai/chat").handler(aiBody).handler(contract.operation("aiChat")).handler(ai::chat);
+    router.post("/api/v1/ai/questions").handler(aiBody).handler(contract.operation("generateQuestions"))
+        .handler(aiJobs::questions);
+    router.post("/api/v1/ai/lesson-plans").handler(aiBody).handler(contract.operation("createLessonPlan"))
+        .handler(aiJobs::lessonPlan);
+    router.get("/api/v1/jobs/:jobId").handler(contract.operation("getJob")).handler(aiJobs::get);
     router.get("/api/v1/admin/cluster").handler(contract.operation("getCluster")).handler(ops::cluster);
     router.post("/api/v1/admin/cache/clear").handler(body).handler(contract.operation("clearCache"))
         .handler(caches::clear);

@@ -70,6 +70,7 @@ public final class PersistenceVerticle extends VerticleBase {
           new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx);
           new ProgressStore(pool, aggregator::watermark).serve(vertx);
           new AiUsageStore(pool).serve(vertx);
+          new AiJobStore(pool, config.aiJobs(), registry).serve(vertx);
           vertx.setPeriodic(PARTITION_CHECK_MILLIS, id -> maintain(partitions));
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())

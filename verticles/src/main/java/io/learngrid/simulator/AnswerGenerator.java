@@ -18,6 +18,9 @@ final class AnswerGenerator {
   private static final Pattern QUESTIONS_WORD = Pattern.compile("\\bquestions\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern JSON_WORD = Pattern.compile("\\bjson\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern INTEGER = Pattern.compile("\\d+");
+  private static final Pattern LESSON_PLAN = Pattern.compile("\\bwrite a lesson plan\\b", Pattern.CASE_INSENSITIVE);
+  private static final Pattern MINUTES = Pattern.compile("(\\d{1,3}) minutes?", Pattern.CASE_INSENSITIVE);
+  static final int DEFAULT_LESSON_MINUTES = 45;
 
   private static final String[] ADJECTIVES = {
       "clear", "steady", "careful", "active", "simple", "deeper", "useful", "spaced", "focused", "gradual"};
@@ -44,6 +47,10 @@ final class AnswerGenerator {
       String json = QuizWriter.write(random, questionCount(prompt)).encode();
       return new Completion(Tokens.split(json), "stop");
     }
+    if (LESSON_PLAN.matcher(prompt).find()) {
+      // Like a quiz, a plan is a document of its own length: max_tokens does not cut it.
+      return new Completion(Tokens.split(LessonPlanWriter.write(random, lessonMinutes(prompt))), "stop");
+    }
     int limit = Math.min(maxTokens, request.maxTokens().orElse(maxTokens));
     return new Completion(prose(random, limit, limit == maxTokens), limit < maxTokens ? "length" : "stop");
   }
@@ -66,6 +73,18 @@ final class AnswerGenerator {
       }
     }
     return DEFAULT_QUESTION_COUNT;
+  }
+
+  /** The lesson's length from "... of 45 minutes ...", 5..600, else 45. */
+  static int lessonMinutes(String prompt) {
+    Matcher matcher = MINUTES.matcher(prompt);
+    if (matcher.find()) {
+      int minutes = Integer.parseInt(matcher.group(1));
+      if (minutes >= 5 && minutes <= 600) {
+        return minutes;
+      }
+    }
+    return DEFAULT_LESSON_MINUTES;
   }
 
   /** Readable pseudo-sentences cut to {@code count} words, each word one token. */

@@ -1,0 +1,11 @@
+package io.learngrid.bus;
+
+import java.util.List;
+
+/**
+ * Hands back the jobs held under {@code leaseTokens} (a draining node): they are queued again at
+ * once and the interrupted attempt does not count. Replies {@link Done}.
+ */
+public record ReleaseAiJobs(List<String> leaseTokens) implements BusMessage {
+  public static final String ADDRESS = "learngrid.ai.jobs.release";
+}

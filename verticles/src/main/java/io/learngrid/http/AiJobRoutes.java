@@ -1,0 +1,86 @@
+package io.learngrid.http;
+
+import io.learngrid.bus.AiJob;
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.CreateAiJob;
+import io.learngrid.bus.GetAiJob;
+import io.learngrid.bus.JobAccepted;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * AI generation as durable jobs: a teacher's POST only queues the job (202 with its id, never a
+ * wait on the AI), any node's ai role runs it, and its owner polls it. Others' jobs do not exist (404).
+ */
+final class AiJobRoutes {
+
+  private static final Set<String> TEACHERS = Set.of("teacher");
+  private static final Set<String> QUESTION_FIELDS = Set.of("topic", "count", "difficulty");
+  private static final Set<String> DIFFICULTIES = Set.of("easy", "medium", "hard");
+  private static final Set<String> LESSON_PLAN_FIELDS = Set.of("topic", "gradeLevel", "durationMinutes");
+
+  private final Vertx vertx;
+  private final long busTimeout;
+
+  AiJobRoutes(Vertx vertx, long busTimeout) {
+    this.vertx = vertx;
+    this.busTimeout = busTimeout;
+  }
+
+  void questions(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx).requireRole(TEACHERS);
+    Input input = Input.of(ctx, QUESTION_FIELDS);
+    JsonObject job = new JsonObject()
+        .put("topic", input.text("topic", 1, 200))
+        .put("count", input.integer("count", 1, 20, true))
+        .put("difficulty", input.oneOf("difficulty", DIFFICULTIES, true));
+    input.validate();
+    queue(ctx, caller, CreateAiJob.QUESTIONS, job);
+  }
+
+  void lessonPlan(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx).requireRole(TEACHERS);
+    Input input = Input.of(ctx, LESSON_PLAN_FIELDS);
+    JsonObject job = new JsonObject()
+        .put("topic", input.text("topic", 1, 200))
+        .put("gradeLevel", input.text("gradeLevel", 1, 50))
+        .put("durationMinutes", input.integer("durationMinutes", 5, 600, true));
+    input.validate();
+    queue(ctx, caller, CreateAiJob.LESSON_PLAN, job);
+  }
+
+  private void queue(RoutingContext ctx, Caller caller, String kind, JsonObject job) {
+    CreateAiJob create = new CreateAiJob(caller.id(), kind, job, IdempotencyKeys.of(ctx));
+    Replies.json(ctx, 202, Bus.request(vertx, CreateAiJob.ADDRESS, create, busTimeout, JobAccepted.class)
+        .map(JobAccepted::toJson));
+  }
+
+  void get(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "jobId", "job");
+    Replies.json(ctx, 200, Bus.request(vertx, GetAiJob.ADDRESS, new GetAiJob(id, caller.id()), busTimeout, AiJob.class)
+        .map(AiJobRoutes::view));
+  }
+
+  /** API.md's job: result, error and finishedAt only once there is one. */
+  private static JsonObject view(AiJob job) {
+    JsonObject view = new JsonObject()
+        .put("id", job.id())
+        .put("kind", job.kind())
+        .put("status", job.status())
+        .put("attempts", job.attempts())
+        .put("createdAt", job.createdAt());
+    if (job.result() != null) {
+      view.put("result", job.result());
+    }
+    if (job.error() != null) {
+      view.put("error", job.error());
+    }
+    if (job.finishedAt() != null) {
+      view.put("finishedAt", job.finishedAt());
+    }
+    return view;
+  }
+}

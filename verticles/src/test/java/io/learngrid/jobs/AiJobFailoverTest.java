@@ -1,0 +1,131 @@
+package io.learngrid.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.Ping;
+import io.learngrid.bus.Pong;
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Account;
+import io.learngrid.support.Eventually;
+import io.learngrid.support.ScriptedUpstream;
+import io.learngrid.support.TestNode;
+import io.learngrid.support.TestServices;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node that claimed a job dies for real: a second JVM (a production node with only the ai role)
+ * claims the job, hangs on an upstream that never answers, and is killed with SIGKILL, so nothing
+ * is handed back. Another node takes the job up once the lease runs out and finishes it.
+ */
+@DisplayName("An AI job whose node dies")
+class AiJobFailoverTest {
+
+  private static final long LEASE_MS = 1_500;
+  private final List<AutoCloseable> closing = new ArrayList<>();
+  private Process doomed;
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (doomed != null) {
+      doomed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    for (AutoCloseable resource : closing.reversed()) {
+      resource.close();
+    }
+  }
+
+  @Test
+  @DisplayName("is claimed again by another node after its lease expires and finishes exactly once")
+  void jobSurvivesTheDeathOfItsNode() throws Exception {
+    ScriptedUpstream hanging = new ScriptedUpstream(new ScriptedUpstream.Hang());
+    closing.add(hanging);
+    String cluster = TestNode.newClusterName();
+    Map<String, String> coreSettings = TestNode.clusterSettings(cluster);
+    coreSettings.put("LEARNGRID_ROLES", "http,persistence,cache");
+    coreSettings.remove("LEARNGRID_AI_URL");
+    TestNode core = TestNode.start(coreSettings);
+    closing.add(core);
+    Api api = core.api();
+    Account teacher = api.account("teacher");
+    String jobId = api.post("/api/v1/ai/questions", AiJobsTest.questionsRequest(4), teacher.token())
+        .json().getString("jobId");
+
+    Path log = Files.createTempFile(TestServices.scratch("failover"), "doomed-node", ".log");
+    doomed = startAiNode(cluster, hanging.url(), log);
+    Eventually.within(120, () -> hanging.requests() == 1 || !doomed.isAlive());
+    assertThat(doomed.isAlive()).as("the ai node runs (its log: %s)", log).isTrue();
+    JsonObject claimed = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
+    assertThat(claimed.getString("status")).isEqualTo("running");
+    assertThat(claimed.getInteger("attempts")).isEqualTo(1);
+
+    doomed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    // Until the cluster has dropped the dead member, requests could still be routed to it.
+    Eventually.within(60, () -> noAiRoleLeft(core));
+    assertThat(api.get("/api/v1/jobs/" + jobId, teacher.token()).json().getString("status")).isEqualTo("running");
+
+    Map<String, String> rescuerSettings = TestNode.clusterSettings(cluster);
+    rescuerSettings.put("LEARNGRID_ROLES", "ai");
+    rescuerSettings.put("LEARNGRID_AI_JOBS_LEASE_MS", Long.toString(LEASE_MS));
+    rescuerSettings.put("LEARNGRID_AI_JOBS_POLL_MS", "100");
+    TestNode rescuer = TestNode.start(rescuerSettings);
+    closing.add(rescuer);
+
+    JsonObject job = AiJobsTest.finished(api, jobId, teacher.token());
+    assertThat(job.getString("status")).isEqualTo("succeeded");
+    assertThat(job.getInteger("attempts")).isEqualTo(2);
+    assertThat(job.getJsonObject("result").getJsonArray("questions")).hasSize(4);
+    assertThat(hanging.requests()).isEqualTo(1);
+    assertThat(rescuer.node().registry().scrape())
+        .contains("learngrid_ai_jobs_total{kind=\"questions\",outcome=\"succeeded\"} 1.0");
+  }
+
+  private static boolean noAiRoleLeft(TestNode core) {
+    try {
+      Bus.request(core.node().vertx(), Ping.AI, new Ping(), 1_000, Pong.class).await(5, TimeUnit.SECONDS);
+      return false;
+    } catch (ReplyException e) {
+      return e.failureType() == ReplyFailure.NO_HANDLERS;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** A production node in a JVM of its own, with the test's classpath and JVM flags (Hazelcast's --add-opens). */
+  private static Process startAiNode(String cluster, String upstreamUrl, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (argument.startsWith("--add-")) {
+        command.add(argument);
+      }
+    }
+    command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.learngrid.Main",
+        "run", "--cluster", "--roles", "ai"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(key -> key.startsWith("LEARNGRID_"));
+    env.put("LEARNGRID_CLUSTER_NAME", cluster);
+    env.put("LEARNGRID_AI_URL", upstreamUrl);
+    env.put("LEARNGRID_AI_TIMEOUT_MS", "600000");
+    env.put("LEARNGRID_AI_JOBS_ATTEMPT_TIMEOUT_MS", "600000");
+    env.put("LEARNGRID_AI_JOBS_LEASE_MS", Long.toString(LEASE_MS));
+    env.put("LEARNGRID_AI_JOBS_POLL_MS", "100");
+    env.put("LEARNGRID_DATA_DIR", log.getParent().toString() + File.separator + "data");
+    return builder.start();
+  }
+}

@@ -1,0 +1,113 @@
+package io.learngrid.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Account;
+import io.learngrid.support.Api.Reply;
+import io.learngrid.support.Eventually;
+import io.learngrid.support.ScriptedUpstream;
+import io.learngrid.support.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("AI jobs whose upstream misbehaves")
+class AiJobFailureTest {
+
+  private static final int MAX_ATTEMPTS = 3;
+  private static ScriptedUpstream upstream;
+  private static TestNode node;
+  private static Api api;
+
+  @BeforeAll
+  static void start() {
+    upstream = new ScriptedUpstream(new ScriptedUpstream.Fail(500));
+    Map<String, String> settings = TestNode.settings();
+    settings.put("LEARNGRID_AI_URL", upstream.url());
+    settings.put("LEARNGRID_AI_JOBS_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
+    settings.put("LEARNGRID_AI_JOBS_BACKOFF_MS", "20");
+    settings.put("LEARNGRID_AI_JOBS_POLL_MS", "50");
+    // The breaker must not open during these tests: each attempt should reach the upstream.
+    settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", "1000");
+    node = TestNode.start(settings);
+    api = node.api();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+    upstream.close();
+  }
+
+  @BeforeEach
+  void eachTestCountsItsOwnCalls() {
+    upstream.play(new ScriptedUpstream.Fail(500));
+  }
+
+  private static String submit(Account teacher, int count) {
+    Reply accepted = api.post("/api/v1/ai/questions", AiJobsTest.questionsRequest(count), teacher.token());
+    assertThat(accepted.status()).isEqualTo(202);
+    return accepted.json().getString("jobId");
+  }
+
+  @Test
+  @DisplayName("questions that assignment creation would refuse are retried, then the job fails naming the problem")
+  void invalidQuestionsFailClearly() throws InterruptedException {
+    JsonObject badQuestion = new JsonObject().put("prompt", "Pick one").put("kind", "choice")
+        .put("choices", new JsonArray().add("a").add("b")).put("answer", "c").put("points", 1);
+    upstream.play(new ScriptedUpstream.Reply("Here you go:\n```json\n"
+        + new JsonObject().put("questions", new JsonArray().add(badQuestion)).encode() + "\n```"));
+    int before = upstream.requests();
+    Account teacher = api.account("teacher");
+
+    JsonObject job = AiJobsTest.finished(api, submit(teacher, 1), teacher.token());
+
+    assertThat(job.getString("status")).isEqualTo("failed");
+    assertThat(job.getInteger("attempts")).isEqualTo(MAX_ATTEMPTS);
+    assertThat(job.getString("error")).contains("questions[0].answer must be one of the choices")
+        .contains("gave up after attempt 3 of 3");
+    assertThat(job.containsKey("result")).isFalse();
+    assertThat(job.getString("finishedAt")).isNotBlank();
+    assertThat(upstream.requests() - before).isEqualTo(MAX_ATTEMPTS);
+  }
+
+  @Test
+  @DisplayName("a reply that is not JSON is retried, and a later valid reply makes the job succeed")
+  void retryThenSuccess() throws InterruptedException {
+    upstream.play(new ScriptedUpstream.Reply("I would rather write an essay."));
+    Account teacher = api.account("teacher");
+    String jobId = submit(teacher, 1);
+    int before = upstream.requests();
+    // The first attempt gets prose; switch to a valid quiz once it has been asked.
+    Eventually.within(30, () -> upstream.requests() > before);
+    JsonObject good = new JsonObject().put("prompt", "2 + 2?").put("kind", "number").put("answer", 4).put("points", 2);
+    upstream.play(new ScriptedUpstream.Reply(new JsonObject().put("questions", new JsonArray().add(good)).encode()));
+
+    JsonObject job = AiJobsTest.finished(api, jobId, teacher.token());
+
+    assertThat(job.getString("status")).isEqualTo("succeeded");
+    assertThat(job.getInteger("attempts")).isBetween(2, MAX_ATTEMPTS);
+    assertThat(job.getJsonObject("result").getJsonArray("questions")).containsExactly(good);
+    assertThat(job.containsKey("error")).isFalse();
+  }
+
+  @Test
+  @DisplayName("an upstream that keeps failing: the POST still answers 202 at once, and the job fails clearly")
+  void upstreamDown() throws InterruptedException {
+    Account teacher = api.account("teacher");
+    int before = upstream.requests();
+
+    JsonObject job = AiJobsTest.finished(api, submit(teacher, 2), teacher.token());
+
+    assertThat(job.getString("status")).isEqualTo("failed");
+    assertThat(job.getString("error")).contains("AI upstream is unavailable").contains("gave up after attempt 3 of 3");
+    // At least one call per attempt (the proxy may retry a 500 on its own).
+    assertThat(upstream.requests() - before).isGreaterThanOrEqualTo(MAX_ATTEMPTS);
+  }
+}

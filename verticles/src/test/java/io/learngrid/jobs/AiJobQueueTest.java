@@ -1,0 +1,171 @@
+package io.learngrid.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusError;
+import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.ClaimAiJobs;
+import io.learngrid.bus.ClaimedAiJobs;
+import io.learngrid.bus.Done;
+import io.learngrid.bus.FinishAiJob;
+import io.learngrid.bus.FinishedAiJob;
+import io.learngrid.bus.ReleaseAiJobs;
+import io.learngrid.bus.RenewAiJobLeases;
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Account;
+import io.learngrid.support.Api.Reply;
+import io.learngrid.support.Database;
+import io.learngrid.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node without the ai role: jobs stay queued, so the queue bound shows, and the test itself plays
+ * the workers of two nodes over the bus to show what the leases guarantee.
+ */
+@DisplayName("The AI job queue")
+class AiJobQueueTest {
+
+  private static final int MAX_QUEUED = 3;
+  private static TestNode node;
+  private static Api api;
+
+  @BeforeAll
+  static void start() {
+    Map<String, String> settings = TestNode.settings();
+    settings.put("LEARNGRID_ROLES", "http,persistence,cache");
+    settings.remove("LEARNGRID_AI_URL");
+    settings.put("LEARNGRID_AI_JOBS_MAX_QUEUED", Integer.toString(MAX_QUEUED));
+    node = TestNode.start(settings);
+    api = node.api();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+    emptyQueue();
+  }
+
+  /** The tests share one database: what other classes left unfinished must not count against the bound. */
+  @BeforeEach
+  void emptyQueueFirst() {
+    emptyQueue();
+  }
+
+  private static void emptyQueue() {
+    Database.update("DELETE FROM ai_jobs WHERE status IN ('queued', 'running')");
+  }
+
+  private static <T> T bus(String address, BusMessage message, Class<T> reply) throws Exception {
+    Future<T> future = Bus.request(node.node().vertx(), address, message, 5_000, reply);
+    return future.await(10, TimeUnit.SECONDS);
+  }
+
+  private static String submit(Account teacher) {
+    Reply accepted = api.post("/api/v1/ai/questions", AiJobsTest.questionsRequest(1), teacher.token());
+    assertThat(accepted.status()).isEqualTo(202);
+    return accepted.json().getString("jobId");
+  }
+
+  @Test
+  @DisplayName("when the queue is full a new job is refused at once with 503 and Retry-After")
+  void boundedQueue() {
+    Account teacher = api.account("teacher");
+    for (int i = 0; i < MAX_QUEUED; i++) {
+      submit(teacher);
+    }
+    Reply refused = api.post("/api/v1/ai/questions", AiJobsTest.questionsRequest(1), teacher.token());
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.header("Retry-After")).isNotBlank();
+    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(refused.json().getString("detail")).contains("too many AI jobs are queued");
+    assertThat(api.get("/metrics", null).body()).containsPattern("learngrid_ai_jobs_queued(\\{[^}]*})? 3\\.0");
+  }
+
+  @Test
+  @DisplayName("a job whose lease ran out is claimed again, and only the new lease holder can finish it")
+  void leaseExpiryAndFencing() throws Exception {
+    Account teacher = api.account("teacher");
+    String jobId = submit(teacher);
+
+    ClaimedAiJobs first = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("node-a", 10, 1), ClaimedAiJobs.class);
+    assertThat(first.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
+    ClaimedAiJobs.Claimed a = first.jobs().getFirst();
+    assertThat(a.attempt()).isEqualTo(1);
+    assertThat(api.get("/api/v1/jobs/" + jobId, teacher.token()).json().getString("status")).isEqualTo("running");
+
+    // node-a's 1 ms lease has run out by the time node-b asks (it "died"): node-b gets the job.
+    ClaimedAiJobs.Claimed b = claimFor("node-b", jobId);
+    assertThat(b.attempt()).isEqualTo(2);
+    assertThat(b.leaseToken()).isNotEqualTo(a.leaseToken());
+
+    JsonObject lateResult = new JsonObject().put("questions", new JsonArray());
+    assertThatThrownBy(() -> bus(FinishAiJob.ADDRESS, new FinishAiJob(jobId, a.leaseToken(), lateResult, null, false, 0),
+        FinishedAiJob.class))
+        .isInstanceOfSatisfying(ReplyException.class,
+            e -> assertThat(e.failureCode()).isEqualTo(BusError.CONFLICT.code()));
+
+    JsonObject result = new JsonObject().put("questions", new JsonArray().add(new JsonObject().put("prompt", "p")
+        .put("kind", "text").put("answer", "a").put("points", 1)));
+    FinishedAiJob done = bus(FinishAiJob.ADDRESS, new FinishAiJob(jobId, b.leaseToken(), result, null, false, 0),
+        FinishedAiJob.class);
+    assertThat(done.status()).isEqualTo("succeeded");
+    // Finishing twice is refused too: a job finishes exactly once.
+    assertThatThrownBy(() -> bus(FinishAiJob.ADDRESS, new FinishAiJob(jobId, b.leaseToken(), lateResult, null, false, 0),
+        FinishedAiJob.class)).isInstanceOf(ReplyException.class);
+
+    JsonObject job = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
+    assertThat(job.getString("status")).isEqualTo("succeeded");
+    assertThat(job.getInteger("attempts")).isEqualTo(2);
+    assertThat(job.getJsonObject("result")).isEqualTo(result);
+  }
+
+  @Test
+  @DisplayName("a renewed lease keeps the job with its holder after the first lease would have run out")
+  void renewedLeaseHolds() throws Exception {
+    Account teacher = api.account("teacher");
+    String jobId = submit(teacher);
+    ClaimedAiJobs claimed = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("busy-node", 10, 1), ClaimedAiJobs.class);
+    assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
+
+    bus(RenewAiJobLeases.ADDRESS, new RenewAiJobLeases(List.of(claimed.jobs().getFirst().leaseToken()), 600_000),
+        Done.class);
+
+    assertThat(bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("other-node", 10, 600_000), ClaimedAiJobs.class).jobs())
+        .isEmpty();
+  }
+
+  @Test
+  @DisplayName("a job handed back by a draining node is queued again at once, its interrupted attempt not counted")
+  void releaseHandsBack() throws Exception {
+    Account teacher = api.account("teacher");
+    String jobId = submit(teacher);
+    ClaimedAiJobs.Claimed held = claimFor("draining-node", jobId);
+    // A long lease: only the hand-back can make the job claimable again.
+    bus(ReleaseAiJobs.ADDRESS, new ReleaseAiJobs(List.of(held.leaseToken())), Done.class);
+
+    JsonObject job = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
+    assertThat(job.getString("status")).isEqualTo("queued");
+    assertThat(job.getInteger("attempts")).isZero();
+    ClaimedAiJobs.Claimed again = claimFor("other-node", jobId);
+    assertThat(again.attempt()).isEqualTo(1);
+  }
+
+  private static ClaimedAiJobs.Claimed claimFor(String owner, String jobId) throws Exception {
+    ClaimedAiJobs claimed = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs(owner, 10, 600_000), ClaimedAiJobs.class);
+    assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
+    return claimed.jobs().getFirst();
+  }
+}

@@ -1,0 +1,73 @@
+package io.learngrid.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An OpenAI-compatible upstream that answers what a test tells it to: a given completion text, an
+ * HTTP error, or nothing at all (a hang). The project's simulator only writes valid quizzes; this
+ * stands in where a test needs the model to misbehave in one precise way.
+ */
+public final class ScriptedUpstream implements AutoCloseable {
+
+  /** What the next chat requests get. */
+  public sealed interface Script permits Reply, Fail, Hang {}
+
+  public record Reply(String content) implements Script {}
+
+  public record Fail(int status) implements Script {}
+
+  public record Hang() implements Script {}
+
+  private final Vertx vertx = Vertx.vertx();
+  private final AtomicReference<Script> script;
+  private final AtomicInteger requests = new AtomicInteger();
+  private final HttpServer server;
+
+  public ScriptedUpstream(Script initial) {
+    script = new AtomicReference<>(initial);
+    try {
+      server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        requests.incrementAndGet();
+        switch (script.get()) {
+          case Reply reply -> request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+              .put("id", "chatcmpl-scripted").put("object", "chat.completion").put("model", "scripted")
+              .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop")
+                  .put("message", new JsonObject().put("role", "assistant").put("content", reply.content()))))
+              .put("usage", new JsonObject().put("prompt_tokens", 10).put("completion_tokens", 10)
+                  .put("total_tokens", 20))
+              .encode());
+          case Fail fail -> request.response().setStatusCode(fail.status()).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("error", new JsonObject().put("message", "scripted failure")
+                  .put("type", "server_error")).encode());
+          case Hang hang -> { }
+        }
+      })).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("scripted upstream did not start", e);
+    }
+  }
+
+  public void play(Script next) {
+    script.set(next);
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Chat requests received so far. */
+  public int requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+}
