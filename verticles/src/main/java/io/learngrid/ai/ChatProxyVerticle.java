@@ -33,10 +33,12 @@ public final class ChatProxyVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(ChatProxyVerticle.class.getName());
 
   private final LearngridConfig.Ai settings;
+  private final long drainMillis;
   private WebClient client;
   private CircuitBreaker breaker;
 
   public ChatProxyVerticle(LearngridConfig config) {
+    this.drainMillis = config.shutdown().timeoutMillis();
     this.settings = config.ai();
   }
 
@@ -119,8 +121,10 @@ public final class ChatProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    breaker.close();
-    client.close();
-    return Future.succeededFuture();
+    return Bus.drain(vertx, drainMillis).compose(drained -> {
+      breaker.close();
+      client.close();
+      return Future.succeededFuture();
+    });
   }
 }

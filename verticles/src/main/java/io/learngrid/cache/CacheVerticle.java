@@ -43,11 +43,13 @@ public final class CacheVerticle extends VerticleBase {
       return {value, redis.call('PTTL', KEYS[1])}""";
 
   private final LearngridConfig.Redis settings;
+  private final long drainMillis;
   private Redis client;
   private RedisAPI redis;
 
   public CacheVerticle(LearngridConfig config) {
     this.settings = config.redis();
+    this.drainMillis = config.shutdown().timeoutMillis();
   }
 
   @Override
@@ -119,7 +121,6 @@ public final class CacheVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    client.close();
-    return Future.succeededFuture();
+    return Bus.drain(vertx, drainMillis).compose(drained -> client.close());
   }
 }

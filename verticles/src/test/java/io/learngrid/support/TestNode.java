@@ -39,6 +39,8 @@ public final class TestNode implements AutoCloseable {
     // The cheapest cost bcrypt allows: tests exercise the flow, not the work factor.
     settings.put("LEARNGRID_BCRYPT_COST", "4");
     settings.put("LEARNGRID_ACCESS_LOG", "off");
+    // No load balancer to wait for; GracefulDrainTest sets a grace of its own.
+    settings.put("LEARNGRID_SHUTDOWN_GRACE_MS", "0");
     return settings;
   }
 

@@ -1,0 +1,59 @@
+package io.learngrid.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.learngrid.support.Api;
+import io.learngrid.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("A node told to stop (SIGTERM)")
+class GracefulDrainTest {
+
+  @Test
+  @DisplayName("reports not ready at once, keeps serving through the grace, then closes its port and leaves the map")
+  void drains() throws Exception {
+    Map<String, String> settings = TestNode.settings();
+    // Long enough for the checks below on a busy machine; the stop is awaited, not slept through.
+    settings.put("LEARNGRID_SHUTDOWN_GRACE_MS", "6000");
+    settings.put("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "5000");
+    TestNode node = TestNode.start(settings);
+    Api api = node.api();
+    String admin = api.adminToken();
+    assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+
+    long started = System.nanoTime();
+    Future<Void> stopped = node.node().stop();
+
+    // Readiness turns 503 before the grace ends, and the membership entry says so too...
+    assertThat(api.get("/health/ready", null).status()).isEqualTo(503);
+    List<JsonObject> entries = NodeRegistryVerticle.list(node.node().vertx()).await(5, TimeUnit.SECONDS);
+    assertThat(entries).singleElement().satisfies(entry -> assertThat(entry.getBoolean("ready")).isFalse());
+    // ...while ordinary requests, new connections included, are still answered.
+    Api.Reply me = api.get("/api/v1/me", admin);
+    assertThat(me.status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/courses", admin).status()).isEqualTo(200);
+    long servedAfterMillis = (System.nanoTime() - started) / 1_000_000;
+    assertThat(stopped.isComplete()).as("served within the grace (%d ms after stop)", servedAfterMillis).isFalse();
+
+    stopped.await(1, TimeUnit.MINUTES);
+    assertThat((System.nanoTime() - started) / 1_000_000).as("the grace was waited for").isGreaterThanOrEqualTo(6000);
+    // The port is closed: the client cannot connect any more.
+    assertThatThrownBy(() -> api.get("/health", null)).isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  @DisplayName("stopping twice is one drain")
+  void idempotent() throws Exception {
+    TestNode node = TestNode.start(TestNode.settings());
+    Future<Void> first = node.node().stop();
+    assertThat(node.node().stop()).isSameAs(first);
+    first.await(1, TimeUnit.MINUTES);
+  }
+}
