@@ -11,6 +11,9 @@ connection, loop until DURATION seconds pass or STOP_FILE appears: with probabil
 read (the course, the assignment, or the student's progress), otherwise an answer with a fresh
 Idempotency-Key. Nothing is retried by the client: every response is counted as it came.
 
+With --setup-only, only the setup runs and its ids and tokens go to OUT for load/mixed.lua (wrk),
+which load/bench-scaling.sh uses: wrk measures far more requests per second per core than Python.
+
 Writes to DIR: requests.tsv (one line per request: epoch ms, kind, status; status 0 = no HTTP
 response), acked.txt (eventId of every 202), summary.json (counts, req/s, latency percentiles).
 """
@@ -105,9 +108,17 @@ def main():
     p.add_argument("--students", type=int, default=40)
     p.add_argument("--read-ratio", type=float, default=0.7)
     p.add_argument("--stop-file")
+    p.add_argument("--setup-only", action="store_true",
+                   help="only create the data; write it to OUT for load/mixed.lua (wrk)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     course, assignment, questions, tokens = setup(a.url, a.students)
+    if a.setup_only:
+        for name, lines in [("course.txt", [course]), ("assignment.txt", [assignment]), ("tokens.txt", tokens),
+                            ("questions.tsv", ["%s\t%s" % q for q in questions])]:
+            with open(os.path.join(a.out, name), "w") as f:
+                f.write("\n".join(lines) + "\n")
+        return
     print("mixed.py: setup done (course %s, %d students); load starts" % (course, len(tokens)), file=sys.stderr, flush=True)
     with open(os.path.join(a.out, "started"), "w") as f:
         f.write(str(int(time.time() * 1000)))

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,10 +113,20 @@ public final class Bus {
     }
   }
 
+  /**
+   * Local first: a role that runs on this node serves the request here (no network hop, and a
+   * node that drains stops its http role before the others, so nothing it sends itself is lost).
+   * Only when no consumer of {@code address} runs here does the request go to the cluster, where
+   * Vert.x picks the serving nodes in turn. A role that runs nowhere fails at once with NO_HANDLERS.
+   */
   public static <T> Future<T> request(Vertx vertx, String address, BusMessage body, long timeoutMillis,
                                       Class<T> replyType) {
+    JsonObject json = body.toJson();
     return vertx.eventBus()
-        .<JsonObject>request(address, body.toJson(), new DeliveryOptions().setSendTimeout(timeoutMillis))
+        .<JsonObject>request(address, json, new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(true))
+        .recover(failure -> failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+            ? vertx.eventBus().request(address, json, new DeliveryOptions().setSendTimeout(timeoutMillis))
+            : Future.failedFuture(failure))
         .map(reply -> BusJson.fromJson(reply.body(), replyType));
   }
 }
