@@ -12,7 +12,6 @@ export LEARNGRID_LOCAL_DIR; LEARNGRID_LOCAL_DIR=$(mktemp -d /tmp/learngrid-e2e.X
 export LEARNGRID_LOCAL_BASE_PORT=28100
 # A node stays in nginx until its keep-alive connections fail: a short grace does, on loopback.
 export LEARNGRID_LOCAL_SHUTDOWN_GRACE_MS=1500
-export LEARNGRID_LOCAL_TRUSTED_PROXIES=127.0.0.1/32
 URL=http://127.0.0.1:28100
 LC=bin/local-cluster
 WORKERS=${E2E_WORKERS:-12}
