@@ -30,10 +30,18 @@ import uuid
 
 
 class Client:
+    """One keep-alive connection. Like browsers, curl and Java's HttpClient, it sends a request
+    again, once, on a new connection when a connection that already served requests turns out to be
+    closed before any byte of the response came back (the server closed it while it was idle: nginx
+    does so on a reload). Such requests never reached nginx; they are counted in `stale_retries`.
+    Every other failure is the response: status 0 when no HTTP response came."""
+
     def __init__(self, url):
         parsed = urllib.parse.urlparse(url)
         self.host, self.port = parsed.hostname, parsed.port or 80
         self.conn = None
+        self.served = 0
+        self.stale_retries = 0
 
     def call(self, method, path, body=None, token=None, key=None):
         headers = {"Content-Type": "application/json"}
@@ -42,23 +50,32 @@ class Client:
         if key:
             headers["Idempotency-Key"] = key
         data = None if body is None else json.dumps(body)
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            self.conn.request(method, path, body=data, headers=headers)
-            response = self.conn.getresponse()
-            raw = response.read()
-            if response.getheader("Connection", "").lower() == "close":
+        for attempt in (1, 2):
+            reused, responded = self.conn is not None and self.served > 0, False
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                responded = True
+                raw = response.read()
+                self.served += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return response.status, raw
+            except (OSError, http.client.HTTPException) as e:
                 self.close()
-            return response.status, raw
-        except (OSError, http.client.HTTPException):
-            self.close()
-            return 0, b""
+                stale = isinstance(e, (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError))
+                if attempt == 1 and reused and stale and not responded:
+                    self.stale_retries += 1
+                    continue
+                return 0, b""
 
     def close(self):
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+        self.served = 0
 
 
 def must(status_body, expected, what):
@@ -125,6 +142,7 @@ def main():
 
     lock = threading.Lock()
     records, acked, latencies = [], [], []
+    stale = [0]
     deadline = time.time() + a.duration
 
     def work(n):
@@ -152,6 +170,7 @@ def main():
             my_lat.append(t1 - t0)
         c.close()
         with lock:
+            stale[0] += c.stale_retries
             records.extend(mine)
             acked.extend(my_acked)
             latencies.extend(my_lat)
@@ -176,7 +195,7 @@ def main():
     pct = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
     failed = sum(v for k, v in by_status.items() if not k.startswith("2"))
     summary = {"requests": len(records), "seconds": round(elapsed, 1), "rps": round(len(records) / elapsed, 1),
-               "by_status": by_status, "failed": failed, "acked_answers": len(acked),
+               "by_status": by_status, "failed": failed, "stale_keepalive_retries": stale[0], "acked_answers": len(acked),
                "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "workers": a.workers}
     with open(os.path.join(a.out, "summary.json"), "w") as f:
         json.dump(summary, f)

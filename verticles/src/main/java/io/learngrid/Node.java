@@ -24,8 +24,8 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
@@ -40,8 +40,8 @@ public final class Node {
   private final NodeState state;
   private final PrometheusMeterRegistry registry;
   private final LearngridConfig.Shutdown shutdown;
-  /** Deployment ids in the order they started; stop() undeploys them the other way round. */
-  private final List<String> deployments = new ArrayList<>();
+  /** Deployment ids in the order they started (added on event loops); stop() undeploys them the other way round. */
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
   private NodeRegistryVerticle membership;
   private Future<Void> stopping;
 
