@@ -3,12 +3,17 @@ package io.learngrid.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.learngrid.simulator.AiSimulatorVerticle;
+import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.support.Api;
+import io.learngrid.support.Eventually;
 import io.learngrid.support.TestNode;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,36 @@ class GracefulDrainTest {
     assertThat((System.nanoTime() - started) / 1_000_000).as("the grace was waited for").isGreaterThanOrEqualTo(6000);
     // The port is closed: the client cannot connect any more.
     assertThatThrownBy(() -> api.get("/health", null)).isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  @DisplayName("finishes a request in flight (a slow AI call) before it stops")
+  void inFlightRequestFinishes() throws Exception {
+    Vertx simulatorVertx = Vertx.vertx();
+    try {
+      // The first token after 3 s: long enough for the stop to begin while the call is upstream.
+      AiSimulatorVerticle simulator = new AiSimulatorVerticle(SimulatorSettings.defaults()
+          .withHost("127.0.0.1").withPort(0).withTiming(3_000, 1));
+      simulatorVertx.deployVerticle(simulator).await(30, TimeUnit.SECONDS);
+      Map<String, String> settings = TestNode.settings();
+      settings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + simulator.actualPort());
+      settings.put("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "30000");
+      TestNode node = TestNode.start(settings);
+      Api api = node.api();
+      String admin = api.adminToken();
+      JsonObject chat = new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
+          .add(new JsonObject().put("role", "user").put("content", "Explain fractions")));
+      CompletableFuture<Api.Reply> reply = CompletableFuture.supplyAsync(() -> api.post("/api/v1/ai/chat", chat, admin));
+      Eventually.within(30, () -> simulator.chatRequests() == 1);
+
+      Future<Void> stopped = node.node().stop();
+      Api.Reply answered = reply.get(1, TimeUnit.MINUTES);
+      assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+      assertThat(answered.json().getJsonObject("message").getString("content")).isNotBlank();
+      stopped.await(1, TimeUnit.MINUTES);
+    } finally {
+      simulatorVertx.close().await(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
