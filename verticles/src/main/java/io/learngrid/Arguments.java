@@ -12,7 +12,7 @@ record Arguments(String command, boolean cluster, String roles, String configFil
       throw new IllegalArgumentException("a command is required");
     }
     String command = args[0];
-    if (!List.of("run", "dev", "simulator", "help").contains(command)) {
+    if (!List.of("run", "dev", "services", "simulator", "help").contains(command)) {
       throw new IllegalArgumentException("unknown command '" + command + "'");
     }
     boolean cluster = false;
@@ -35,8 +35,8 @@ record Arguments(String command, boolean cluster, String roles, String configFil
       }
     }
     // The simulator is no node: it neither clusters nor runs roles, and saying so beats ignoring the flag.
-    if (command.equals("simulator") && (cluster || roles != null)) {
-      throw new IllegalArgumentException("'simulator' takes only --config");
+    if ((command.equals("simulator") || command.equals("services")) && (cluster || roles != null)) {
+      throw new IllegalArgumentException("'" + command + "' takes only --config");
     }
     return new Arguments(command, cluster, roles, configFile);
   }

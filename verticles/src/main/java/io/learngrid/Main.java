@@ -8,9 +8,17 @@ import io.learngrid.dev.DevServices;
 import io.learngrid.simulator.StandaloneSimulator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code java -jar learngrid.jar run|dev|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
@@ -23,6 +31,8 @@ public final class Main {
       usage: java -jar learngrid.jar <command> [options]
         run        start a node (all settings from LEARNGRID_* variables or --config)
         dev        start a node with embedded PostgreSQL, Redis and AI simulator, and demo data
+        services   start only dev's PostgreSQL, Redis and AI simulator, for nodes started with run
+                   (writes their settings to LEARNGRID_DATA_DIR/services.env; bin/local-cluster)
         simulator  run only the AI simulator (LEARNGRID_SIM_* settings; takes only --config)
         help       show this text
       options:
@@ -59,6 +69,10 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopSimulator(simulator), "learngrid-shutdown"));
         return;
       }
+      if (arguments.command().equals("services")) {
+        runServices(DevServices.start(settings));
+        return;
+      }
       if (arguments.command().equals("dev")) {
         dev = DevServices.start(settings);
         settings = dev.settings();
@@ -66,7 +80,7 @@ public final class Main {
       LearngridConfig config = LearngridConfig.from(settings);
       Node node = Node.start(config).await(10, TimeUnit.MINUTES);
       DevServices services = dev;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node, services), "learngrid-shutdown"));
+      onStopSignal(() -> System.exit(shutdown(node, services, config.shutdown()) ? 0 : 1));
       if (services != null) {
         DemoData.load(node.vertx(), config.auth().bcryptCost()).await(2, TimeUnit.MINUTES);
         printDevBanner(config);
@@ -83,19 +97,65 @@ public final class Main {
     }
   }
 
-  private static void shutdown(Node node, DevServices dev) {
+  /**
+   * SIGTERM and SIGINT (Ctrl-C) drain the node instead of the JVM's default exit, so that the
+   * process exits 0 after a clean drain (the default would be 143 whatever happened). Handled once:
+   * a second signal while draining changes nothing; SIGKILL is the way to cut it short.
+   */
+  private static void onStopSignal(Runnable stop) {
+    AtomicBoolean signalled = new AtomicBoolean();
+    SignalHandler handler = signal -> {
+      if (signalled.compareAndSet(false, true)) {
+        new Thread(stop, "learngrid-shutdown").start();
+      }
+    };
+    Signal.handle(new Signal("TERM"), handler);
+    Signal.handle(new Signal("INT"), handler);
+  }
+
+  /** True when the node drained and stopped within the grace period plus the shutdown timeout. */
+  private static boolean shutdown(Node node, DevServices dev, LearngridConfig.Shutdown limits) {
     Logger log = Logger.getLogger(Main.class.getName());
     log.info("stopping node " + node.state().nodeId());
+    boolean clean = true;
     try {
-      node.stop().await(60, TimeUnit.SECONDS);
+      node.stop().await(limits.graceMillis() + limits.timeoutMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      log.warning("node did not stop cleanly: " + e.getMessage());
+      clean = false;
+      log.warning("node did not stop within " + (limits.graceMillis() + limits.timeoutMillis()) + " ms: "
+          + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     stopQuietly(dev);
-    log.info("stopped");
+    log.info(clean ? "stopped" : "stopped, not cleanly");
     if (LogManager.getLogManager() instanceof NodeLogManager manager) {
       manager.resetAfterShutdown();
     }
+    return clean;
+  }
+
+  /**
+   * The dev services without a node, for a local cluster whose nodes come and go (kill -9
+   * included) while the database stays. Their settings go to services.env for the nodes' --config.
+   */
+  private static void runServices(DevServices services) throws IOException, InterruptedException {
+    SettingsReader settings = services.settings();
+    Path dataDir = Path.of(settings.string(LearngridConfig.DATA_DIR, "./.learngrid"));
+    Path env = dataDir.resolve("services.env");
+    StringBuilder lines = new StringBuilder();
+    for (String key : List.of(LearngridConfig.PG_URL, LearngridConfig.REDIS_URL, LearngridConfig.AI_URL,
+        LearngridConfig.JWT_SECRET, LearngridConfig.ADMIN_EMAIL, LearngridConfig.ADMIN_PASSWORD)) {
+      lines.append(key).append('=').append(settings.string(key, "")).append('\n');
+    }
+    Files.writeString(env, lines);
+    Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    onStopSignal(() -> {
+      services.close();
+      stopped.countDown();
+    });
+    Logger.getLogger(Main.class.getName()).info("dev services ready; settings in " + env.toAbsolutePath().normalize());
+    stopped.await();
+    System.exit(0);
   }
 
   private static void stopSimulator(StandaloneSimulator simulator) {

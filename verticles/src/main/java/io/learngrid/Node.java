@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -24,7 +25,9 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.concurrent.CompletionStage;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
 import java.util.logging.Logger;
 
 /**
@@ -38,13 +41,17 @@ public final class Node {
   private final Vertx vertx;
   private final NodeState state;
   private final PrometheusMeterRegistry registry;
-  /** Deployment id of the AI job worker, undeployed first on stop; null without the ai role. */
-  private volatile String aiJobWorker;
+  private final LearngridConfig.Shutdown shutdown;
+  /** Deployment ids in the order they started (added on event loops); stop() undeploys them the other way round. */
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private NodeRegistryVerticle membership;
+  private Future<Void> stopping;
 
-  private Node(Vertx vertx, NodeState state, PrometheusMeterRegistry registry) {
+  private Node(Vertx vertx, NodeState state, PrometheusMeterRegistry registry, LearngridConfig.Shutdown shutdown) {
     this.vertx = vertx;
     this.state = state;
     this.registry = registry;
+    this.shutdown = shutdown;
   }
 
   public static Future<Node> start(LearngridConfig config) {
@@ -76,7 +83,7 @@ public final class Node {
       vertx = Future.succeededFuture(builder.with(options).build());
     }
     NodeState state = new NodeState(config.roles(), httpAddress(config), config.clustered());
-    return vertx.compose(started -> new Node(started, state, registry).deploy(config)
+    return vertx.compose(started -> new Node(started, state, registry, config.shutdown()).deploy(config)
         .recover(failure -> started.close().transform(closed -> Future.failedFuture(failure))));
   }
 
@@ -98,22 +105,20 @@ public final class Node {
   private Future<Node> deploy(LearngridConfig config) {
     Future<?> chain = Future.succeededFuture();
     if (config.has(Role.PERSISTENCE)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new PersistenceVerticle(config, registry, state.nodeId())));
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new PersistenceVerticle(config, registry, state.nodeId()))));
     }
     if (config.has(Role.CACHE)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new CacheVerticle(config)));
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new CacheVerticle(config))));
     }
     if (config.has(Role.AI)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new ChatProxyVerticle(config, registry)))
-          .compose(v -> vertx.deployVerticle(new AiJobWorker(config, registry, state.nodeId())))
-          .onSuccess(id -> aiJobWorker = id);
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new ChatProxyVerticle(config, registry))))
+          .compose(v -> deployed(vertx.deployVerticle(new AiJobWorker(config, registry, state.nodeId()))));
     }
-    NodeRegistryVerticle membership = new NodeRegistryVerticle(state);
-    chain = chain.compose(v -> vertx.deployVerticle(membership));
+    membership = new NodeRegistryVerticle(state);
+    chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));
     if (config.has(Role.HTTP)) {
-      chain = chain.compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, state, registry),
-              new DeploymentOptions().setInstances(config.http().instances()))
-          );
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry),
+          new DeploymentOptions().setInstances(config.http().instances()))));
     }
     return chain.compose(v -> {
       state.ready(true);
@@ -122,6 +127,10 @@ public final class Node {
           + (config.has(Role.HTTP) ? " on " + state.httpAddress() : ""));
       return membership.publish();
     }).map(this);
+  }
+
+  private Future<String> deployed(Future<String> deployment) {
+    return deployment.onSuccess(deployments::add);
   }
 
   public Vertx vertx() {
@@ -136,19 +145,57 @@ public final class Node {
     return registry;
   }
 
-  /** Not ready first (so load balancers stop sending), then every verticle and the cluster. */
-  public Future<Void> stop() {
-    state.ready(false);
-    if (aiJobWorker == null) {
-      return vertx.close().onComplete(done -> registry.close());
+  /**
+   * The graceful drain of a SIGTERM. Not ready at once (readiness 503, the cluster map says so),
+   * while requests are still served for the grace period, so that load balancers stop sending
+   * without a single failed request. Then the verticles stop in the reverse order of their start:
+   * http first (its port closes, in-flight requests and streams finish), then the membership entry,
+   * then ai, cache and persistence, each of which first stops taking bus requests and lets those in
+   * hand reply (the answer group commit flushes) before closing its pools. Last, Vert.x leaves the
+   * cluster. Each verticle's drain is bounded by the shutdown timeout; callers bound the whole.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopping == null) {
+      state.ready(false);
+      Future<Void> announced = membership == null ? Future.succeededFuture()
+          : membership.publish().otherwiseEmpty().mapEmpty();
+      LOG.info("node " + state.nodeId() + " draining: not ready, serving for " + shutdown.graceMillis() + " ms more");
+      // Bound to no context: the last step closes the event loops that a context-bound future would
+      // need to tell its listeners.
+      Promise<Void> stopped = Promise.promise();
+      announced
+          .compose(published -> delay(shutdown.graceMillis()))
+          .compose(graced -> undeployInReverse())
+          .onComplete(undeployed -> {
+            if (undeployed.failed()) {
+              LOG.warning("a role did not stop cleanly: " + undeployed.cause().getMessage());
+            }
+            // From a thread outside Vert.x: a close started on an event loop reports its completion
+            // to that loop, which the close itself shuts down, and would never complete.
+            ForkJoinPool.commonPool().execute(() -> vertx.close().onComplete(closed -> {
+              registry.close();
+              stopped.handle(closed);
+            }));
+          });
+      stopping = stopped.future();
     }
-    // The worker hands its AI jobs back through the persistence role, so it stops while that role
-    // (and the bus) still serve: vertx.close() alone undeploys every verticle at once. Vert.x is
-    // then closed from a thread outside it: a close started on the worker's event loop would
-    // report its completion to that loop, which the close itself shuts down, and never complete.
-    CompletionStage<Void> closed = vertx.undeploy(aiJobWorker).toCompletionStage()
-        .handle((undeployed, failure) -> null)
-        .thenComposeAsync(handedBack -> vertx.close().toCompletionStage());
-    return Future.fromCompletionStage(closed).onComplete(done -> registry.close());
+    return stopping;
+  }
+
+  private Future<Void> delay(long millis) {
+    if (millis == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> elapsed = Promise.promise();
+    vertx.setTimer(millis, id -> elapsed.complete());
+    return elapsed.future();
+  }
+
+  private Future<Void> undeployInReverse() {
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : deployments.reversed()) {
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    return chain;
   }
 }

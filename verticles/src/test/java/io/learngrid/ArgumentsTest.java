@@ -39,6 +39,15 @@ class ArgumentsTest {
   }
 
   @Test
+  @DisplayName("services (the dev services without a node) takes only a config file")
+  void servicesCommand() {
+    assertThat(Arguments.parse(new String[] {"services", "--config", "s.env"}))
+        .isEqualTo(new Arguments("services", false, null, "s.env"));
+    assertThatThrownBy(() -> Arguments.parse(new String[] {"services", "--cluster"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'services' takes only --config");
+  }
+
+  @Test
   @DisplayName("an unknown command or option, or a flag without its value, is refused")
   void badCommandLines() {
     assertThatThrownBy(() -> Arguments.parse(new String[0])).isInstanceOf(IllegalArgumentException.class);

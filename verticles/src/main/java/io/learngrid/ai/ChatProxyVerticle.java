@@ -24,6 +24,7 @@ public final class ChatProxyVerticle extends VerticleBase {
 
   private final LearngridConfig config;
   private final LearngridConfig.Ai settings;
+  private final long drainMillis;
   private final MeterRegistry registry;
   private List<Upstream> upstreams;
   private UpstreamRouter router;
@@ -35,6 +36,7 @@ public final class ChatProxyVerticle extends VerticleBase {
 
   public ChatProxyVerticle(LearngridConfig config, MeterRegistry registry) {
     this.config = config;
+    this.drainMillis = config.shutdown().timeoutMillis();
     this.settings = config.ai();
     this.registry = registry;
   }
@@ -127,8 +129,10 @@ public final class ChatProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    usage.flush();
-    streams.stop();
-    return Future.join(upstreams.stream().map(Upstream::close).toList());
+    return Bus.drain(vertx, drainMillis).compose(drained -> {
+      usage.flush();
+      streams.stop();
+      return Future.join(upstreams.stream().map(Upstream::close).toList());
+    });
   }
 }

@@ -128,11 +128,13 @@ public final class CacheVerticle extends VerticleBase {
       return {allowed, limitOut, tightest, math.ceil(resetOut), math.ceil(retry)}""";
 
   private final LearngridConfig.Redis settings;
+  private final long drainMillis;
   private Redis client;
   private RedisAPI redis;
 
   public CacheVerticle(LearngridConfig config) {
     this.settings = config.redis();
+    this.drainMillis = config.shutdown().timeoutMillis();
   }
 
   @Override
@@ -297,7 +299,6 @@ public final class CacheVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    client.close();
-    return Future.succeededFuture();
+    return Bus.drain(vertx, drainMillis).compose(drained -> client.close());
   }
 }

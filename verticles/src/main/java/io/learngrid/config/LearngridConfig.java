@@ -31,7 +31,8 @@ public record LearngridConfig(
     NearCache nearCache,
     RateLimits rateLimits,
     LoginLimits loginLimits,
-    AiJobs aiJobs) {
+    AiJobs aiJobs,
+    Shutdown shutdown) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -111,6 +112,13 @@ public record LearngridConfig(
   public record Answers(int batchMaxSize, int maxConcurrentBatches, long aggregatorIntervalMillis,
                         int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
 
+  /**
+   * SIGTERM: {@code graceMillis} of answering normally while readiness says 503 (so load balancers
+   * stop sending), then at most {@code timeoutMillis} to finish in-flight requests and bus work.
+   */
+  public record Shutdown(long graceMillis, long timeoutMillis) {}
+
+  public static final String SHUTDOWN_GRACE_MS = "LEARNGRID_SHUTDOWN_GRACE_MS";
   public static final String PG_URL = "LEARNGRID_PG_URL";
   public static final String REDIS_URL = "LEARNGRID_REDIS_URL";
   public static final String AI_URL = "LEARNGRID_AI_URL";
@@ -243,7 +251,9 @@ public record LearngridConfig(
         Path.of(s.string(DATA_DIR, "./.learngrid")),
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
-        loginLimits, aiJobs);
+        loginLimits, aiJobs,
+        new Shutdown(s.longValue(SHUTDOWN_GRACE_MS, 3_000, 0, 300_000),
+            s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)));
   }
 
   private static Ai ai(SettingsReader s, String aiUrl) {

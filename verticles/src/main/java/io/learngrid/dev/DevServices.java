@@ -86,6 +86,8 @@ public final class DevServices implements AutoCloseable {
     settings = settings
         .withDefault(LearngridConfig.JWT_SECRET, jwtSecret(dataDir.resolve("jwt-secret")))
         .withDefault(LearngridConfig.DATA_DIR, dataDir.toString())
+        // No load balancer in front of a dev node: Ctrl-C need not wait for one to notice.
+        .withDefault(LearngridConfig.SHUTDOWN_GRACE_MS, "0")
         // Clustered on loopback by default, so that a second node started beside it joins it.
         .withDefault(LearngridConfig.CLUSTER, "true");
   }

@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The http role: the public API of API.md. It validates, authorizes and turns each request into
@@ -157,9 +158,15 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * Graceful: the port closes at once, every connection closes after its current response (idle
+   * keep-alive ones at once), and whatever is still open after the shutdown limit is cut.
+   */
   @Override
   public Future<?> stop() {
-    Future<Void> relay = chatStreams == null ? Future.succeededFuture() : chatStreams.stop();
-    return relay.compose(v -> server == null ? Future.succeededFuture() : server.close());
+    Future<Void> drained = server == null ? Future.succeededFuture()
+        : server.shutdown(config.shutdown().timeoutMillis(), TimeUnit.MILLISECONDS);
+    // Streams still open after the drain are cut; the ai role hears the cancel.
+    return drained.compose(v -> chatStreams == null ? Future.succeededFuture() : chatStreams.stop());
   }
 }

@@ -118,8 +118,11 @@ public final class PersistenceVerticle extends VerticleBase {
     if (aggregator != null) {
       aggregator.stop();
     }
-    Future<Void> replicaClosed = replica == null ? Future.succeededFuture() : replica.close();
-    Future<Void> primaryClosed = pool == null ? Future.succeededFuture() : pool.close();
-    return Future.join(replicaClosed, primaryClosed);
+    // Requests being handled (an answer batch being committed) finish before the pools close.
+    return Bus.drain(vertx, config.shutdown().timeoutMillis()).compose(drained -> {
+      Future<Void> replicaClosed = replica == null ? Future.succeededFuture() : replica.close();
+      Future<Void> primaryClosed = pool == null ? Future.succeededFuture() : pool.close();
+      return Future.join(replicaClosed, primaryClosed);
+    });
   }
 }

@@ -43,6 +43,7 @@ class LearngridConfigTest {
     assertThat(config.rateLimits().perUser()).isEqualTo(100);
     assertThat(config.nearCache().maxEntries()).isEqualTo(10_000);
     assertThat(config.loginLimits()).isEqualTo(new LearngridConfig.LoginLimits(5, 20, 900));
+    assertThat(config.shutdown()).isEqualTo(new LearngridConfig.Shutdown(3_000, 30_000));
   }
 
   @Test
@@ -62,6 +63,8 @@ class LearngridConfigTest {
     assertFails("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", "many");
     assertFails("LEARNGRID_LOGIN_WINDOW_SECONDS", "86401");
     assertFails("LEARNGRID_JWT_SECRET", "too-short");
+    assertFails("LEARNGRID_SHUTDOWN_GRACE_MS", "-1");
+    assertFails("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "soon");
   }
 
   @Test

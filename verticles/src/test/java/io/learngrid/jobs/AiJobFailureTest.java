@@ -35,6 +35,9 @@ class AiJobFailureTest {
     settings.put("LEARNGRID_AI_JOBS_POLL_MS", "50");
     // The breaker must not open during these tests: each attempt should reach the upstream.
     settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", "1000");
+    // Job attempts are what these tests count: the gateway's own retries of a 500 would add upstream
+    // calls, and could still be running when the next test starts counting.
+    settings.put("LEARNGRID_AI_MAX_RETRIES", "0");
     node = TestNode.start(settings);
     api = node.api();
   }

@@ -43,6 +43,8 @@ public final class TestNode implements AutoCloseable {
     settings.put("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", "1000000");
     settings.put("LEARNGRID_RATE_LIMIT_IP_PER_MINUTE", "1000000");
     settings.put("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", "1000000");
+    // No load balancer to wait for; GracefulDrainTest sets a grace of its own.
+    settings.put("LEARNGRID_SHUTDOWN_GRACE_MS", "0");
     return settings;
   }
 
