@@ -101,11 +101,13 @@ echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')  
 section "starting the dev node (simulator: first token ${FIRST_TOKEN_MS} ms, ${TOKENS} tokens every ${TOKEN_MS} ms)"
 SETSID=(); command -v setsid >/dev/null && SETSID=(setsid)
 # Budgets stay on (a check per request) with a limit no run reaches; rate limits off, as in every load test.
+# One upstream socket per concurrent stream (HTTP/1.1): with the default pool of 50, 450 streams would
+# queue for a socket and the run would measure the queue, not the proxy.
 # shellcheck disable=SC2086
 ${SETSID[@]+"${SETSID[@]}"} env LEARNGRID_HTTP_HOST=127.0.0.1 LEARNGRID_HTTP_PORT="$HTTP_PORT" \
     LEARNGRID_DEV_PG_PORT="$PG_PORT" LEARNGRID_DEV_REDIS_PORT="$REDIS_PORT" LEARNGRID_DEV_AI_PORT="$AI_PORT" \
     LEARNGRID_DATA_DIR="$WORK/data" LEARNGRID_ACCESS_LOG=off LEARNGRID_ACCESS_TOKEN_SECONDS=86400 \
-    LEARNGRID_RATE_LIMITS=off LEARNGRID_AI_USER_DAILY_TOKENS=1000000000000 \
+    LEARNGRID_RATE_LIMITS=off LEARNGRID_AI_USER_DAILY_TOKENS=1000000000000 LEARNGRID_AI_POOL_SIZE="$((CONNECTIONS + 16))" \
     LEARNGRID_SIM_FIRST_TOKEN_MS="$FIRST_TOKEN_MS" LEARNGRID_SIM_TOKEN_MS="$TOKEN_MS" LEARNGRID_SIM_MAX_TOKENS="$TOKENS" \
     "$JAVA" $BENCH_JAVA_OPTS -jar "$JAR" dev >"$WORK/node.log" 2>&1 &
 NODE_PID=$!

@@ -106,7 +106,10 @@ final class Upstream {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(endpoint)
-        .setConnectTimeout(settings.connectTimeoutMillis())
+        // The wait for a pooled socket: a burst over the pool size queues for the request's deadline
+        // (the TCP connect itself is bounded by the client's connect timeout above). Failing it at the
+        // connect timeout instead counted a full local pool as upstream failures and opened the breaker.
+        .setConnectTimeout(totalMillis)
         // Streams: no byte for this long (before the first token or between two) is a hung upstream.
         // A whole reply arrives only when the generation is over, so only the total deadline applies.
         .setIdleTimeout(stream ? Math.min(settings.firstByteTimeoutMillis(), totalMillis) : totalMillis)
