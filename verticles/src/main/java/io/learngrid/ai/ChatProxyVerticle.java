@@ -62,8 +62,10 @@ public final class ChatProxyVerticle extends VerticleBase {
     String key = ResponseCache.key(model, request.messages());
     int ttl = cache.ttlSeconds(request.purpose());
     long started = System.nanoTime();
-    return budget.check(request.userId())
-        .compose(ok -> ttl > 0 ? cache.get(key) : Future.<ChatReply>succeededFuture(null))
+    // The budget check and the cache lookup are independent Redis round trips: run them side by side.
+    Future<ChatReply> cached = ttl > 0 ? cache.get(key) : Future.succeededFuture(null);
+    return Future.all(budget.check(request.userId()), cached)
+        .map(checked -> cached.result())
         .compose(hit -> {
           if (hit != null) {
             metrics.request("cache", model, AiMetrics.CACHED);

@@ -95,8 +95,10 @@ final class ChatStreams {
     String key = ResponseCache.key(model, start.messages());
     int ttl = cache.ttlSeconds(ChatRequest.CHAT);
     long started = System.nanoTime();
-    return budget.check(start.userId())
-        .compose(ok -> ttl > 0 ? cache.get(key) : Future.<ChatReply>succeededFuture(null))
+    // The budget check and the cache lookup are independent Redis round trips: run them side by side.
+    Future<ChatReply> cached = ttl > 0 ? cache.get(key) : Future.succeededFuture(null);
+    return Future.all(budget.check(start.userId()), cached)
+        .map(checked -> cached.result())
         .compose(hit -> {
           if (hit != null) {
             metrics.request("cache", model, AiMetrics.CACHED);

@@ -24,6 +24,8 @@ class AiJobDrainTest {
       settings.put("LEARNGRID_AI_URL", hanging.url());
       // Long enough that only the hand-back, not the lease running out, can queue the job again.
       settings.put("LEARNGRID_AI_JOBS_LEASE_MS", "600000");
+      // The ai role's drain waits for the chat call in hand, which hangs here: bound it, the hand-back is the subject.
+      settings.put("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "1000");
       TestNode node = TestNode.start(settings);
       String jobId;
       try {
