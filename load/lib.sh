@@ -174,7 +174,7 @@ wait_until_ready() {  # waits for /health/ready to answer 200, at most READY_TIM
   echo "ready after $((SECONDS - started)) s: $(curl -s --max-time 5 "$BASE/health/ready")"
 }
 
-stop_node() {  # SIGTERM, and after 60 s SIGKILL plus a direct stop of its PostgreSQL and Redis
+stop_node() {  # SIGTERM, and after 60 s SIGKILL; then whatever of its PostgreSQL and Redis is left
   [[ -n $NODE_PID ]] || return 0
   if kill -0 "$NODE_PID" 2>/dev/null; then
     section "stopping the node (pid $NODE_PID, SIGTERM: its shutdown hook stops PostgreSQL and Redis)"
@@ -187,17 +187,18 @@ stop_node() {  # SIGTERM, and after 60 s SIGKILL plus a direct stop of its Postg
     if kill -0 "$NODE_PID" 2>/dev/null; then
       echo "node did not stop within 60 s: SIGKILL, then stopping its PostgreSQL and Redis directly"
       kill -KILL "$NODE_PID" 2>/dev/null || true
-      wait "$NODE_PID" 2>/dev/null || true
-      stop_orphans
     fi
   fi
   local rc=0
   wait "$NODE_PID" 2>/dev/null || rc=$?
   echo "node exited with status $rc$( ((rc == 143)) && echo ' (128+SIGTERM: the JVM'"'"'s normal exit on SIGTERM)')"
   NODE_PID=""
+  stop_orphans
 }
 
-stop_orphans() {  # a killed node's PostgreSQL (detached by pg_ctl) and Redis outlive it
+# A killed node's PostgreSQL (detached by pg_ctl) and Redis outlive it, and so can those of a node
+# stopped while it was still starting them. After a clean stop there is nothing left to stop.
+stop_orphans() {
   if [[ -x $DATA/pg-bin/bin/pg_ctl && -f $DATA/pg/postmaster.pid ]]; then
     local unshare=()
     [[ $(id -u) -eq 0 ]] && unshare=(unshare --user)   # PostgreSQL refuses to run as root
