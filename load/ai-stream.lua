@@ -3,8 +3,7 @@
 -- straight at the AI simulator (MODE=direct: POST /v1/chat/completions), so that the two latency
 -- distributions can be compared. wrk's latency of a streamed reply is the time to its last byte.
 --
--- Output, one line: BENCH requests=N duration_us=N rps=F p50_us=N p90_us=N p99_us=N p999_us=N
---                   max_us=N non2xx=N connect=N read=N write=N timeout=N
+-- Output: the BENCH summary line of summary.lua.
 
 local mode = os.getenv("MODE") or "proxy"
 local token = os.getenv("TOKEN") or ""
@@ -30,12 +29,4 @@ function request()
   return wrk.format("POST", "/v1/chat/completions", headers, body)
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d " ..
-    "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
-    latency.max, e.status, e.connect, e.read, e.write, e.timeout))
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "summary.lua")  -- done(): the BENCH line

@@ -10,9 +10,7 @@
 -- Each thread walks students and questions from its own starting point and answers right or
 -- wrong at random, so every request is a new answer (students retry questions over a long run).
 --
--- Output, one line, parsed by the shell script (same format as course-read.lua):
---   BENCH requests=N duration_us=N rps=F p50_us=N p90_us=N p99_us=N p999_us=N max_us=N
---         non2xx=N connect=N read=N write=N timeout=N
+-- Output: the BENCH summary line of summary.lua, parsed by the shell script.
 
 local next_id = 0
 function setup(thread)
@@ -49,12 +47,4 @@ function request()
   return wrk.format("POST", path, headers, '{"questionId":"' .. q[1] .. '","answer":' .. answer .. '}')
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d " ..
-    "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
-    latency.max, e.status, e.connect, e.read, e.write, e.timeout))
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "summary.lua")  -- done(): the BENCH line

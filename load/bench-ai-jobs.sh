@@ -28,177 +28,44 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
+# shellcheck source=load/lib.sh
+. "$HERE/lib.sh"
 
 JOBS="${JOBS:-50}"
 LIMIT="${LIMIT:-30}"
 FIRST_TOKEN_MS="${FIRST_TOKEN_MS:-4500}"
 TOKEN_MS="${TOKEN_MS:-45}"
-READY_TIMEOUT="${READY_TIMEOUT:-180}"
-JAR="${LEARNGRID_JAR:-$ROOT/verticles/target/learngrid.jar}"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
-KEEP_DATA="${KEEP_DATA:-0}"
 
-die() { echo "bench: $*" >&2; exit 1; }
-section() { printf '\n== %s\n' "$*"; }
-
-for v in JOBS LIMIT FIRST_TOKEN_MS TOKEN_MS READY_TIMEOUT; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
-done
+require_whole_numbers JOBS LIMIT FIRST_TOKEN_MS TOKEN_MS READY_TIMEOUT
 (( JOBS > 0 && LIMIT > 0 )) || die "JOBS and LIMIT must be positive"
 command -v curl >/dev/null || die "curl is required"
 
-# --- tools: a JDK >= 21, the jar, jq -------------------------------------------------------------
-JAVA_HOME="$(. "$ROOT/.mvn/jdk.sh" >&2; echo "${JAVA_HOME:-}")" || die "no JDK >= 21 found"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-
-if [[ ! -f $JAR ]]; then
-  echo "bench: $JAR is missing; building it (./mvnw -q -B package -DskipTests) ..." >&2
-  (cd "$ROOT" && ./mvnw -q -B package -DskipTests) || die "build failed"
-  [[ -f $JAR ]] || die "the build did not produce $JAR"
-elif [[ -z ${LEARNGRID_JAR:-} ]] && [[ -n "$(find "$ROOT/pom.xml" "$ROOT/verticles/pom.xml" "$ROOT/verticles/src/main" \
-          -newer "$JAR" -type f 2>/dev/null | head -n 1)" ]]; then
-  echo "bench: warning: sources are newer than $JAR; benchmarking the existing jar (delete it to rebuild)" >&2
-fi
-
-if ! command -v jq >/dev/null; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    echo "bench: installing jq (apt-get) ..." >&2
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq; } >&2 || die "could not install jq"
-  else
-    die "jq is not installed (Debian/Ubuntu: sudo apt-get install -y jq)"
-  fi
-fi
-
-# --- free loopback ports, a temp data dir --------------------------------------------------------
-port_busy() {
-  if command -v ss >/dev/null; then
-    [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
-  else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-  fi
-}
-PICKED_PORTS=" "
-pick_port() {  # sets PORT
-  local i p
-  for ((i = 0; i < 500; i++)); do
-    p=$((20000 + RANDOM % 12000))
-    [[ $PICKED_PORTS == *" $p "* ]] && continue
-    if ! port_busy "$p"; then
-      PICKED_PORTS+="$p "
-      PORT=$p
-      return 0
-    fi
-  done
-  die "no free port found"
-}
-pick_port; HTTP_PORT=$PORT
-pick_port; PG_PORT=$PORT
-pick_port; REDIS_PORT=$PORT
-pick_port; AI_PORT=$PORT
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/learngrid-bench-ai-jobs.XXXXXX")"
-DATA="$WORK/data"
-NODE_LOG="$WORK/node.log"
-BASE="http://127.0.0.1:$HTTP_PORT"
-NODE_PID=""
-
-stop_node() {
-  [[ -n $NODE_PID ]] || return 0
-  if kill -0 "$NODE_PID" 2>/dev/null; then
-    section "stopping the node (pid $NODE_PID, SIGTERM: its shutdown hook stops PostgreSQL and Redis)"
-    kill -TERM "$NODE_PID" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 120; i++)); do   # up to 60 s
-      kill -0 "$NODE_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    if kill -0 "$NODE_PID" 2>/dev/null; then
-      echo "node did not stop within 60 s: SIGKILL"
-      kill -KILL "$NODE_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$NODE_PID" 2>/dev/null || true
-  NODE_PID=""
-}
-
-cleanup() {
-  local rc=$?
-  set +e
-  trap - EXIT INT TERM
-  stop_node
-  if [[ -f $NODE_LOG ]]; then
-    section "node log: WARNING/SEVERE lines ($NODE_LOG)"
-    grep -E ' (WARNING|SEVERE) |Exception|OutOfMemory' "$NODE_LOG" | sort | uniq -c | sort -rn | head -n 30 || echo "(none)"
-  fi
-  if [[ $KEEP_DATA == 1 ]]; then
-    echo "kept: $WORK"
-  else
-    rm -rf "$DATA"
-    echo "logs kept in $WORK (data dir removed; KEEP_DATA=1 keeps it)"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+find_java
+ensure_jar
+apt_install jq jq
+pick_node_ports
+make_work_dir learngrid-bench-ai-jobs
+always_clean_up
 
 now_ms() { date +%s%3N; }
 iso_ms() { date -u -d "$1" +%s%3N; }
 
-# --- the machine -----------------------------------------------------------------------------------
-section "machine"
-echo "date:     $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "cpus:     $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-echo "memory:   $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-echo "java:     $("$JAVA" -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
-echo "commit:   $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$( [[ -n "$(git -C "$ROOT" status --porcelain -- verticles pom.xml 2>/dev/null)" ]] && echo ' (+ uncommitted changes)')"
-echo "jar:      $JAR ($(date -u -r "$JAR" +%Y-%m-%dT%H:%M:%SZ))"
-echo "load:     $(uptime)"
+print_machine
 
 # --- start the node ------------------------------------------------------------------------------
 section "starting the dev node"
-mkdir -p "$DATA"
 echo "http $BASE, postgres :$PG_PORT, redis :$REDIS_PORT, ai simulator :$AI_PORT (first token ${FIRST_TOKEN_MS} ms, ${TOKEN_MS} ms/token)"
-echo "node settings from the environment: $(env | grep -o '^LEARNGRID_[A-Z_]*=[^ ]*' | grep -v -e JAR -e SECRET -e PASSWORD -e KEY | tr '\n' ' ')"
-SETSID=()
-command -v setsid >/dev/null && SETSID=(setsid)
-# shellcheck disable=SC2086  # BENCH_JAVA_OPTS is a list of options
-${SETSID[@]+"${SETSID[@]}"} env LEARNGRID_HTTP_HOST=127.0.0.1 \
-    LEARNGRID_HTTP_PORT="$HTTP_PORT" \
-    LEARNGRID_DEV_PG_PORT="$PG_PORT" \
-    LEARNGRID_DEV_REDIS_PORT="$REDIS_PORT" \
-    LEARNGRID_DEV_AI_PORT="$AI_PORT" \
-    LEARNGRID_SIM_FIRST_TOKEN_MS="$FIRST_TOKEN_MS" \
-    LEARNGRID_SIM_TOKEN_MS="$TOKEN_MS" \
-    LEARNGRID_DATA_DIR="$DATA" \
-    LEARNGRID_ACCESS_LOG=off \
-    LEARNGRID_RATE_LIMITS=off \
-    LEARNGRID_CLUSTER_NAME="bench-ai-jobs-$$" \
-    LEARNGRID_ACCESS_TOKEN_SECONDS=86400 \
-    LEARNGRID_BCRYPT_COST="${LEARNGRID_BCRYPT_COST:-4}" \
-    "$JAVA" $BENCH_JAVA_OPTS -jar "$JAR" dev >"$NODE_LOG" 2>&1 &
-NODE_PID=$!
-
-started=$SECONDS
-until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health/ready" 2>/dev/null)" == 200 ]]; do
-  if ! kill -0 "$NODE_PID" 2>/dev/null; then
-    tail -n 30 "$NODE_LOG" >&2
-    die "the node exited during start (log above)"
-  fi
-  if (( SECONDS - started >= READY_TIMEOUT )); then
-    tail -n 30 "$NODE_LOG" >&2
-    die "the node was not ready within ${READY_TIMEOUT}s (log above)"
-  fi
-  sleep 0.5
-done
-echo "ready after $((SECONDS - started)) s"
+print_node_env
+start_node bench-ai-jobs \
+  LEARNGRID_SIM_FIRST_TOKEN_MS="$FIRST_TOKEN_MS" \
+  LEARNGRID_SIM_TOKEN_MS="$TOKEN_MS" \
+  LEARNGRID_BCRYPT_COST="${LEARNGRID_BCRYPT_COST:-4}"
+wait_until_ready
 
 # --- teachers ------------------------------------------------------------------------------------
 section "setup: $JOBS teachers (created by the admin, logged in)"
-ADMIN="$(curl -sf --max-time 10 -H 'Content-Type: application/json' \
-  -d '{"email":"admin@learngrid.dev","password":"admin-password"}' "$BASE/api/v1/auth/login" | jq -r .accessToken)"
-[[ -n $ADMIN && $ADMIN != null ]] || die "login as admin@learngrid.dev failed"
+ADMIN="$(login admin@learngrid.dev admin-password)"
+[[ -n $ADMIN ]] || die "login as admin@learngrid.dev failed"
 make_teacher() {  # make_teacher N: creates bench-teacher-N and prints its access token
   local email="bench-teacher-$1-$RUN@load.learngrid"
   curl -sf --max-time 30 -o /dev/null -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \

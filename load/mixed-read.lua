@@ -3,7 +3,7 @@
 --   accessToken courseId assignmentId questionId
 -- Each request picks a line at random and then, by weight: 40 % the course, 25 % the assignment,
 -- 15 % GET /me, 10 % GET /me/progress, 10 % an answer to the assignment's first question.
--- Output: the same BENCH summary line as course-read.lua.
+-- Output: the BENCH summary line of summary.lua.
 
 local plan = {}
 
@@ -42,12 +42,4 @@ function request()
     '{"questionId":"' .. p.question .. '","answer":' .. math.random(0, 3) .. '}')
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d " ..
-    "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
-    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
-    latency.max, e.status, e.connect, e.read, e.write, e.timeout))
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "summary.lua")  -- done(): the BENCH line
