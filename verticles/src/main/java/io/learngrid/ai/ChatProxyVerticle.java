@@ -62,10 +62,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     String key = ResponseCache.key(model, request.messages());
     int ttl = cache.ttlSeconds(request.purpose());
     long started = System.nanoTime();
-    // The budget check and the cache lookup are independent Redis round trips: run them side by side.
-    Future<ChatReply> cached = ttl > 0 ? cache.get(key) : Future.succeededFuture(null);
-    return Future.all(budget.check(request.userId()), cached)
-        .map(checked -> cached.result())
+    return budget.checkAlongside(request.userId(), cache.get(key, ttl))
         .compose(hit -> {
           if (hit != null) {
             metrics.request("cache", model, AiMetrics.CACHED);

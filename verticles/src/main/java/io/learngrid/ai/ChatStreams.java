@@ -95,10 +95,7 @@ final class ChatStreams {
     String key = ResponseCache.key(model, start.messages());
     int ttl = cache.ttlSeconds(ChatRequest.CHAT);
     long started = System.nanoTime();
-    // The budget check and the cache lookup are independent Redis round trips: run them side by side.
-    Future<ChatReply> cached = ttl > 0 ? cache.get(key) : Future.succeededFuture(null);
-    return Future.all(budget.check(start.userId()), cached)
-        .map(checked -> cached.result())
+    return budget.checkAlongside(start.userId(), cache.get(key, ttl))
         .compose(hit -> {
           if (hit != null) {
             metrics.request("cache", model, AiMetrics.CACHED);

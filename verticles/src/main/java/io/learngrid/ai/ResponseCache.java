@@ -73,7 +73,11 @@ final class ResponseCache {
     }
   }
 
-  Future<ChatReply> get(String key) {
+  /** The cached reply, or null on a miss, a cache failure, or when replies of this kind are not cached (TTL 0). */
+  Future<ChatReply> get(String key, int ttlSeconds) {
+    if (ttlSeconds <= 0) {
+      return Future.succeededFuture(null);
+    }
     return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
         .map(value -> value.value() == null ? null
             : BusJson.fromJson(new JsonObject(value.value()), ChatReply.class))

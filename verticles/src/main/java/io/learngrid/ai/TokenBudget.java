@@ -36,7 +36,15 @@ final class TokenBudget {
     this.timeoutMillis = timeoutMillis;
   }
 
-  Future<Void> check(String userId) {
+  /**
+   * Checks the budgets while {@code alongside} (the reply-cache lookup) runs: both are Redis round trips
+   * and independent, so they go side by side. Fails as the check does, else yields {@code alongside}'s result.
+   */
+  <T> Future<T> checkAlongside(String userId, Future<T> alongside) {
+    return Future.all(check(userId), alongside).map(checked -> alongside.result());
+  }
+
+  private Future<Void> check(String userId) {
     Future<Long> user = userBudget > 0 && userId != null ? spent(userKey(userId)) : Future.succeededFuture(0L);
     Future<Long> global = globalBudget > 0 ? spent(globalKey()) : Future.succeededFuture(0L);
     return Future.all(user, global).compose(both -> {
