@@ -6,6 +6,11 @@
 -- Output: the BENCH summary line of summary.lua.
 
 local mode = os.getenv("MODE") or "proxy"
+-- Independent users do not start their chats in the same millisecond: each connection waits a
+-- random part of one stream's length (SPREAD_MS) before its first request, so that stream starts,
+-- and the tokens of all streams, are spread evenly in time instead of arriving in waves.
+local spread_ms = tonumber(os.getenv("SPREAD_MS") or "0")
+local first_requests = math.ceil(tonumber(os.getenv("CONNECTIONS") or "0") / tonumber(os.getenv("THREADS") or "1"))
 local token = os.getenv("TOKEN") or ""
 local counter = 0
 -- setup() runs in the main Lua state and hands each thread its number as the global `thread_number`
@@ -15,6 +20,18 @@ local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("thread_number", threads)
+end
+
+function init(args)
+  math.randomseed(os.time() + thread_number)
+end
+
+function delay()
+  if first_requests > 0 and spread_ms > 0 then
+    first_requests = first_requests - 1
+    return math.random(0, spread_ms)
+  end
+  return 0
 end
 
 function request()

@@ -13,6 +13,7 @@ BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
 KEEP_DATA="${KEEP_DATA:-0}"
 NODE_PID=""
 SAMPLER_PID=""
+HELPER_PIDS=()   # other processes a script started (a standalone simulator): stopped after the node
 
 die() { echo "bench: $*" >&2; exit 1; }
 section() { printf '\n== %s\n' "$*"; }
@@ -131,6 +132,7 @@ print_node_env() {  # the LEARNGRID_* settings this shell passes on to the node 
 
 # --- the node --------------------------------------------------------------------------------------
 # start_node NAME [VAR=VALUE...]: `learngrid.jar dev` in the background on the picked ports, with
+# NODE_PREFIX (if set) before the java command (e.g. `taskset -c 0`), and
 # DATA as its data dir, the access log and rate limits off, and a cluster name of its own (so it
 # never joins another dev node on this machine); VAR=VALUE adds or overrides node settings.
 # Sets NODE_PID.
@@ -154,7 +156,7 @@ start_node() {
       LEARNGRID_CLUSTER_NAME="$name-$$" \
       LEARNGRID_ACCESS_TOKEN_SECONDS=86400 \
       "$@" \
-      "$JAVA" $BENCH_JAVA_OPTS -jar "$JAR" dev >"$NODE_LOG" 2>&1 &
+      ${NODE_PREFIX:-} "$JAVA" $BENCH_JAVA_OPTS -jar "$JAR" dev >"$NODE_LOG" 2>&1 &
   NODE_PID=$!
 }
 
@@ -234,6 +236,10 @@ cleanup() {  # the EXIT trap: however the script ends, the node stops and its lo
   trap - EXIT INT TERM
   stop_sampler
   stop_node
+  local pid
+  for pid in ${HELPER_PIDS[@]+"${HELPER_PIDS[@]}"}; do
+    kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
   scan_logs
   if [[ $KEEP_DATA == 1 ]]; then
     echo "kept: $WORK"

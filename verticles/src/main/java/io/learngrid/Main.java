@@ -6,6 +6,7 @@ import io.learngrid.config.SettingsReader;
 import io.learngrid.dev.DemoData;
 import io.learngrid.dev.DevServices;
 import io.learngrid.simulator.StandaloneSimulator;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -78,11 +79,11 @@ public final class Main {
         settings = dev.settings();
       }
       LearngridConfig config = LearngridConfig.from(settings);
-      Node node = Node.start(config).await(10, TimeUnit.MINUTES);
       DevServices services = dev;
+      Node node = Node.start(config, vertx -> services == null ? Future.succeededFuture()
+          : DemoData.load(vertx, config.auth().bcryptCost())).await(10, TimeUnit.MINUTES);
       onStopSignal(() -> System.exit(shutdown(node, services, config.shutdown()) ? 0 : 1));
       if (services != null) {
-        DemoData.load(node.vertx(), config.auth().bcryptCost()).await(2, TimeUnit.MINUTES);
         printDevBanner(config);
       }
     } catch (ConfigException e) {

@@ -28,6 +28,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -55,6 +56,14 @@ public final class Node {
   }
 
   public static Future<Node> start(LearngridConfig config) {
+    return start(config, vertx -> Future.succeededFuture());
+  }
+
+  /**
+   * Deploys the roles, then runs {@code beforeReady} (the dev node's demo data), and only then
+   * answers ready: a client that waits for readiness finds what the node promises.
+   */
+  public static Future<Node> start(LearngridConfig config, Function<Vertx, Future<?>> beforeReady) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Buckets for request latency, so that p50/p95/p99 can be computed across nodes in Prometheus.
     registry.config().meterFilter(new MeterFilter() {
@@ -65,7 +74,7 @@ public final class Node {
             : config;
       }
     });
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .addLabels(Label.HTTP_ROUTE, Label.EB_ADDRESS));
@@ -83,7 +92,7 @@ public final class Node {
       vertx = Future.succeededFuture(builder.with(options).build());
     }
     NodeState state = new NodeState(config.roles(), httpAddress(config), config.clustered());
-    return vertx.compose(started -> new Node(started, state, registry, config.shutdown()).deploy(config)
+    return vertx.compose(started -> new Node(started, state, registry, config.shutdown()).deploy(config, beforeReady)
         .recover(failure -> started.close().transform(closed -> Future.failedFuture(failure))));
   }
 
@@ -102,7 +111,7 @@ public final class Node {
     return host + ":" + config.http().port();
   }
 
-  private Future<Node> deploy(LearngridConfig config) {
+  private Future<Node> deploy(LearngridConfig config, Function<Vertx, Future<?>> beforeReady) {
     Future<?> chain = Future.succeededFuture();
     if (config.has(Role.PERSISTENCE)) {
       chain = chain.compose(v -> deployed(vertx.deployVerticle(new PersistenceVerticle(config, registry, state.nodeId()))));
@@ -120,11 +129,12 @@ public final class Node {
       chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry),
           new DeploymentOptions().setInstances(config.http().instances()))));
     }
-    return chain.compose(v -> {
+    return chain.compose(v -> beforeReady.apply(vertx)).compose(v -> {
       state.ready(true);
       LOG.info("node " + state.nodeId() + " ready with roles " + state.roles()
           + (config.clustered() ? " in cluster '" + config.cluster().name() + "'" : " (standalone)")
-          + (config.has(Role.HTTP) ? " on " + state.httpAddress() : ""));
+          + (config.has(Role.HTTP) ? " on " + state.httpAddress() : "")
+          + (vertx.isNativeTransportEnabled() ? " (epoll transport)" : " (NIO transport: " + vertx.unavailableNativeTransportCause() + ")"));
       return membership.publish();
     }).map(this);
   }

@@ -11,6 +11,7 @@ import io.learngrid.bus.ChatStreamControl;
 import io.learngrid.bus.ChatStreamEvent;
 import io.learngrid.bus.ChatStreamStart;
 import io.learngrid.bus.BusJson;
+import io.learngrid.bus.Micros;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -102,7 +103,7 @@ final class ChatStreams {
             usage.record(ChatProxyVerticle.usageOf(usage, request, model, null, hit.usage(), started, true, true));
             // The whole cached reply as one delta: it costs one credit, and every client has one.
             vertx.runOnContext(v -> {
-              send(start, ChatStreamEvent.delta(start.streamId(), 0, hit.message().content()));
+              send(start, ChatStreamEvent.delta(start.streamId(), 0, hit.message().content(), 0));
               send(start, ChatStreamEvent.done(start.streamId(), 1, hit.usage()));
             });
             return Future.succeededFuture(new ChatStreamAccepted(controlAddress, hit.model(), true));
@@ -167,29 +168,24 @@ final class ChatStreams {
     }
 
     private void line(Buffer raw) {
-      String line = raw.toString().trim();
-      if (ended || !line.startsWith("data:")) {
+      if (ended) {
         return;
       }
-      String data = line.substring(5).trim();
-      if (data.equals("[DONE]")) {
-        return;
-      }
-      JsonObject chunk;
+      long readAt = Micros.now();
+      StreamChunk chunk;
       try {
-        chunk = new JsonObject(data);
-      } catch (RuntimeException e) {
+        chunk = StreamChunk.parse(raw);
+      } catch (IllegalArgumentException e) {
         fail("AI upstream sent a malformed stream event");
         return;
       }
-      JsonObject tokens = chunk.getJsonObject("usage");
-      if (tokens != null) {
-        upstreamUsage = new ChatReply.Usage(tokens.getInteger("prompt_tokens", 0),
-            tokens.getInteger("completion_tokens", 0));
+      if (chunk == null) {
+        return;
       }
-      var choices = chunk.getJsonArray("choices");
-      JsonObject delta = choices == null || choices.isEmpty() ? null : choices.getJsonObject(0).getJsonObject("delta");
-      String text = delta == null ? null : delta.getString("content");
+      if (chunk.usage() != null) {
+        upstreamUsage = chunk.usage();
+      }
+      String text = chunk.content();
       if (text == null || text.isEmpty()) {
         return;
       }
@@ -198,7 +194,7 @@ final class ChatStreams {
       }
       deltas++;
       content.append(text);
-      emit(ChatStreamEvent.delta(start.streamId(), seq++, text));
+      emit(ChatStreamEvent.delta(start.streamId(), seq++, text, readAt));
       if (--credits <= 0 && !paused) {
         // The SSE client has not taken what we sent: stop reading the upstream until it does.
         paused = true;

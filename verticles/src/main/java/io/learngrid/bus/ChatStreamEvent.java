@@ -4,12 +4,13 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One event of a streamed chat, ai role → http role, sent (not requested) to the stream's event
- * address. {@code type}: {@code delta} (with {@code delta} text, spends one credit), {@code ping}
+ * address. {@code type}: {@code delta} (with {@code delta} text, spends one credit, and
+ * {@code readAt}: when the ai role read it from the upstream, in microseconds since the epoch), {@code ping}
  * (nothing arrived from upstream for a while), {@code done} (with {@code usage}; the last event),
  * {@code error} (with {@code detail}; the last event: the upstream failed after the first byte).
  */
-public record ChatStreamEvent(String streamId, String type, long seq, String delta, ChatReply.Usage usage,
-                              String detail) implements BusMessage {
+public record ChatStreamEvent(String streamId, String type, long seq, String delta, long readAt,
+                              ChatReply.Usage usage, String detail) implements BusMessage {
 
   public static final String DELTA = "delta";
   public static final String PING = "ping";
@@ -27,6 +28,9 @@ public record ChatStreamEvent(String streamId, String type, long seq, String del
     if (delta != null) {
       json.put("delta", delta);
     }
+    if (readAt > 0) {
+      json.put("readAt", readAt);
+    }
     if (usage != null) {
       json.put("usage", new JsonObject().put("promptTokens", usage.promptTokens())
           .put("completionTokens", usage.completionTokens()));
@@ -42,7 +46,7 @@ public record ChatStreamEvent(String streamId, String type, long seq, String del
     try {
       JsonObject usage = json.getJsonObject("usage");
       return new ChatStreamEvent(json.getString("streamId"), json.getString("type"), json.getLong("seq", 0L),
-          json.getString("delta"), usage == null ? null
+          json.getString("delta"), json.getLong("readAt", 0L), usage == null ? null
               : new ChatReply.Usage(usage.getInteger("promptTokens", 0), usage.getInteger("completionTokens", 0)),
           json.getString("detail"));
     } catch (ClassCastException | NullPointerException e) {
@@ -50,19 +54,20 @@ public record ChatStreamEvent(String streamId, String type, long seq, String del
     }
   }
 
-  public static ChatStreamEvent delta(String streamId, long seq, String text) {
-    return new ChatStreamEvent(streamId, DELTA, seq, text, null, null);
+  /** {@code readAtMicros}: when the text was read from the upstream (0: not from an upstream, a cached reply). */
+  public static ChatStreamEvent delta(String streamId, long seq, String text, long readAtMicros) {
+    return new ChatStreamEvent(streamId, DELTA, seq, text, readAtMicros, null, null);
   }
 
   public static ChatStreamEvent ping(String streamId, long seq) {
-    return new ChatStreamEvent(streamId, PING, seq, null, null, null);
+    return new ChatStreamEvent(streamId, PING, seq, null, 0, null, null);
   }
 
   public static ChatStreamEvent done(String streamId, long seq, ChatReply.Usage usage) {
-    return new ChatStreamEvent(streamId, DONE, seq, null, usage, null);
+    return new ChatStreamEvent(streamId, DONE, seq, null, 0, usage, null);
   }
 
   public static ChatStreamEvent error(String streamId, long seq, String detail) {
-    return new ChatStreamEvent(streamId, ERROR, seq, null, null, detail);
+    return new ChatStreamEvent(streamId, ERROR, seq, null, 0, null, detail);
   }
 }

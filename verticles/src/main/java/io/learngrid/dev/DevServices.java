@@ -7,6 +7,7 @@ import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.simulator.StandaloneSimulator;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class DevServices implements AutoCloseable {
       // Loopback (the defaults' host): the dev node's simulator serves this process only.
       SimulatorSettings simulator = StandaloneSimulator.withTimingAndFaults(settings, SimulatorSettings.defaults()
           .withPort(settings.integer("LEARNGRID_DEV_AI_PORT", 8089, 1, 65535)));
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       try {
         vertx.deployVerticle(new AiSimulatorVerticle(simulator)).await(30, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -42,7 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     NearCache near = NearCache.of(vertx, config.nearCache(), registry);
     NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
     chatStreams = new ChatStreamRelay(vertx, config.ai().timeoutMillis() + config.busTimeoutMillis(),
-        config.ai().heartbeatMillis());
+        config.ai().heartbeatMillis(), registry);
     return invalidation.serve()
         .compose(serving -> chatStreams.start())
         .compose(relay -> vertx.executeBlocking(HttpVerticle::readOpenApi))

@@ -3,6 +3,7 @@ package io.learngrid.simulator;
 import io.learngrid.config.ConfigException;
 import io.learngrid.config.SettingsReader;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -63,7 +64,7 @@ public final class StandaloneSimulator implements AutoCloseable {
    * thrown: closing from a callback of that same Vert.x would leave the failure undelivered.
    */
   public static StandaloneSimulator start(SimulatorSettings settings) throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     AiSimulatorVerticle verticle = new AiSimulatorVerticle(settings);
     try {
       vertx.deployVerticle(verticle).await(1, TimeUnit.MINUTES);

@@ -159,6 +159,7 @@ class AiGatewayTest {
   @Test
   @DisplayName("streams the upstream's tokens as delta events ending with done and the usage")
   void streams() throws Exception {
+    double relayedBefore = relayedTokens();
     try (Sse sse = Sse.post(api.base(), "/api/v1/ai/chat", chat(unique("stream")).put("stream", true), student())) {
       assertThat(sse.status()).isEqualTo(200);
       assertThat(sse.header("Content-Type")).isEqualTo("text/event-stream");
@@ -170,7 +171,16 @@ class AiGatewayTest {
       assertThat(done.getBoolean("done")).isTrue();
       assertThat(done.getJsonObject("usage").getInteger("completionTokens")).isEqualTo(deltas.size());
       assertThat(done.getJsonObject("usage").getInteger("promptTokens")).isPositive();
+      // Each relayed token is timed from its upstream read to its write to the client.
+      assertThat(relayedTokens() - relayedBefore).isGreaterThanOrEqualTo(deltas.size());
     }
+  }
+
+  private double relayedTokens() {
+    return api.get("/metrics", null).body().lines()
+        .filter(line -> line.startsWith("learngrid_ai_stream_relay_seconds_count "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+        .sum();
   }
 
   @Test
