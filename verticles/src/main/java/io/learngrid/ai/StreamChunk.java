@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.learngrid.bus.ChatReply;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One line of an OpenAI-compatible stream ({@code data: {...}}), reduced to what the relay needs:
@@ -33,7 +34,7 @@ record StreamChunk(String content, ChatReply.Usage usage) {
     while (start < end && bytes[start] == ' ') {
       start++;
     }
-    if (end - start == 6 && new String(bytes, start, 6, java.nio.charset.StandardCharsets.US_ASCII).equals("[DONE]")) {
+    if (end - start == 6 && new String(bytes, start, 6, StandardCharsets.US_ASCII).equals("[DONE]")) {
       return null;
     }
     try (JsonParser parser = JSON.createParser(bytes, start, end - start)) {

@@ -51,6 +51,9 @@ public final class HttpVerticle extends VerticleBase {
               .setHost(config.http().host())
               .setPort(config.http().port())
               .setCompressionSupported(true)
+              // No h2c upgrade: nginx and Prometheus speak HTTP/1.1 to nodes, and clients that try
+              // the upgrade (the JDK's, curl's) fail on a large first response that follows the 101.
+              .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(120));
           return server.requestHandler(router(openApi, contract, near, invalidation)).listen();
         }));
