@@ -23,8 +23,9 @@
 #   FIRST_TOKEN_MS  simulator time to first token (default 200)
 #   TOKEN_MS        simulator time between tokens (default 20)
 #   TOKENS          tokens per answer (default 40): a stream lasts FIRST_TOKEN_MS + (TOKENS-1)*TOKEN_MS
-#   PIN             1: the node (and its PostgreSQL and Redis) on CPU 0, the simulator and wrk on the
-#                   others, as when clients and the upstream are other machines (needs 2+ CPUs)
+#   PIN             1: the node alone on NODE_CPUS (default 0), the simulator, wrk and the node's
+#                   PostgreSQL and Redis on LOAD_CPUS (default the other CPUs), as when clients and
+#                   the upstream are other machines (needs 2+ CPUs; taskset lists, e.g. NODE_CPUS=0-3)
 #   READY_TIMEOUT   seconds to wait for /health/ready (default 180)
 #   LEARNGRID_JAR   the jar (default verticles/target/learngrid.jar, built if missing)
 #   BENCH_JAVA_OPTS extra JVM options for the node
@@ -56,8 +57,10 @@ LOAD_PREFIX=()
 if (( PIN == 1 )); then
   (( $(nproc) >= 2 )) || die "PIN=1 needs at least 2 CPUs"
   command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
-  NODE_PREFIX="taskset -c 0"
-  LOAD_PREFIX=(taskset -c "1-$(( $(nproc) - 1 ))")
+  NODE_CPUS="${NODE_CPUS:-0}"
+  LOAD_CPUS="${LOAD_CPUS:-1-$(( $(nproc) - 1 ))}"
+  NODE_PREFIX="taskset -c $NODE_CPUS"
+  LOAD_PREFIX=(taskset -c "$LOAD_CPUS")
 fi
 
 find_java
@@ -98,10 +101,9 @@ check="$(curl -sN --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Ty
 if (( PIN == 1 )); then
   # The node's PostgreSQL and Redis started on the node's CPU; in a deployment they are other
   # machines, so they join the simulator and wrk (with the PostgreSQL backends forked so far).
-  others="1-$(( $(nproc) - 1 ))"
   for pid in $(ss -Hltnp "( sport = :$PG_PORT or sport = :$REDIS_PORT )" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
     for p in "$pid" $(pgrep -P "$pid"); do
-      taskset -a -p -c "$others" "$p" >/dev/null 2>&1 || true
+      taskset -a -p -c "$LOAD_CPUS" "$p" >/dev/null 2>&1 || true
     done
   done
 fi
@@ -149,7 +151,7 @@ for c in $CONNECTIONS; do
   RELAY="$(relay_quantiles "$before" "$(relay_buckets)")"; echo "$RELAY"
   grep -v '^BENCH' "$WORK/wrk-proxy-$c.txt" | sed -n '/Latency Distribution/,/requests in/p'
   errors=$(( $(bench_value "$PROXY" non2xx) + $(socket_errors "$PROXY") ))
-  results+=("RESULT ai-stream c=$c d=${DURATION}s stream=${FIRST_TOKEN_MS}+${TOKENS}x${TOKEN_MS} ms pin=$PIN:\
+  results+=("RESULT ai-stream c=$c d=${DURATION}s stream=${FIRST_TOKEN_MS}+${TOKENS}x${TOKEN_MS} ms pin=${PIN}${NODE_CPUS:+ node-cpus=$NODE_CPUS}:\
  proxy $(bench_value "$PROXY" rps) streams/s p50 $(ms "$(bench_value "$PROXY" p50_us)") p99 $(ms "$(bench_value "$PROXY" p99_us)");\
  direct p50 $(ms "$(bench_value "$DIRECT" p50_us)") p99 $(ms "$(bench_value "$DIRECT" p99_us)");\
  overhead p50 $(ms $(( $(bench_value "$PROXY" p50_us) - $(bench_value "$DIRECT" p50_us) )))\

@@ -26,6 +26,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final AtomicReference<Script> script;
+  /** What the very next request gets instead of {@link #script}, if set. */
+  private final AtomicReference<Script> once = new AtomicReference<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final HttpServer server;
 
@@ -34,7 +36,8 @@ public final class ScriptedUpstream implements AutoCloseable {
     try {
       server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
         requests.incrementAndGet();
-        switch (script.get()) {
+        Script next = once.getAndSet(null);
+        switch (next != null ? next : script.get()) {
           case Reply reply -> request.response().putHeader("Content-Type", "application/json").end(new JsonObject()
               .put("id", "chatcmpl-scripted").put("object", "chat.completion").put("model", "scripted")
               .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "stop")
@@ -54,7 +57,14 @@ public final class ScriptedUpstream implements AutoCloseable {
   }
 
   public void play(Script next) {
+    once.set(null);
     script.set(next);
+  }
+
+  /** The next request gets {@code first}, every later one {@code then}: no race with a worker's retry. */
+  public void play(Script first, Script then) {
+    script.set(then);
+    once.set(first);
   }
 
   public String url() {
