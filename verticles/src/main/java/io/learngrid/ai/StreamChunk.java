@@ -7,6 +7,7 @@ import io.learngrid.bus.ChatReply;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One line of an OpenAI-compatible stream ({@code data: {...}}), reduced to what the relay needs:
@@ -17,7 +18,8 @@ import java.nio.charset.StandardCharsets;
 record StreamChunk(String content, ChatReply.Usage usage) {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
+  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
   private static final StreamChunk NOTHING = new StreamChunk(null, null);
 
   /** Null for a line that carries no chunk (blank, a comment, another field, {@code [DONE]}). */
@@ -27,14 +29,14 @@ record StreamChunk(String content, ChatReply.Usage usage) {
     while (end > 0 && (bytes[end - 1] == '\r' || bytes[end - 1] == ' ')) {
       end--;
     }
-    if (end < DATA.length || !startsWithData(bytes)) {
+    if (end < DATA.length || !Arrays.equals(bytes, 0, DATA.length, DATA, 0, DATA.length)) {
       return null;
     }
     int start = DATA.length;
     while (start < end && bytes[start] == ' ') {
       start++;
     }
-    if (end - start == 6 && new String(bytes, start, 6, StandardCharsets.US_ASCII).equals("[DONE]")) {
+    if (Arrays.equals(bytes, start, end, DONE, 0, DONE.length)) {
       return null;
     }
     try (JsonParser parser = JSON.createParser(bytes, start, end - start)) {
@@ -46,15 +48,6 @@ record StreamChunk(String content, ChatReply.Usage usage) {
     } catch (IOException e) {
       throw new IllegalArgumentException("not a JSON chunk", e);
     }
-  }
-
-  private static boolean startsWithData(byte[] bytes) {
-    for (int i = 0; i < DATA.length; i++) {
-      if (bytes[i] != DATA[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static StreamChunk object(JsonParser parser) throws IOException {
