@@ -32,6 +32,7 @@ public record LearngridConfig(
     RateLimits rateLimits,
     LoginLimits loginLimits,
     AiJobs aiJobs,
+    Retention retention,
     Shutdown shutdown) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
@@ -111,6 +112,12 @@ public record LearngridConfig(
    */
   public record Answers(int batchMaxSize, int maxConcurrentBatches, long aggregatorIntervalMillis,
                         int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
+
+  /**
+   * How long rows that only serve for a while are kept (persistence role): Idempotency-Keys are
+   * honoured for {@code idempotencyKeyHours}; finished AI jobs and AI usage rows are kept for days.
+   */
+  public record Retention(int idempotencyKeyHours, int aiJobDays, int aiUsageDays) {}
 
   /**
    * SIGTERM: {@code graceMillis} of answering normally while readiness says 503 (so load balancers
@@ -252,6 +259,10 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
         loginLimits, aiJobs,
+        new Retention(
+            s.integer("LEARNGRID_IDEMPOTENCY_KEY_HOURS", 24, 1, 87_600),
+            s.integer("LEARNGRID_AI_JOB_RETENTION_DAYS", 30, 1, 36_500),
+            s.integer("LEARNGRID_AI_USAGE_RETENTION_DAYS", 400, 1, 36_500)),
         new Shutdown(s.longValue(SHUTDOWN_GRACE_MS, 3_000, 0, 300_000),
             s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)));
   }

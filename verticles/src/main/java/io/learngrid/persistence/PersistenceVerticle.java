@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 public final class PersistenceVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(PersistenceVerticle.class.getName());
-  private static final long PARTITION_CHECK_MILLIS = 60 * 60 * 1000;
+  private static final long UPKEEP_MILLIS = 60 * 60 * 1000;
 
   private final LearngridConfig config;
   private final MeterRegistry registry;
@@ -71,7 +71,10 @@ public final class PersistenceVerticle extends VerticleBase {
           new ProgressStore(pool, aggregator::watermark).serve(vertx);
           new AiUsageStore(pool).serve(vertx);
           new AiJobStore(pool, config.aiJobs(), registry).serve(vertx);
-          vertx.setPeriodic(PARTITION_CHECK_MILLIS, id -> maintain(partitions));
+          // Retention is not waited for: a first pass over a large backlog must not hold up the node.
+          Retention retention = new Retention(pool, config.retention(), registry);
+          retention.run();
+          vertx.setPeriodic(UPKEEP_MILLIS, id -> maintain(partitions).compose(v -> retention.run()));
           Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())
               .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));

@@ -145,6 +145,20 @@ class LearngridConfigTest {
   }
 
   @Test
+  @DisplayName("retention defaults to 24 hours of Idempotency-Keys, 30 days of finished AI jobs and 400 days of AI usage")
+  void retentionSettings() {
+    assertThat(read(valid()).retention()).isEqualTo(new LearngridConfig.Retention(24, 30, 400));
+    Map<String, String> values = valid();
+    values.put("LEARNGRID_IDEMPOTENCY_KEY_HOURS", "72");
+    values.put("LEARNGRID_AI_JOB_RETENTION_DAYS", "7");
+    values.put("LEARNGRID_AI_USAGE_RETENTION_DAYS", "3650");
+    assertThat(read(values).retention()).isEqualTo(new LearngridConfig.Retention(72, 7, 3650));
+    assertFails("LEARNGRID_IDEMPOTENCY_KEY_HOURS", "0");
+    assertFails("LEARNGRID_AI_JOB_RETENTION_DAYS", "forever");
+    assertFails("LEARNGRID_AI_USAGE_RETENTION_DAYS", "36501");
+  }
+
+  @Test
   @DisplayName("AI upstreams: LEARNGRID_AI_URL first, then each named one, keys from env or a file, never in toString")
   void aiUpstreams(@TempDir Path dir) throws Exception {
     Path keyFile = dir.resolve("backup.key");

@@ -105,6 +105,11 @@ public final class LearningFixture implements AutoCloseable {
     return new Assignment(id, courseId, questionIds, maxPoints);
   }
 
+  /** The fixture's pool, for code under test that takes one. */
+  public Pool pool() {
+    return pool;
+  }
+
   /** Rows of a query as JSON objects (column name to value). */
   public List<JsonObject> rows(String sql, Object... params) {
     List<JsonObject> result = new ArrayList<>();
