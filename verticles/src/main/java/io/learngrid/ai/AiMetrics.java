@@ -1,9 +1,11 @@
 package io.learngrid.ai;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's meters: requests by upstream, model and outcome, tokens by kind, estimated cost,
@@ -25,6 +27,8 @@ final class AiMetrics {
   private final Counter promptTokens;
   private final Counter completionTokens;
   private final Counter cost;
+  /** Requests that found an identical prompt being called for on another node, until they have a reply. */
+  final AtomicInteger waitingForOtherNode = new AtomicInteger();
 
   AiMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -34,6 +38,9 @@ final class AiMetrics {
         .description("Tokens billed by AI upstreams").register(registry);
     this.cost = Counter.builder("learngrid.ai.cost")
         .description("Estimated AI cost from LEARNGRID_AI_PRICES").register(registry);
+    Gauge.builder("learngrid.ai.single.flight.waiting", waitingForOtherNode, AtomicInteger::get)
+        .description("AI requests waiting for the reply to an identical prompt that another node is calling for")
+        .register(registry);
   }
 
   /** One attempt's (or one cached reply's) outcome; {@code upstream} is "cache" or "none" where no upstream answered. */
@@ -63,7 +70,7 @@ final class AiMetrics {
 
   /** 0 closed, 1 half-open, 2 open, read from the breaker on each scrape. */
   void breaker(String upstream, java.util.function.Supplier<Number> state) {
-    io.micrometer.core.instrument.Gauge.builder("learngrid.ai.breaker.state", state)
+    Gauge.builder("learngrid.ai.breaker.state", state)
         .tag("upstream", upstream)
         .description("Circuit breaker per AI upstream: 0 closed, 1 half-open, 2 open")
         .register(registry);

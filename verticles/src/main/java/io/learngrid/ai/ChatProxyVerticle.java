@@ -47,7 +47,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     upstreams = settings.upstreams().stream().map(u -> new Upstream(vertx, u, settings, metrics)).toList();
     router = new UpstreamRouter(vertx, upstreams, settings, metrics);
     long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
-    cache = new ResponseCache(vertx, settings, cacheTimeout);
+    cache = new ResponseCache(vertx, settings, metrics, cacheTimeout);
     budget = new TokenBudget(vertx, settings, cacheTimeout);
     usage = new UsageRecorder(vertx, settings, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
@@ -62,18 +62,23 @@ public final class ChatProxyVerticle extends VerticleBase {
     String key = ResponseCache.key(model, request.messages());
     int ttl = cache.ttlSeconds(request.purpose());
     long started = System.nanoTime();
-    return budget.checkAlongside(request.userId(), cache.get(key, ttl))
-        .compose(hit -> {
-          if (hit != null) {
-            metrics.request("cache", model, AiMetrics.CACHED);
-            usage.record(usageOf(usage, request, model, null, hit.usage(), started, true, false));
-            return Future.succeededFuture(new ChatReply(hit.message(), hit.model(), hit.usage(), true));
-          }
+    Future<ResponseCache.Lookup> lookup = cache.lookup(key, ttl, true);
+    return budget.checkAlongside(request.userId(), lookup)
+        .onFailure(refused -> lookup.onSuccess(taken -> cache.release(key, taken)))
+        .compose(first -> {
           if (ttl == 0) {
             return call(request, model, started);
           }
-          return cache.singleFlight(key, () -> call(request, model, started)
-              .onSuccess(reply -> cache.put(key, reply, ttl)));
+          return first.hit() != null
+              ? Future.succeededFuture(ResponseCache.cached(first.hit()))
+              : cache.once(key, ttl, first, () -> call(request, model, started));
+        })
+        .onSuccess(reply -> {
+          // Served from the cache, or shared with an identical prompt's call: counted, at no cost.
+          if (reply.cached()) {
+            metrics.request("cache", model, AiMetrics.CACHED);
+            usage.record(usageOf(usage, request, model, null, reply.usage(), started, true, false));
+          }
         });
   }
 

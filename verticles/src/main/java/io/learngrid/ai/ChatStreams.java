@@ -96,8 +96,9 @@ final class ChatStreams {
     String key = ResponseCache.key(model, start.messages());
     int ttl = cache.ttlSeconds(ChatRequest.CHAT);
     long started = System.nanoTime();
-    return budget.checkAlongside(start.userId(), cache.get(key, ttl))
-        .compose(hit -> {
+    return budget.checkAlongside(start.userId(), cache.lookup(key, ttl, false))
+        .compose(lookup -> {
+          ChatReply hit = lookup.hit();
           if (hit != null) {
             metrics.request("cache", model, AiMetrics.CACHED);
             usage.record(ChatProxyVerticle.usageOf(usage, request, model, null, hit.usage(), started, true, true));
@@ -109,7 +110,7 @@ final class ChatStreams {
             return Future.succeededFuture(new ChatStreamAccepted(controlAddress, hit.model(), true));
           }
           return router.send(model, ChatProxyVerticle.body(start.messages()), true).map(exchange -> {
-            Session session = new Session(start, request, exchange, key, ttl, started);
+            Session session = new Session(start, request, exchange, key, ttl, lookup, started);
             sessions.put(start.streamId(), session);
             // After the reply is on its way: the http side learns of acceptance before the first delta.
             vertx.runOnContext(v -> session.read());
@@ -130,6 +131,8 @@ final class ChatStreams {
     private final Upstream.Exchange exchange;
     private final String cacheKey;
     private final int ttl;
+    /** The cache lookup before the call: its generation guards the fill at the end. */
+    private final ResponseCache.Lookup lookup;
     private final long started;
     private final StringBuilder content = new StringBuilder();
     private RecordParser parser;
@@ -144,12 +147,13 @@ final class ChatStreams {
     private int unansweredPings;
 
     Session(ChatStreamStart start, ChatRequest request, Upstream.Exchange exchange, String cacheKey, int ttl,
-            long started) {
+            ResponseCache.Lookup lookup, long started) {
       this.start = start;
       this.request = request;
       this.exchange = exchange;
       this.cacheKey = cacheKey;
       this.ttl = ttl;
+      this.lookup = lookup;
       this.started = started;
       this.credits = Math.max(1, Math.min(MAX_CREDITS, start.credits()));
     }
@@ -243,8 +247,8 @@ final class ChatStreams {
       metrics.request(upstream, exchange.model(), AiMetrics.OK);
       metrics.total(upstream, true, System.nanoTime() - exchange.startedNanos());
       account(tokens);
-      cache.put(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
-          false), ttl);
+      cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
+          false), ttl, lookup);
     }
 
     private void fail(String detail) {

@@ -2,9 +2,9 @@ package io.learngrid.ai;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusJson;
-import io.learngrid.bus.CacheGet;
-import io.learngrid.bus.CachePut;
-import io.learngrid.bus.CacheValue;
+import io.learngrid.bus.CacheEntry;
+import io.learngrid.bus.CacheFill;
+import io.learngrid.bus.CacheLookup;
 import io.learngrid.bus.ChatMessage;
 import io.learngrid.bus.ChatReply;
 import io.learngrid.bus.ChatRequest;
@@ -27,23 +27,40 @@ import java.util.regex.Pattern;
 
 /**
  * Exact-match reply cache in the cache role, keyed by a hash of the model and the normalised
- * messages, with single-flight: identical prompts in flight at once on this node cost one upstream
- * call, and the others share its reply. A cache role that does not answer is a miss, never a failure.
+ * messages, with single-flight across the cluster: identical prompts in flight at once cost one
+ * upstream call. On one node the callers share one future; across nodes, the first lookup to miss
+ * takes the key's load lock in Redis, and the other nodes poll for the reply it stores. A cache
+ * role that does not answer is a miss, never a failure.
  */
 final class ResponseCache {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final long POLL_MILLIS = 200;
+
+  /**
+   * What the cache role said of a key: the cached reply, or a miss with the key's generation and
+   * whether this caller now holds its load lock. {@code reachable} is false when it did not answer.
+   */
+  record Lookup(ChatReply hit, long generation, boolean loader, boolean reachable) {
+    static final Lookup UNREACHABLE = new Lookup(null, 0, false, false);
+    static final Lookup NOT_CACHED = new Lookup(null, 0, false, true);
+  }
 
   private final Vertx vertx;
   private final LearngridConfig.Ai settings;
+  private final AiMetrics metrics;
   private final long timeoutMillis;
+  /** A loader slower than one upstream call may take is presumed gone: its lock lapses, a waiter takes over. */
+  private final long lockMillis;
   /** Calls in flight by key; the verticle is one instance on one event loop, so a plain map is safe. */
   private final Map<String, Future<ChatReply>> inFlight = new HashMap<>();
 
-  ResponseCache(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis) {
+  ResponseCache(Vertx vertx, LearngridConfig.Ai settings, AiMetrics metrics, long timeoutMillis) {
     this.vertx = vertx;
     this.settings = settings;
+    this.metrics = metrics;
     this.timeoutMillis = timeoutMillis;
+    this.lockMillis = settings.timeoutMillis();
   }
 
   /** Seconds a reply for {@code purpose} is kept; 0 means replies for it are not cached. */
@@ -67,44 +84,97 @@ final class ResponseCache {
     }
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.encode().getBytes(StandardCharsets.UTF_8));
-      return "cache:ai:reply:" + HexFormat.of().formatHex(hash);
+      // The cache role stores it as cache:ai:reply:<hash>, where the admin clear's "ai" scope finds it.
+      return "ai:reply:" + HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
 
-  /** The cached reply, or null on a miss, a cache failure, or when replies of this kind are not cached (TTL 0). */
-  Future<ChatReply> get(String key, int ttlSeconds) {
+  /**
+   * Looks {@code key} up; on a miss, with {@code lock}, also takes its load lock when nobody holds
+   * it. A caller that got the lock must {@link #fill} or {@link #release} it.
+   */
+  Future<Lookup> lookup(String key, int ttlSeconds, boolean lock) {
     if (ttlSeconds <= 0) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(Lookup.NOT_CACHED);
     }
-    return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
-        .map(value -> value.value() == null ? null
-            : BusJson.fromJson(new JsonObject(value.value()), ChatReply.class))
-        .otherwise((ChatReply) null);
+    return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, lock ? lockMillis : 0), timeoutMillis,
+            CacheEntry.class)
+        .map(entry -> new Lookup(entry.value() == null ? null
+            : BusJson.fromJson(new JsonObject(entry.value()), ChatReply.class), entry.generation(), entry.loader(), true))
+        .otherwise(Lookup.UNREACHABLE);
   }
 
-  void put(String key, ChatReply reply, int ttlSeconds) {
+  /** Stores {@code reply} (unless the key was cleared since {@code lookup}) and releases the lock it took. */
+  void fill(String key, ChatReply reply, int ttlSeconds, Lookup lookup) {
     if (ttlSeconds > 0) {
-      Bus.request(vertx, CachePut.ADDRESS, new CachePut(key, reply.toJson().encode(), ttlSeconds), timeoutMillis,
+      Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, reply.toJson().encode(), ttlSeconds, lookup.generation(),
+          lookup.loader()), timeoutMillis, Done.class);
+    }
+  }
+
+  /** Gives up the lock {@code lookup} took, so that other nodes waiting for the reply call the upstream at once. */
+  void release(String key, Lookup lookup) {
+    if (lookup.loader()) {
+      Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, null, 0, lookup.generation(), true), timeoutMillis,
           Done.class);
     }
   }
 
   /**
-   * The reply of the call in flight for {@code key} (marked cached: this caller did not pay for it),
-   * or of a new {@code call} that later callers share until it completes.
+   * The reply to a prompt that missed the cache ({@code first}): shared with the call in flight on
+   * this node if there is one; else {@code call}ed and stored when {@code first} holds the lock (or
+   * the cache role is away); else the reply another node is calling for, polled for until it is
+   * stored, or until the lock passes to this caller or lapses. Replies this caller did not pay for
+   * are marked cached.
    */
-  Future<ChatReply> singleFlight(String key, Supplier<Future<ChatReply>> call) {
+  Future<ChatReply> once(String key, int ttlSeconds, Lookup first, Supplier<Future<ChatReply>> call) {
     Future<ChatReply> running = inFlight.get(key);
     if (running != null) {
-      return running.map(reply -> new ChatReply(reply.message(), reply.model(), reply.usage(), true));
+      // A lock this lookup took (the last holder let go meanwhile) is for the flight to take.
+      release(key, first);
+      return running.map(ResponseCache::cached);
     }
-    Future<ChatReply> started = call.get();
+    boolean waits = !first.loader() && first.reachable();
+    if (waits) {
+      metrics.waitingForOtherNode.incrementAndGet();
+    }
+    Future<ChatReply> started = load(key, ttlSeconds, first, call, System.nanoTime() + lockMillis * 1_000_000);
+    if (waits) {
+      started.onComplete(done -> metrics.waitingForOtherNode.decrementAndGet());
+    }
     if (!started.isComplete()) {
       inFlight.put(key, started);
       started.onComplete(done -> inFlight.remove(key));
     }
     return started;
+  }
+
+  private Future<ChatReply> load(String key, int ttlSeconds, Lookup lookup, Supplier<Future<ChatReply>> call,
+                                 long deadline) {
+    if (lookup.hit() != null) {
+      return Future.succeededFuture(cached(lookup.hit()));
+    }
+    if (lookup.loader() || !lookup.reachable() || System.nanoTime() - deadline > 0) {
+      return call.get().andThen(done -> {
+        if (done.succeeded()) {
+          fill(key, done.result(), ttlSeconds, lookup);
+        } else {
+          release(key, lookup);
+        }
+      });
+    }
+    return delay(POLL_MILLIS)
+        .compose(v -> lookup(key, ttlSeconds, true))
+        .compose(next -> load(key, ttlSeconds, next, call, deadline));
+  }
+
+  static ChatReply cached(ChatReply reply) {
+    return new ChatReply(reply.message(), reply.model(), reply.usage(), true);
+  }
+
+  private Future<Void> delay(long millis) {
+    return Future.future(promise -> vertx.setTimer(millis, id -> promise.complete()));
   }
 }

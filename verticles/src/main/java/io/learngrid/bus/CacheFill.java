@@ -3,7 +3,8 @@ package io.learngrid.bus;
 /**
  * Stores {@code value} under {@code key} for {@code ttlSeconds}, but only if the key's generation
  * is still {@code generation} (no invalidation since the lookup), and releases the load lock when
- * {@code loader}. Replies {@link Done} either way.
+ * {@code loader}. A loader whose load failed sends a null {@code value}: only the lock is released.
+ * Replies {@link Done} either way.
  */
 public record CacheFill(String key, String value, int ttlSeconds, long generation, boolean loader)
     implements BusMessage {

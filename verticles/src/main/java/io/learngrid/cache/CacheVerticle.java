@@ -215,10 +215,14 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   private Future<Done> fill(CacheFill request) {
+    String key = request.key();
+    if (request.value() == null && request.loader()) {
+      // The load failed: nothing to store, and the lock goes at once so that others load themselves.
+      return deadline(redis.del(List.of(LOCK + key))).map(deleted -> Done.INSTANCE);
+    }
     if (request.ttlSeconds() <= 0 || request.value() == null) {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("a fill needs a value and a positive ttlSeconds"));
     }
-    String key = request.key();
     return deadline(redis.eval(List.of(FILL, "3", ENTRY + key, GENERATION + key, LOCK + key, request.value(),
             Integer.toString(request.ttlSeconds()), Long.toString(request.generation()), request.loader() ? "1" : "0")))
         .map(ok -> Done.INSTANCE);
