@@ -2,6 +2,7 @@ package io.learngrid.ai;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.CacheInvalidate;
 import io.learngrid.bus.ChatReply;
 import io.learngrid.bus.ChatRequest;
 import io.learngrid.bus.ClaimAiJobs;
@@ -24,6 +25,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class AiJobWorker extends VerticleBase {
   private static final int MAX_CLAIM = 32;
 
   private final LearngridConfig.AiJobs settings;
+  private final String model;
   private final long busTimeout;
   private final MeterRegistry registry;
   private final String nodeId;
@@ -59,6 +62,7 @@ public final class AiJobWorker extends VerticleBase {
 
   public AiJobWorker(LearngridConfig config, MeterRegistry registry, String nodeId) {
     this.settings = config.aiJobs();
+    this.model = config.ai().model();
     this.busTimeout = config.busTimeoutMillis();
     this.registry = registry;
     this.nodeId = nodeId;
@@ -120,7 +124,15 @@ public final class AiJobWorker extends VerticleBase {
     try {
       ChatRequest chat = new ChatRequest(job.ownerId(), null, Generations.prompt(job), purpose);
       result = Bus.request(vertx, ChatRequest.ADDRESS, chat, settings.attemptTimeoutMillis(), ChatReply.class)
-          .map(reply -> Generations.result(job.kind(), job.input(), reply.message().content()));
+          .map(reply -> Generations.result(job.kind(), job.input(), reply.message().content()))
+          .recover(failure -> failure instanceof GeneratedQuestions.InvalidGeneration
+              // The gateway cached the reply before it was found unusable: it goes before the attempt
+              // is reported, so the next job with this input asks the model afresh instead of failing
+              // on the same reply for as long as the cache keeps it.
+              ? Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(
+                      List.of(ResponseCache.key(model, chat.messages()))), busTimeout, Done.class)
+                  .transform(dropped -> Future.failedFuture(failure))
+              : Future.failedFuture(failure));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

@@ -86,6 +86,24 @@ class AiJobFailureTest {
   }
 
   @Test
+  @DisplayName("unusable replies are not kept in the reply cache: the next job with the same input asks the model again")
+  void unusableRepliesAreNotCached() throws InterruptedException {
+    upstream.play(new ScriptedUpstream.Reply("I would rather write an essay."));
+    Account teacher = api.account("teacher");
+    JsonObject input = AiJobsTest.questionsRequest(1);
+    for (int job = 1; job <= 2; job++) {
+      int before = upstream.requests();
+      Reply accepted = api.post("/api/v1/ai/questions", input, teacher.token());
+      assertThat(accepted.status()).isEqualTo(202);
+
+      JsonObject finished = AiJobsTest.finished(api, accepted.json().getString("jobId"), teacher.token());
+
+      assertThat(finished.getString("status")).isEqualTo("failed");
+      assertThat(upstream.requests() - before).as("upstream calls of job " + job).isEqualTo(MAX_ATTEMPTS);
+    }
+  }
+
+  @Test
   @DisplayName("a reply that is not JSON is retried, and a later valid reply makes the job succeed")
   void retryThenSuccess() throws InterruptedException {
     // The first attempt gets prose, every later one a valid quiz. (Switching after the first request
