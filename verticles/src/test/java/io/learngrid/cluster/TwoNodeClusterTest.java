@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Two nodes clustered over Hazelcast on loopback, one of them running only the http role")
 class TwoNodeClusterTest {
 
+  private static final String LOGIN_PASSWORD = "right-password";
+
   private static TestNode full;
   private static TestNode httpOnly;
 
@@ -88,5 +90,28 @@ class TwoNodeClusterTest {
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonObject("checks")).isEqualTo(new JsonObject()
         .put("postgres", "UP").put("redis", "UP").put("cluster", "UP").put("ai", "UP"));
+  }
+
+  @Test
+  @DisplayName("failed logins on one node block the email on the other, and back: the counters live in the cache role")
+  void failuresOnOneNodeBlockOnTheOther() {
+    Api first = full.api().fromNewAddress();
+    Api second = httpOnly.api().fromNewAddress();
+    String email = first.registerStudent(LOGIN_PASSWORD);
+    for (int i = 0; i < 3; i++) {
+      assertThat(login(first, email, "wrong-password").status()).isEqualTo(401);
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThat(login(second, email, "wrong-password").status()).isEqualTo(401);
+    }
+
+    Reply onSecond = login(second, email, LOGIN_PASSWORD);
+    assertThat(onSecond.status()).isEqualTo(429);
+    assertThat(onSecond.header("Retry-After")).isNotBlank();
+    assertThat(login(first, email, LOGIN_PASSWORD).status()).isEqualTo(429);
+  }
+
+  private static Reply login(Api api, String email, String password) {
+    return api.post("/api/v1/auth/login", new JsonObject().put("email", email).put("password", password), null);
   }
 }
