@@ -27,6 +27,7 @@ final class AiMetrics {
   private final Counter promptTokens;
   private final Counter completionTokens;
   private final Counter cost;
+  final Counter usageDropped;
   /** Requests that found an identical prompt being called for on another node, until they have a reply. */
   final AtomicInteger waitingForOtherNode = new AtomicInteger();
 
@@ -38,6 +39,9 @@ final class AiMetrics {
         .description("Tokens billed by AI upstreams").register(registry);
     this.cost = Counter.builder("learngrid.ai.cost")
         .description("Estimated AI cost from LEARNGRID_AI_PRICES").register(registry);
+    this.usageDropped = Counter.builder("learngrid.ai.usage.dropped")
+        .description("AI usage rows that never reached PostgreSQL (the persistence role did not take them)")
+        .register(registry);
     Gauge.builder("learngrid.ai.single.flight.waiting", waitingForOtherNode, AtomicInteger::get)
         .description("AI requests waiting for the reply to an identical prompt that another node is calling for")
         .register(registry);

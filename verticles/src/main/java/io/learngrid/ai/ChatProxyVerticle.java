@@ -49,7 +49,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
     cache = new ResponseCache(vertx, settings, metrics, cacheTimeout);
     budget = new TokenBudget(vertx, settings, cacheTimeout);
-    usage = new UsageRecorder(vertx, settings, config.busTimeoutMillis());
+    usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
     Bus.serve(vertx, ChatRequest.ADDRESS, ChatRequest.class, this::chat);
     Bus.serve(vertx, Ping.AI, Ping.class, ping -> Future.succeededFuture(

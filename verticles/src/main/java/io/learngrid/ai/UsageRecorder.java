@@ -13,24 +13,26 @@ import java.util.logging.Logger;
 /**
  * Usage rows for the persistence role, off the reply path: buffered and sent in batches of up to
  * {@value #BATCH} or every {@value #FLUSH_MILLIS} ms. A batch the persistence role does not take is
- * logged and dropped (usage is accounting, not something to hold replies for); the buffer is bounded.
+ * logged, counted and dropped (usage is accounting, not something to hold replies for; budgets are
+ * counted in Redis at once and do not depend on it).
  */
 final class UsageRecorder {
 
   private static final Logger LOG = Logger.getLogger(UsageRecorder.class.getName());
   static final int BATCH = 200;
   static final long FLUSH_MILLIS = 500;
-  private static final int MAX_BUFFERED = 20_000;
 
   private final Vertx vertx;
   private final LearngridConfig.Ai settings;
+  private final AiMetrics metrics;
   private final long timeoutMillis;
   private List<AiUsage> buffer = new ArrayList<>();
   private long timerId = -1;
 
-  UsageRecorder(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis) {
+  UsageRecorder(Vertx vertx, LearngridConfig.Ai settings, AiMetrics metrics, long timeoutMillis) {
     this.vertx = vertx;
     this.settings = settings;
+    this.metrics = metrics;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -41,9 +43,6 @@ final class UsageRecorder {
   }
 
   void record(AiUsage usage) {
-    if (buffer.size() >= MAX_BUFFERED) {
-      return;
-    }
     buffer.add(usage);
     if (buffer.size() >= BATCH) {
       flush();
@@ -62,6 +61,9 @@ final class UsageRecorder {
     List<AiUsage> batch = buffer;
     buffer = new ArrayList<>();
     Bus.request(vertx, RecordAiUsage.ADDRESS, new RecordAiUsage(batch), timeoutMillis, Done.class)
-        .onFailure(failure -> LOG.warning("dropped " + batch.size() + " AI usage rows: " + failure.getMessage()));
+        .onFailure(failure -> {
+          metrics.usageDropped.increment(batch.size());
+          LOG.warning("dropped " + batch.size() + " AI usage rows: " + failure.getMessage());
+        });
   }
 }

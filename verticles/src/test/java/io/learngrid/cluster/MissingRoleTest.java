@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.Eventually;
+import io.learngrid.support.LearningFixture;
 import io.learngrid.support.TestNode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -16,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class MissingRoleTest {
 
   private static TestNode lonely;
+  /** The AI gateway without anyone to record its usage. */
+  private static TestNode gateway;
 
   @BeforeAll
   static void start() {
@@ -23,10 +29,14 @@ class MissingRoleTest {
     settings.put("LEARNGRID_ROLES", "http");
     settings.put("LEARNGRID_BUS_TIMEOUT_MS", "60000");
     lonely = TestNode.start(settings);
+    Map<String, String> gatewaySettings = TestNode.settings();
+    gatewaySettings.put("LEARNGRID_ROLES", "http,cache,ai");
+    gateway = TestNode.start(gatewaySettings);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    gateway.close();
     lonely.close();
   }
 
@@ -52,5 +62,20 @@ class MissingRoleTest {
     assertThat(ready.json().getJsonObject("checks").getString("postgres")).isEqualTo("DOWN");
     assertThat(ready.json().getJsonObject("checks").getString("redis")).isEqualTo("DOWN");
     assertThat(lonely.api().get("/health", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an AI gateway with no persistence role still answers, and counts the usage rows it could not record")
+  void usageWithoutPersistenceIsCounted() throws Exception {
+    String token;
+    try (LearningFixture fixture = LearningFixture.open()) {
+      token = fixture.token(UUID.randomUUID().toString(), "student");
+    }
+    Api api = gateway.api();
+    Reply chat = api.post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", "usage " + UUID.randomUUID()))), token);
+    assertThat(chat.status()).isEqualTo(200);
+    // Usage goes out in batches every half second; the one with this chat finds no persistence role.
+    Eventually.within(10, () -> api.get("/metrics", null).body().contains("learngrid_ai_usage_dropped_total 1.0"));
   }
 }
