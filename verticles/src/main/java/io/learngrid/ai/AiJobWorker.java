@@ -122,7 +122,8 @@ public final class AiJobWorker extends VerticleBase {
     String purpose = job.kind();
     Future<JsonObject> result;
     try {
-      ChatRequest chat = new ChatRequest(job.ownerId(), null, Generations.prompt(job), purpose);
+      // The model named here, not left to the gateway: the cache key dropped below must be the one it used.
+      ChatRequest chat = new ChatRequest(job.ownerId(), model, Generations.prompt(job), purpose);
       result = Bus.request(vertx, ChatRequest.ADDRESS, chat, settings.attemptTimeoutMillis(), ChatReply.class)
           .map(reply -> Generations.result(job.kind(), job.input(), reply.message().content()))
           .recover(failure -> failure instanceof GeneratedQuestions.InvalidGeneration

@@ -1,9 +1,11 @@
 package io.learngrid.ai;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusError;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.CacheEntry;
 import io.learngrid.bus.CacheFill;
+import io.learngrid.bus.CacheLockRenew;
 import io.learngrid.bus.CacheLookup;
 import io.learngrid.bus.ChatMessage;
 import io.learngrid.bus.ChatReply;
@@ -22,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -31,27 +34,35 @@ import java.util.regex.Pattern;
  * upstream call. On one node the callers share one future; across nodes, the first lookup to miss
  * takes the key's load lock in Redis, and the other nodes poll for the reply it stores. A cache
  * role that does not answer is a miss, never a failure.
+ *
+ * <p>The lock is short ({@value #LOCK_MILLIS} ms) and renewed while the call runs, so a node that
+ * dies mid-call holds up the others for seconds, not for a whole call's time limit.
  */
 final class ResponseCache {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  static final long LOCK_MILLIS = 3_000;
+  private static final long RENEW_MILLIS = 1_000;
   private static final long POLL_MILLIS = 200;
 
   /**
-   * What the cache role said of a key: the cached reply, or a miss with the key's generation and
-   * whether this caller now holds its load lock. {@code reachable} is false when it did not answer.
+   * What the cache role said of a key: the cached reply, or a miss with the key's generation and,
+   * when this caller now holds its load lock, the lock's token. {@code reachable} is false when the
+   * cache role did not answer.
    */
-  record Lookup(ChatReply hit, long generation, boolean loader, boolean reachable) {
-    static final Lookup UNREACHABLE = new Lookup(null, 0, false, false);
-    static final Lookup NOT_CACHED = new Lookup(null, 0, false, true);
+  record Lookup(ChatReply hit, long generation, String lockToken, boolean reachable) {
+    static final Lookup UNREACHABLE = new Lookup(null, 0, null, false);
+    static final Lookup NOT_CACHED = new Lookup(null, 0, null, true);
+
+    boolean holdsLock() {
+      return lockToken != null;
+    }
   }
 
   private final Vertx vertx;
   private final LearngridConfig.Ai settings;
   private final AiMetrics metrics;
   private final long timeoutMillis;
-  /** A loader slower than one upstream call may take is presumed gone: its lock lapses, a waiter takes over. */
-  private final long lockMillis;
   /** Calls in flight by key; the verticle is one instance on one event loop, so a plain map is safe. */
   private final Map<String, Future<ChatReply>> inFlight = new HashMap<>();
 
@@ -60,7 +71,6 @@ final class ResponseCache {
     this.settings = settings;
     this.metrics = metrics;
     this.timeoutMillis = timeoutMillis;
-    this.lockMillis = settings.timeoutMillis();
   }
 
   /** Seconds a reply for {@code purpose} is kept; 0 means replies for it are not cached. */
@@ -99,10 +109,10 @@ final class ResponseCache {
     if (ttlSeconds <= 0) {
       return Future.succeededFuture(Lookup.NOT_CACHED);
     }
-    return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, lock ? lockMillis : 0), timeoutMillis,
+    return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, lock ? LOCK_MILLIS : 0), timeoutMillis,
             CacheEntry.class)
         .map(entry -> new Lookup(entry.value() == null ? null
-            : BusJson.fromJson(new JsonObject(entry.value()), ChatReply.class), entry.generation(), entry.loader(), true))
+            : BusJson.fromJson(new JsonObject(entry.value()), ChatReply.class), entry.generation(), entry.lockToken(), true))
         .otherwise(Lookup.UNREACHABLE);
   }
 
@@ -110,15 +120,15 @@ final class ResponseCache {
   void fill(String key, ChatReply reply, int ttlSeconds, Lookup lookup) {
     if (ttlSeconds > 0) {
       Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, reply.toJson().encode(), ttlSeconds, lookup.generation(),
-          lookup.loader()), timeoutMillis, Done.class);
+          lookup.lockToken()), timeoutMillis, Done.class);
     }
   }
 
   /** Gives up the lock {@code lookup} took, so that other nodes waiting for the reply call the upstream at once. */
   void release(String key, Lookup lookup) {
-    if (lookup.loader()) {
-      Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, null, 0, lookup.generation(), true), timeoutMillis,
-          Done.class);
+    if (lookup.holdsLock()) {
+      Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, null, 0, lookup.generation(), lookup.lockToken()),
+          timeoutMillis, Done.class);
     }
   }
 
@@ -126,24 +136,20 @@ final class ResponseCache {
    * The reply to a prompt that missed the cache ({@code first}): shared with the call in flight on
    * this node if there is one; else {@code call}ed and stored when {@code first} holds the lock (or
    * the cache role is away); else the reply another node is calling for, polled for until it is
-   * stored, or until the lock passes to this caller or lapses. Replies this caller did not pay for
-   * are marked cached.
+   * stored or the lock passes to this caller (that node's call failed, or the node died). Replies
+   * this caller did not pay for are marked cached.
    */
   Future<ChatReply> once(String key, int ttlSeconds, Lookup first, Supplier<Future<ChatReply>> call) {
     Future<ChatReply> running = inFlight.get(key);
     if (running != null) {
-      // A lock this lookup took (the last holder let go meanwhile) is for the flight to take.
+      // A lock this lookup took (its last holder let go meanwhile) is released: the flight takes it
+      // at its next poll, or has its own.
       release(key, first);
       return running.map(ResponseCache::cached);
     }
-    boolean waits = !first.loader() && first.reachable();
-    if (waits) {
-      metrics.waitingForOtherNode.incrementAndGet();
-    }
-    Future<ChatReply> started = load(key, ttlSeconds, first, call, System.nanoTime() + lockMillis * 1_000_000);
-    if (waits) {
-      started.onComplete(done -> metrics.waitingForOtherNode.decrementAndGet());
-    }
+    Waiting waiting = new Waiting();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis() + POLL_MILLIS);
+    Future<ChatReply> started = load(key, ttlSeconds, first, call, deadline, waiting).andThen(done -> waiting.stop());
     if (!started.isComplete()) {
       inFlight.put(key, started);
       started.onComplete(done -> inFlight.remove(key));
@@ -152,22 +158,39 @@ final class ResponseCache {
   }
 
   private Future<ChatReply> load(String key, int ttlSeconds, Lookup lookup, Supplier<Future<ChatReply>> call,
-                                 long deadline) {
+                                 long deadline, Waiting waiting) {
     if (lookup.hit() != null) {
       return Future.succeededFuture(cached(lookup.hit()));
     }
-    if (lookup.loader() || !lookup.reachable() || System.nanoTime() - deadline > 0) {
-      return call.get().andThen(done -> {
-        if (done.succeeded()) {
-          fill(key, done.result(), ttlSeconds, lookup);
-        } else {
-          release(key, lookup);
-        }
-      });
+    if (lookup.holdsLock() || !lookup.reachable()) {
+      waiting.stop();
+      return callHolding(key, ttlSeconds, lookup, call);
     }
+    if (System.nanoTime() - deadline > 0) {
+      // The other node still renews its lock: its call is alive but slower than this one may wait.
+      return Future.failedFuture(BusError.UNAVAILABLE.exception(
+          "an identical AI request on another node did not finish within the time limit"));
+    }
+    waiting.start();
     return delay(POLL_MILLIS)
         .compose(v -> lookup(key, ttlSeconds, true))
-        .compose(next -> load(key, ttlSeconds, next, call, deadline));
+        .compose(next -> load(key, ttlSeconds, next, call, deadline, waiting));
+  }
+
+  /** Calls the upstream; while it runs, the lock {@code lookup} took is renewed, and after it filled or released. */
+  private Future<ChatReply> callHolding(String key, int ttlSeconds, Lookup lookup, Supplier<Future<ChatReply>> call) {
+    long renewals = lookup.holdsLock()
+        ? vertx.setPeriodic(RENEW_MILLIS, id -> Bus.request(vertx, CacheLockRenew.ADDRESS,
+            new CacheLockRenew(key, lookup.lockToken(), LOCK_MILLIS), timeoutMillis, Done.class))
+        : -1;
+    return call.get().andThen(done -> {
+      vertx.cancelTimer(renewals);
+      if (done.succeeded()) {
+        fill(key, done.result(), ttlSeconds, lookup);
+      } else {
+        release(key, lookup);
+      }
+    });
   }
 
   static ChatReply cached(ChatReply reply) {
@@ -176,5 +199,24 @@ final class ResponseCache {
 
   private Future<Void> delay(long millis) {
     return Future.future(promise -> vertx.setTimer(millis, id -> promise.complete()));
+  }
+
+  /** Whether one flight counts in {@code learngrid_ai_single_flight_waiting} now: while it polls another node. */
+  private final class Waiting {
+    private boolean counted;
+
+    void start() {
+      if (!counted) {
+        counted = true;
+        metrics.waitingForOtherNode.incrementAndGet();
+      }
+    }
+
+    void stop() {
+      if (counted) {
+        counted = false;
+        metrics.waitingForOtherNode.decrementAndGet();
+      }
+    }
   }
 }

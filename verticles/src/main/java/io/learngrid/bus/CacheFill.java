@@ -3,10 +3,11 @@ package io.learngrid.bus;
 /**
  * Stores {@code value} under {@code key} for {@code ttlSeconds}, but only if the key's generation
  * is still {@code generation} (no invalidation since the lookup), and releases the load lock when
- * {@code loader}. A loader whose load failed sends a null {@code value}: only the lock is released.
- * Replies {@link Done} either way.
+ * {@code lockToken} is the lock's (a lock that lapsed and went to someone else stays theirs). A
+ * lock holder whose load failed sends a null {@code value}: only the lock is released. Replies
+ * {@link Done} either way.
  */
-public record CacheFill(String key, String value, int ttlSeconds, long generation, boolean loader)
+public record CacheFill(String key, String value, int ttlSeconds, long generation, String lockToken)
     implements BusMessage {
   public static final String ADDRESS = "learngrid.cache.fill";
 }

@@ -12,8 +12,8 @@ import io.learngrid.bus.CacheFill;
 import io.learngrid.bus.CacheGet;
 import io.learngrid.bus.CacheIncrement;
 import io.learngrid.bus.CacheInvalidate;
+import io.learngrid.bus.CacheLockRenew;
 import io.learngrid.bus.CacheLookup;
-import io.learngrid.bus.CachePut;
 import io.learngrid.bus.CacheValue;
 import io.learngrid.bus.Done;
 import io.learngrid.bus.Ping;
@@ -30,6 +30,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,21 +66,29 @@ public final class CacheVerticle extends VerticleBase {
   private static final String GENERATION_TTL_SECONDS = "3600";
   private static final int SCAN_COUNT = 500;
 
-  // The entry, its generation, and on a miss the load lock (SET NX PX): one round trip per lookup.
+  // The entry, its generation, and on a miss the load lock (SET NX PX, holding the caller's token):
+  // one round trip per lookup.
   private static final String LOOKUP = """
       local value = redis.call('GET', KEYS[1])
       local generation = redis.call('GET', KEYS[2]) or '0'
       if value then return {1, value, generation, 0} end
       local loader = 0
-      if tonumber(ARGV[1]) > 0 and redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[1]) then loader = 1 end
+      if tonumber(ARGV[1]) > 0 and redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[1]) then loader = 1 end
       return {0, '', generation, loader}""";
   // Stores only if no invalidation moved the generation since the lookup: a load that read the
-  // old row cannot put it back after a write deleted it.
+  // old row cannot put it back after a write deleted it. The lock goes only if it is still the
+  // caller's: one that lapsed and went to another loader stays with that loader.
   private static final String FILL = """
       if (redis.call('GET', KEYS[2]) or '0') == ARGV[3] then
         redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
       end
-      if ARGV[4] == '1' then redis.call('DEL', KEYS[3]) end
+      if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
+      return 1""";
+  private static final String RELEASE = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+      return 1""";
+  private static final String RENEW = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
       return 1""";
   // KEYS come in pairs (entry, generation); the new generation is the Redis clock in microseconds,
   // or one more than the old one if that is larger.
@@ -149,13 +158,13 @@ public final class CacheVerticle extends VerticleBase {
             .setTcpNoDelay(true)));
     redis = RedisAPI.api(client);
     Bus.serve(vertx, CacheGet.ADDRESS, CacheGet.class, this::get);
-    Bus.serve(vertx, CachePut.ADDRESS, CachePut.class, this::put);
     Bus.serve(vertx, CacheDelete.ADDRESS, CacheDelete.class, this::delete);
     Bus.serve(vertx, CacheIncrement.ADDRESS, CacheIncrement.class, this::increment);
     Bus.serve(vertx, CacheAdd.ADDRESS, CacheAdd.class, this::add);
     Bus.serve(vertx, CacheDecrement.ADDRESS, CacheDecrement.class, this::decrement);
     Bus.serve(vertx, CacheLookup.ADDRESS, CacheLookup.class, this::lookup);
     Bus.serve(vertx, CacheFill.ADDRESS, CacheFill.class, this::fill);
+    Bus.serve(vertx, CacheLockRenew.ADDRESS, CacheLockRenew.class, this::renew);
     Bus.serve(vertx, CacheInvalidate.ADDRESS, CacheInvalidate.class, this::invalidate);
     Bus.serve(vertx, CacheClear.ADDRESS, CacheClear.class, this::clear);
     Bus.serve(vertx, RateCheck.ADDRESS, RateCheck.class, this::rate);
@@ -169,14 +178,6 @@ public final class CacheVerticle extends VerticleBase {
   private Future<CacheValue> get(CacheGet request) {
     return deadline(redis.get(request.key()))
         .map(value -> new CacheValue(value == null ? null : value.toString()));
-  }
-
-  private Future<Done> put(CachePut request) {
-    if (request.ttlSeconds() <= 0) {
-      return Future.failedFuture(BusError.BAD_REQUEST.exception("ttlSeconds must be positive"));
-    }
-    return deadline(redis.set(List.of(request.key(), request.value(), "EX", Integer.toString(request.ttlSeconds()))))
-        .map(ok -> Done.INSTANCE);
   }
 
   private Future<Done> delete(CacheDelete request) {
@@ -208,24 +209,35 @@ public final class CacheVerticle extends VerticleBase {
 
   private Future<CacheEntry> lookup(CacheLookup request) {
     String key = request.key();
+    String token = UUID.randomUUID().toString();
     return deadline(redis.eval(List.of(LOOKUP, "3", ENTRY + key, GENERATION + key, LOCK + key,
-            Long.toString(Math.max(0, request.lockMillis())))))
+            Long.toString(Math.max(0, request.lockMillis())), token)))
         .map(reply -> new CacheEntry(reply.get(0).toInteger() == 1 ? reply.get(1).toString() : null,
-            Long.parseLong(reply.get(2).toString()), reply.get(3).toInteger() == 1));
+            Long.parseLong(reply.get(2).toString()), reply.get(3).toInteger() == 1 ? token : null));
   }
 
   private Future<Done> fill(CacheFill request) {
     String key = request.key();
-    if (request.value() == null && request.loader()) {
+    String token = request.lockToken() == null ? "" : request.lockToken();
+    if (request.value() == null && !token.isEmpty()) {
       // The load failed: nothing to store, and the lock goes at once so that others load themselves.
-      return deadline(redis.del(List.of(LOCK + key))).map(deleted -> Done.INSTANCE);
+      return deadline(redis.eval(List.of(RELEASE, "1", LOCK + key, token))).map(released -> Done.INSTANCE);
     }
     if (request.ttlSeconds() <= 0 || request.value() == null) {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("a fill needs a value and a positive ttlSeconds"));
     }
     return deadline(redis.eval(List.of(FILL, "3", ENTRY + key, GENERATION + key, LOCK + key, request.value(),
-            Integer.toString(request.ttlSeconds()), Long.toString(request.generation()), request.loader() ? "1" : "0")))
+            Integer.toString(request.ttlSeconds()), Long.toString(request.generation()), token)))
         .map(ok -> Done.INSTANCE);
+  }
+
+  private Future<Done> renew(CacheLockRenew request) {
+    if (request.lockToken() == null || request.lockMillis() <= 0) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("a renewal needs the lock's token and a positive lockMillis"));
+    }
+    return deadline(redis.eval(List.of(RENEW, "1", LOCK + request.key(), request.lockToken(),
+            Long.toString(request.lockMillis()))))
+        .map(renewed -> Done.INSTANCE);
   }
 
   private Future<Done> invalidate(CacheInvalidate request) {

@@ -98,7 +98,7 @@ final class CacheAside {
             return loadFromStore(kind, load);
           }
           CacheEntry miss = lookup.result();
-          if (!miss.loader() && polls > 0) {
+          if (miss.lockToken() == null && polls > 0) {
             // Another node is loading this key: its fill is a few milliseconds away.
             return delay(POLL_MILLIS).compose(v -> fromRedis(kind, key, ttlSeconds, load, polls - 1));
           }
@@ -122,7 +122,7 @@ final class CacheAside {
    */
   private Future<Void> fill(String key, byte[] json, int ttlSeconds, CacheEntry miss) {
     CacheFill fill = new CacheFill(key, new String(json, StandardCharsets.UTF_8), ttlSeconds, miss.generation(),
-        miss.loader());
+        miss.lockToken());
     return Bus.request(vertx, CacheFill.ADDRESS, fill, timeoutMillis, Done.class)
         .<Void>mapEmpty()
         .otherwise(failure -> {
