@@ -76,6 +76,10 @@ class AiSingleFlightClusterTest {
     // Every request has reached its node's ai role, and node two's three share one waiter, which
     // polls the cache role for node one's reply.
     Eventually.within(10, () -> waiting(two) == 1 && chatsReceived() == chatsBefore + 7);
+    // The call outlives its lock's first lifetime: node one renews it, so node two keeps waiting
+    // instead of taking it over. (The wait is the subject here, not a stand-in for a signal.)
+    Thread.sleep(ResponseCache.LOCK_MILLIS + 1_500);
+    assertThat(upstream.requests() - before).isEqualTo(1);
     upstream.answerHeld(new ScriptedUpstream.Reply("the shared answer"));
 
     List<Reply> done = replies.stream().map(CompletableFuture::join).toList();
