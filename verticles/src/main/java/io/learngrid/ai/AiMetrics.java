@@ -28,7 +28,7 @@ final class AiMetrics {
   private final Counter completionTokens;
   private final Counter cost;
   final Counter usageDropped;
-  /** Requests that found an identical prompt being called for on another node, until they have a reply. */
+  /** Requests polling for the reply to an identical prompt that another node is calling the upstream for. */
   final AtomicInteger waitingForOtherNode = new AtomicInteger();
 
   AiMetrics(MeterRegistry registry) {
@@ -40,10 +40,10 @@ final class AiMetrics {
     this.cost = Counter.builder("learngrid.ai.cost")
         .description("Estimated AI cost from LEARNGRID_AI_PRICES").register(registry);
     this.usageDropped = Counter.builder("learngrid.ai.usage.dropped")
-        .description("AI usage rows that never reached PostgreSQL (the persistence role did not take them)")
+        .description("AI usage rows the persistence role did not confirm (after a timeout they may still be written)")
         .register(registry);
     Gauge.builder("learngrid.ai.single.flight.waiting", waitingForOtherNode, AtomicInteger::get)
-        .description("AI requests waiting for the reply to an identical prompt that another node is calling for")
+        .description("AI requests polling for the reply to an identical prompt that another node is calling for")
         .register(registry);
   }
 
