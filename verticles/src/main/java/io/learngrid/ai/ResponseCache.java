@@ -42,7 +42,7 @@ final class ResponseCache {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
   static final long LOCK_MILLIS = 3_000;
-  private static final long RENEW_MILLIS = 1_000;
+  static final long RENEW_MILLIS = 1_000;
   private static final long POLL_MILLIS = 200;
 
   /**
