@@ -31,6 +31,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -136,6 +137,12 @@ public final class CacheVerticle extends VerticleBase {
       end
       return {allowed, limitOut, tightest, math.ceil(resetOut), math.ceil(retry)}""";
 
+  /**
+   * Lock tokens: a random prefix per verticle and a counter, unique in the cluster without a
+   * SecureRandom draw on every lookup.
+   */
+  private final String lockTokens = UUID.randomUUID() + ":";
+  private final AtomicLong lockCount = new AtomicLong();
   private final LearngridConfig.Redis settings;
   private final long drainMillis;
   private Redis client;
@@ -209,7 +216,7 @@ public final class CacheVerticle extends VerticleBase {
 
   private Future<CacheEntry> lookup(CacheLookup request) {
     String key = request.key();
-    String token = UUID.randomUUID().toString();
+    String token = lockTokens + Long.toString(lockCount.incrementAndGet());
     return deadline(redis.eval(List.of(LOOKUP, "3", ENTRY + key, GENERATION + key, LOCK + key,
             Long.toString(Math.max(0, request.lockMillis())), token)))
         .map(reply -> new CacheEntry(reply.get(0).toInteger() == 1 ? reply.get(1).toString() : null,
