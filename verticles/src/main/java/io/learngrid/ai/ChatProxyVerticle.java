@@ -1,11 +1,11 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.AiUsage;
+import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.ChatMessage;
-import io.learngrid.bus.ChatReply;
-import io.learngrid.bus.ChatRequest;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatReply;
+import io.learngrid.bus.ai.ChatRequest;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.config.LearngridConfig;
@@ -51,7 +51,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     budget = new TokenBudget(vertx, settings, cacheTimeout);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
-    Bus.serve(vertx, ChatRequest.ADDRESS, ChatRequest.class, this::chat);
+    Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat);
     Bus.serve(vertx, Ping.AI, Ping.class, ping -> Future.succeededFuture(
         router.allOpen() ? Pong.down("circuit open") : Pong.up()));
     return streams.start();

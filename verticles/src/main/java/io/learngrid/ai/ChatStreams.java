@@ -1,15 +1,15 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.AiUsage;
+import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.ChatMessage;
-import io.learngrid.bus.ChatReply;
-import io.learngrid.bus.ChatRequest;
-import io.learngrid.bus.ChatStreamAccepted;
-import io.learngrid.bus.ChatStreamControl;
-import io.learngrid.bus.ChatStreamEvent;
-import io.learngrid.bus.ChatStreamStart;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatReply;
+import io.learngrid.bus.ai.ChatRequest;
+import io.learngrid.bus.ai.ChatStreamAccepted;
+import io.learngrid.bus.ai.ChatStreamControl;
+import io.learngrid.bus.ai.ChatStreamEvent;
+import io.learngrid.bus.ai.ChatStreamStart;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.Micros;
 import io.learngrid.config.LearngridConfig;
@@ -74,7 +74,7 @@ final class ChatStreams {
         session.control(command);
       }
     });
-    Bus.serve(vertx, ChatStreamStart.ADDRESS, ChatStreamStart.class, this::open);
+    Bus.serve(vertx, ChatStreamStart.ENDPOINT, this::open);
     // One timer for all streams: each checks its own quiet time.
     heartbeatTimer = vertx.setPeriodic(Math.max(50, settings.heartbeatMillis() / 2),
         id -> Map.copyOf(sessions).values().forEach(Session::heartbeat));

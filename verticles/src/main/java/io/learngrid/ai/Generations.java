@@ -1,8 +1,8 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.ChatMessage;
-import io.learngrid.bus.ClaimedAiJobs;
-import io.learngrid.bus.CreateAiJob;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.jobs.ClaimedAiJobs;
+import io.learngrid.bus.jobs.CreateAiJob;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 

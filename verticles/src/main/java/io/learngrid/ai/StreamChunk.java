@@ -3,7 +3,7 @@ package io.learngrid.ai;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.learngrid.bus.ChatReply;
+import io.learngrid.bus.ai.ChatReply;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package io.learngrid.ai;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.CacheAdd;
-import io.learngrid.bus.CacheCount;
-import io.learngrid.bus.CacheGet;
-import io.learngrid.bus.CacheValue;
+import io.learngrid.bus.cache.CacheAdd;
+import io.learngrid.bus.cache.CacheCount;
+import io.learngrid.bus.cache.CacheGet;
+import io.learngrid.bus.cache.CacheValue;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

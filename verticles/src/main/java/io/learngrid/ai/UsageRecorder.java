@@ -1,9 +1,9 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.AiUsage;
+import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Done;
-import io.learngrid.bus.RecordAiUsage;
+import io.learngrid.bus.ai.RecordAiUsage;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

@@ -62,6 +62,15 @@ public final class Bus {
   }
 
   /**
+   * Serves {@code endpoint}: as {@link #serve(Vertx, String, Class, Function)}, with the request and
+   * reply types the endpoint names, so a handler that returns another reply does not compile.
+   */
+  public static <Q extends BusMessage, R extends BusMessage> MessageConsumer<JsonObject> serve(
+      Vertx vertx, Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler) {
+    return serve(vertx, endpoint.address(), endpoint.request(), handler::apply);
+  }
+
+  /**
    * For a role verticle's stop(), before it closes its pools: unregisters every address served
    * from the calling verticle's context (the cluster stops routing here; a message already on its
    * way fails fast with NO_HANDLERS, and the sender's node may try another), then waits until the

@@ -2,24 +2,23 @@ package io.learngrid.cache;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.CacheClear;
-import io.learngrid.bus.CacheAdd;
-import io.learngrid.bus.CacheCount;
-import io.learngrid.bus.CacheDecrement;
-import io.learngrid.bus.CacheDelete;
-import io.learngrid.bus.CacheEntry;
-import io.learngrid.bus.CacheFill;
-import io.learngrid.bus.CacheGet;
-import io.learngrid.bus.CacheIncrement;
-import io.learngrid.bus.CacheInvalidate;
-import io.learngrid.bus.CacheLockRenew;
-import io.learngrid.bus.CacheLookup;
-import io.learngrid.bus.CacheValue;
+import io.learngrid.bus.cache.CacheClear;
+import io.learngrid.bus.cache.CacheAdd;
+import io.learngrid.bus.cache.CacheCount;
+import io.learngrid.bus.cache.CacheDecrement;
+import io.learngrid.bus.cache.CacheEntry;
+import io.learngrid.bus.cache.CacheFill;
+import io.learngrid.bus.cache.CacheGet;
+import io.learngrid.bus.cache.CacheIncrement;
+import io.learngrid.bus.cache.CacheInvalidate;
+import io.learngrid.bus.cache.CacheLockRenew;
+import io.learngrid.bus.cache.CacheLookup;
+import io.learngrid.bus.cache.CacheValue;
 import io.learngrid.bus.Done;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
-import io.learngrid.bus.RateCheck;
-import io.learngrid.bus.RateDecision;
+import io.learngrid.bus.cache.RateCheck;
+import io.learngrid.bus.cache.RateDecision;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cache role: get, put with TTL, delete and expiring counters on Redis over the bus. The client
+ * The cache role: get, put with TTL and expiring counters on Redis over the bus. The client
  * is pooled, so a connection lost while Redis is away is replaced on the next command once Redis is
  * back; every command has a deadline, so an unreachable Redis costs a caller at most that long.
  */
@@ -164,17 +163,16 @@ public final class CacheVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.commandTimeoutMillis())
             .setTcpNoDelay(true)));
     redis = RedisAPI.api(client);
-    Bus.serve(vertx, CacheGet.ADDRESS, CacheGet.class, this::get);
-    Bus.serve(vertx, CacheDelete.ADDRESS, CacheDelete.class, this::delete);
-    Bus.serve(vertx, CacheIncrement.ADDRESS, CacheIncrement.class, this::increment);
-    Bus.serve(vertx, CacheAdd.ADDRESS, CacheAdd.class, this::add);
-    Bus.serve(vertx, CacheDecrement.ADDRESS, CacheDecrement.class, this::decrement);
-    Bus.serve(vertx, CacheLookup.ADDRESS, CacheLookup.class, this::lookup);
-    Bus.serve(vertx, CacheFill.ADDRESS, CacheFill.class, this::fill);
-    Bus.serve(vertx, CacheLockRenew.ADDRESS, CacheLockRenew.class, this::renew);
-    Bus.serve(vertx, CacheInvalidate.ADDRESS, CacheInvalidate.class, this::invalidate);
-    Bus.serve(vertx, CacheClear.ADDRESS, CacheClear.class, this::clear);
-    Bus.serve(vertx, RateCheck.ADDRESS, RateCheck.class, this::rate);
+    Bus.serve(vertx, CacheGet.ENDPOINT, this::get);
+    Bus.serve(vertx, CacheIncrement.ENDPOINT, this::increment);
+    Bus.serve(vertx, CacheAdd.ENDPOINT, this::add);
+    Bus.serve(vertx, CacheDecrement.ENDPOINT, this::decrement);
+    Bus.serve(vertx, CacheLookup.ENDPOINT, this::lookup);
+    Bus.serve(vertx, CacheFill.ENDPOINT, this::fill);
+    Bus.serve(vertx, CacheLockRenew.ENDPOINT, this::renew);
+    Bus.serve(vertx, CacheInvalidate.ENDPOINT, this::invalidate);
+    Bus.serve(vertx, CacheClear.ENDPOINT, this::clear);
+    Bus.serve(vertx, RateCheck.ENDPOINT, this::rate);
     Bus.serve(vertx, Ping.CACHE, Ping.class, ping -> deadline(redis.ping(List.of()))
         .map(pong -> Pong.up())
         .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
@@ -185,13 +183,6 @@ public final class CacheVerticle extends VerticleBase {
   private Future<CacheValue> get(CacheGet request) {
     return deadline(redis.get(request.key()))
         .map(value -> new CacheValue(value == null ? null : value.toString()));
-  }
-
-  private Future<Done> delete(CacheDelete request) {
-    if (request.keys() == null || request.keys().isEmpty()) {
-      return Future.succeededFuture(Done.INSTANCE);
-    }
-    return deadline(redis.del(request.keys())).map(deleted -> Done.INSTANCE);
   }
 
   private Future<CacheCount> increment(CacheIncrement request) {

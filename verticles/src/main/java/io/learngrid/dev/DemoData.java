@@ -2,10 +2,10 @@ package io.learngrid.dev;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.Course;
-import io.learngrid.bus.CreateCourse;
-import io.learngrid.bus.CreateUser;
-import io.learngrid.bus.User;
+import io.learngrid.bus.courses.Course;
+import io.learngrid.bus.courses.CreateCourse;
+import io.learngrid.bus.accounts.CreateUser;
+import io.learngrid.bus.accounts.User;
 import io.learngrid.security.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

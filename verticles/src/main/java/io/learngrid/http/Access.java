@@ -1,10 +1,10 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.CheckEnrollment;
-import io.learngrid.bus.Course;
-import io.learngrid.bus.EnrollmentStatus;
-import io.learngrid.bus.GetCourse;
+import io.learngrid.bus.courses.CheckEnrollment;
+import io.learngrid.bus.courses.Course;
+import io.learngrid.bus.courses.EnrollmentStatus;
+import io.learngrid.bus.courses.GetCourse;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

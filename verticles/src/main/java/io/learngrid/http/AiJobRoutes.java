@@ -1,10 +1,10 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.AiJob;
+import io.learngrid.bus.jobs.AiJob;
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.CreateAiJob;
-import io.learngrid.bus.GetAiJob;
-import io.learngrid.bus.JobAccepted;
+import io.learngrid.bus.jobs.CreateAiJob;
+import io.learngrid.bus.jobs.GetAiJob;
+import io.learngrid.bus.jobs.JobAccepted;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

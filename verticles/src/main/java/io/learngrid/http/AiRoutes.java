@@ -1,9 +1,9 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.ChatMessage;
-import io.learngrid.bus.ChatReply;
-import io.learngrid.bus.ChatRequest;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatReply;
+import io.learngrid.bus.ai.ChatRequest;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;

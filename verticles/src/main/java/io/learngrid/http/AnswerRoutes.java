@@ -1,10 +1,10 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.AssignmentStats;
+import io.learngrid.bus.assignments.AssignmentStats;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Created;
-import io.learngrid.bus.GetAssignmentStats;
-import io.learngrid.bus.SubmitAnswer;
+import io.learngrid.bus.assignments.GetAssignmentStats;
+import io.learngrid.bus.answers.SubmitAnswer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;

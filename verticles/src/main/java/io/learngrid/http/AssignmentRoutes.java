@@ -1,11 +1,11 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.Assignment;
-import io.learngrid.bus.AssignmentList;
+import io.learngrid.bus.assignments.Assignment;
+import io.learngrid.bus.assignments.AssignmentList;
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.CreateAssignment;
-import io.learngrid.bus.GetAssignment;
-import io.learngrid.bus.ListAssignments;
+import io.learngrid.bus.assignments.CreateAssignment;
+import io.learngrid.bus.assignments.GetAssignment;
+import io.learngrid.bus.assignments.ListAssignments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

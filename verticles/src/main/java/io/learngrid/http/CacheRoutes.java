@@ -1,8 +1,8 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.CacheClear;
-import io.learngrid.bus.CacheCount;
+import io.learngrid.bus.cache.CacheClear;
+import io.learngrid.bus.cache.CacheCount;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

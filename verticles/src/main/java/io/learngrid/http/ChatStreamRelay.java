@@ -2,11 +2,11 @@ package io.learngrid.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.ChatMessage;
-import io.learngrid.bus.ChatStreamAccepted;
-import io.learngrid.bus.ChatStreamControl;
-import io.learngrid.bus.ChatStreamEvent;
-import io.learngrid.bus.ChatStreamStart;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatStreamAccepted;
+import io.learngrid.bus.ai.ChatStreamControl;
+import io.learngrid.bus.ai.ChatStreamEvent;
+import io.learngrid.bus.ai.ChatStreamStart;
 import io.learngrid.bus.Micros;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,12 +1,12 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.Course;
-import io.learngrid.bus.CourseList;
-import io.learngrid.bus.CreateCourse;
-import io.learngrid.bus.GetCourse;
-import io.learngrid.bus.ListCourses;
-import io.learngrid.bus.UpdateCourse;
+import io.learngrid.bus.courses.Course;
+import io.learngrid.bus.courses.CourseList;
+import io.learngrid.bus.courses.CreateCourse;
+import io.learngrid.bus.courses.GetCourse;
+import io.learngrid.bus.courses.ListCourses;
+import io.learngrid.bus.courses.UpdateCourse;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.Enroll;
-import io.learngrid.bus.Enrollment;
-import io.learngrid.bus.ListStudents;
-import io.learngrid.bus.StudentList;
+import io.learngrid.bus.courses.Enroll;
+import io.learngrid.bus.courses.Enrollment;
+import io.learngrid.bus.courses.ListStudents;
+import io.learngrid.bus.courses.StudentList;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

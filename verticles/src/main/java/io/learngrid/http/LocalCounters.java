@@ -1,6 +1,6 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.CacheCount;
+import io.learngrid.bus.cache.CacheCount;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import java.util.LinkedHashMap;

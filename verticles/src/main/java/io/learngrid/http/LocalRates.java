@@ -1,7 +1,7 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.RateCheck;
-import io.learngrid.bus.RateDecision;
+import io.learngrid.bus.cache.RateCheck;
+import io.learngrid.bus.cache.RateDecision;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import java.util.LinkedHashMap;

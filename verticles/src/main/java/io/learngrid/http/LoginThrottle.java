@@ -1,9 +1,9 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.CacheCount;
-import io.learngrid.bus.CacheDecrement;
-import io.learngrid.bus.CacheIncrement;
+import io.learngrid.bus.cache.CacheCount;
+import io.learngrid.bus.cache.CacheDecrement;
+import io.learngrid.bus.cache.CacheIncrement;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Done;
-import io.learngrid.bus.NearInvalidate;
+import io.learngrid.bus.cache.NearInvalidate;
 import io.learngrid.cluster.NodeRegistryVerticle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

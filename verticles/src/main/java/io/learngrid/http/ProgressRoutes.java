@@ -2,11 +2,11 @@ package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusMessage;
-import io.learngrid.bus.CacheGet;
-import io.learngrid.bus.CacheValue;
-import io.learngrid.bus.GetMyProgress;
-import io.learngrid.bus.GetStudentProgress;
-import io.learngrid.bus.Progress;
+import io.learngrid.bus.cache.CacheGet;
+import io.learngrid.bus.cache.CacheValue;
+import io.learngrid.bus.answers.GetMyProgress;
+import io.learngrid.bus.answers.GetStudentProgress;
+import io.learngrid.bus.answers.Progress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,8 +1,8 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
-import io.learngrid.bus.RateCheck;
-import io.learngrid.bus.RateDecision;
+import io.learngrid.bus.cache.RateCheck;
+import io.learngrid.bus.cache.RateDecision;
 import io.learngrid.config.LearngridConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

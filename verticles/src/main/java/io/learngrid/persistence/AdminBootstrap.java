@@ -1,6 +1,6 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.CreateUser;
+import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.security.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,17 +1,17 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.AiJob;
+import io.learngrid.bus.jobs.AiJob;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.ClaimAiJobs;
-import io.learngrid.bus.ClaimedAiJobs;
-import io.learngrid.bus.CreateAiJob;
+import io.learngrid.bus.jobs.ClaimAiJobs;
+import io.learngrid.bus.jobs.ClaimedAiJobs;
+import io.learngrid.bus.jobs.CreateAiJob;
 import io.learngrid.bus.Done;
-import io.learngrid.bus.FinishAiJob;
-import io.learngrid.bus.FinishedAiJob;
-import io.learngrid.bus.GetAiJob;
-import io.learngrid.bus.JobAccepted;
-import io.learngrid.bus.ReleaseAiJobs;
-import io.learngrid.bus.RenewAiJobLeases;
+import io.learngrid.bus.jobs.FinishAiJob;
+import io.learngrid.bus.jobs.FinishedAiJob;
+import io.learngrid.bus.jobs.GetAiJob;
+import io.learngrid.bus.jobs.JobAccepted;
+import io.learngrid.bus.jobs.ReleaseAiJobs;
+import io.learngrid.bus.jobs.RenewAiJobLeases;
 import io.learngrid.config.LearngridConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -95,13 +95,13 @@ final class AiJobStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateAiJob.ADDRESS, CreateAiJob.class, request -> create(request)
+    Rows.serve(vertx, CreateAiJob.ENDPOINT, request -> create(request)
         .onSuccess(accepted -> vertx.eventBus().publish(CreateAiJob.QUEUED, accepted.jobId())));
-    Rows.serve(vertx, GetAiJob.ADDRESS, GetAiJob.class, this::get);
-    Rows.serve(vertx, ClaimAiJobs.ADDRESS, ClaimAiJobs.class, this::claim);
-    Rows.serve(vertx, RenewAiJobLeases.ADDRESS, RenewAiJobLeases.class, this::renew);
-    Rows.serve(vertx, FinishAiJob.ADDRESS, FinishAiJob.class, this::finish);
-    Rows.serve(vertx, ReleaseAiJobs.ADDRESS, ReleaseAiJobs.class, this::release);
+    Rows.serve(vertx, GetAiJob.ENDPOINT, this::get);
+    Rows.serve(vertx, ClaimAiJobs.ENDPOINT, this::claim);
+    Rows.serve(vertx, RenewAiJobLeases.ENDPOINT, this::renew);
+    Rows.serve(vertx, FinishAiJob.ENDPOINT, this::finish);
+    Rows.serve(vertx, ReleaseAiJobs.ENDPOINT, this::release);
     refreshGauge();
     vertx.setPeriodic(GAUGE_REFRESH_MILLIS, id -> refreshGauge());
   }

@@ -1,8 +1,8 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.AiUsage;
+import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Done;
-import io.learngrid.bus.RecordAiUsage;
+import io.learngrid.bus.ai.RecordAiUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -30,7 +30,7 @@ final class AiUsageStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, RecordAiUsage.ADDRESS, RecordAiUsage.class, this::record);
+    Rows.serve(vertx, RecordAiUsage.ENDPOINT, this::record);
   }
 
   Future<Done> record(RecordAiUsage batch) {

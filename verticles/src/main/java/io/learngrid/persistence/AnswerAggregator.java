@@ -1,7 +1,7 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.CacheIncrement;
-import io.learngrid.bus.Progress;
+import io.learngrid.bus.cache.CacheIncrement;
+import io.learngrid.bus.answers.Progress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

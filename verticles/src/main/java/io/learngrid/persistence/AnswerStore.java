@@ -3,7 +3,7 @@ package io.learngrid.persistence;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.Created;
 import io.learngrid.bus.Idempotency;
-import io.learngrid.bus.SubmitAnswer;
+import io.learngrid.bus.answers.SubmitAnswer;
 import io.learngrid.persistence.AnswerBatches.Submission;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -60,7 +60,7 @@ final class AnswerStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, SubmitAnswer.ADDRESS, SubmitAnswer.class, this::submit);
+    Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit);
   }
 
   Future<Created> submit(SubmitAnswer request) {

@@ -1,11 +1,11 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.Assignment;
-import io.learngrid.bus.AssignmentList;
+import io.learngrid.bus.assignments.Assignment;
+import io.learngrid.bus.assignments.AssignmentList;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.CreateAssignment;
-import io.learngrid.bus.GetAssignment;
-import io.learngrid.bus.ListAssignments;
+import io.learngrid.bus.assignments.CreateAssignment;
+import io.learngrid.bus.assignments.GetAssignment;
+import io.learngrid.bus.assignments.ListAssignments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -47,9 +47,9 @@ final class AssignmentStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateAssignment.ADDRESS, CreateAssignment.class, this::create);
-    Rows.serve(vertx, GetAssignment.ADDRESS, GetAssignment.class, this::get);
-    Rows.serve(vertx, ListAssignments.ADDRESS, ListAssignments.class, this::list);
+    Rows.serve(vertx, CreateAssignment.ENDPOINT, this::create);
+    Rows.serve(vertx, GetAssignment.ENDPOINT, this::get);
+    Rows.serve(vertx, ListAssignments.ENDPOINT, this::list);
   }
 
   Future<Assignment> create(CreateAssignment request) {

@@ -1,12 +1,12 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.Course;
-import io.learngrid.bus.CourseList;
-import io.learngrid.bus.CreateCourse;
-import io.learngrid.bus.GetCourse;
-import io.learngrid.bus.ListCourses;
-import io.learngrid.bus.UpdateCourse;
+import io.learngrid.bus.courses.Course;
+import io.learngrid.bus.courses.CourseList;
+import io.learngrid.bus.courses.CreateCourse;
+import io.learngrid.bus.courses.GetCourse;
+import io.learngrid.bus.courses.ListCourses;
+import io.learngrid.bus.courses.UpdateCourse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -41,10 +41,10 @@ final class CourseStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateCourse.ADDRESS, CreateCourse.class, this::create);
-    Rows.serve(vertx, GetCourse.ADDRESS, GetCourse.class, this::get);
-    Rows.serve(vertx, ListCourses.ADDRESS, ListCourses.class, this::list);
-    Rows.serve(vertx, UpdateCourse.ADDRESS, UpdateCourse.class, this::update);
+    Rows.serve(vertx, CreateCourse.ENDPOINT, this::create);
+    Rows.serve(vertx, GetCourse.ENDPOINT, this::get);
+    Rows.serve(vertx, ListCourses.ENDPOINT, this::list);
+    Rows.serve(vertx, UpdateCourse.ENDPOINT, this::update);
   }
 
   Future<Course> create(CreateCourse course) {

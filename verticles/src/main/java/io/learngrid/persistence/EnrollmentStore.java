@@ -1,12 +1,12 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.CheckEnrollment;
-import io.learngrid.bus.Enroll;
-import io.learngrid.bus.Enrollment;
-import io.learngrid.bus.EnrollmentStatus;
-import io.learngrid.bus.ListStudents;
-import io.learngrid.bus.StudentList;
+import io.learngrid.bus.courses.CheckEnrollment;
+import io.learngrid.bus.courses.Enroll;
+import io.learngrid.bus.courses.Enrollment;
+import io.learngrid.bus.courses.EnrollmentStatus;
+import io.learngrid.bus.courses.ListStudents;
+import io.learngrid.bus.courses.StudentList;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -40,9 +40,9 @@ final class EnrollmentStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, Enroll.ADDRESS, Enroll.class, this::enroll);
-    Rows.serve(vertx, CheckEnrollment.ADDRESS, CheckEnrollment.class, this::check);
-    Rows.serve(vertx, ListStudents.ADDRESS, ListStudents.class, this::students);
+    Rows.serve(vertx, Enroll.ENDPOINT, this::enroll);
+    Rows.serve(vertx, CheckEnrollment.ENDPOINT, this::check);
+    Rows.serve(vertx, ListStudents.ENDPOINT, this::students);
   }
 
   Future<Enrollment> enroll(Enroll request) {

@@ -1,14 +1,14 @@
 package io.learngrid.persistence;
 
-import io.learngrid.bus.AssignmentStats;
-import io.learngrid.bus.AssignmentStats.QuestionStats;
+import io.learngrid.bus.assignments.AssignmentStats;
+import io.learngrid.bus.assignments.AssignmentStats.QuestionStats;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.GetAssignmentStats;
-import io.learngrid.bus.GetMyProgress;
-import io.learngrid.bus.GetStudentProgress;
-import io.learngrid.bus.Progress;
-import io.learngrid.bus.Progress.AssignmentProgress;
-import io.learngrid.bus.Progress.CourseProgress;
+import io.learngrid.bus.assignments.GetAssignmentStats;
+import io.learngrid.bus.answers.GetMyProgress;
+import io.learngrid.bus.answers.GetStudentProgress;
+import io.learngrid.bus.answers.Progress;
+import io.learngrid.bus.answers.Progress.AssignmentProgress;
+import io.learngrid.bus.answers.Progress.CourseProgress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -70,9 +70,9 @@ final class ProgressStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, GetMyProgress.ADDRESS, GetMyProgress.class, this::mine);
-    Rows.serve(vertx, GetStudentProgress.ADDRESS, GetStudentProgress.class, this::student);
-    Rows.serve(vertx, GetAssignmentStats.ADDRESS, GetAssignmentStats.class, this::stats);
+    Rows.serve(vertx, GetMyProgress.ENDPOINT, this::mine);
+    Rows.serve(vertx, GetStudentProgress.ENDPOINT, this::student);
+    Rows.serve(vertx, GetAssignmentStats.ENDPOINT, this::stats);
   }
 
   Future<Progress> mine(GetMyProgress request) {

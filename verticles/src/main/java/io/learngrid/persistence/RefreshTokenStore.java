@@ -2,11 +2,11 @@ package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.Done;
-import io.learngrid.bus.IssueRefreshToken;
-import io.learngrid.bus.RefreshToken;
-import io.learngrid.bus.RevokeRefreshTokens;
-import io.learngrid.bus.RotateRefreshToken;
-import io.learngrid.bus.RotatedRefreshToken;
+import io.learngrid.bus.accounts.IssueRefreshToken;
+import io.learngrid.bus.accounts.RefreshToken;
+import io.learngrid.bus.accounts.RevokeRefreshTokens;
+import io.learngrid.bus.accounts.RotateRefreshToken;
+import io.learngrid.bus.accounts.RotatedRefreshToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -72,9 +72,9 @@ final class RefreshTokenStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, IssueRefreshToken.ADDRESS, IssueRefreshToken.class, this::issue);
-    Rows.serve(vertx, RotateRefreshToken.ADDRESS, RotateRefreshToken.class, this::rotate);
-    Rows.serve(vertx, RevokeRefreshTokens.ADDRESS, RevokeRefreshTokens.class, this::revoke);
+    Rows.serve(vertx, IssueRefreshToken.ENDPOINT, this::issue);
+    Rows.serve(vertx, RotateRefreshToken.ENDPOINT, this::rotate);
+    Rows.serve(vertx, RevokeRefreshTokens.ENDPOINT, this::revoke);
   }
 
   Future<RefreshToken> issue(IssueRefreshToken request) {

@@ -3,6 +3,7 @@ package io.learngrid.persistence;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -55,8 +56,9 @@ final class Rows {
   }
 
   /** Serves a store's address with {@link #classify} applied to its failures. */
-  static <T, R extends BusMessage> void serve(Vertx vertx, String address, Class<T> type, Function<T, Future<R>> handler) {
-    Bus.serve(vertx, address, type, request -> handler.apply(request).recover(Rows::classify));
+  static <Q extends BusMessage, R extends BusMessage> void serve(Vertx vertx, Endpoint<Q, R> endpoint,
+                                                                 Function<Q, Future<R>> handler) {
+    Bus.serve(vertx, endpoint, request -> handler.apply(request).recover(Rows::classify));
   }
 
   static boolean isSqlState(Throwable failure, String state) {

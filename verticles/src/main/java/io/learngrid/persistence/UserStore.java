@@ -1,11 +1,11 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.CreateUser;
-import io.learngrid.bus.Credentials;
-import io.learngrid.bus.FindCredentials;
-import io.learngrid.bus.GetUser;
-import io.learngrid.bus.User;
+import io.learngrid.bus.accounts.CreateUser;
+import io.learngrid.bus.accounts.Credentials;
+import io.learngrid.bus.accounts.FindCredentials;
+import io.learngrid.bus.accounts.GetUser;
+import io.learngrid.bus.accounts.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -28,9 +28,9 @@ final class UserStore {
   }
 
   void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateUser.ADDRESS, CreateUser.class, this::create);
-    Rows.serve(vertx, GetUser.ADDRESS, GetUser.class, this::get);
-    Rows.serve(vertx, FindCredentials.ADDRESS, FindCredentials.class, this::credentials);
+    Rows.serve(vertx, CreateUser.ENDPOINT, this::create);
+    Rows.serve(vertx, GetUser.ENDPOINT, this::get);
+    Rows.serve(vertx, FindCredentials.ENDPOINT, this::credentials);
   }
 
   Future<User> create(CreateUser user) {

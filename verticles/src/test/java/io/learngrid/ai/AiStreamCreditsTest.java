@@ -2,11 +2,11 @@ package io.learngrid.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learngrid.bus.ChatMessage;
-import io.learngrid.bus.ChatStreamAccepted;
-import io.learngrid.bus.ChatStreamControl;
-import io.learngrid.bus.ChatStreamEvent;
-import io.learngrid.bus.ChatStreamStart;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatStreamAccepted;
+import io.learngrid.bus.ai.ChatStreamControl;
+import io.learngrid.bus.ai.ChatStreamEvent;
+import io.learngrid.bus.ai.ChatStreamStart;
 import io.learngrid.bus.BusJson;
 import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;

@@ -3,7 +3,7 @@ package io.learngrid.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.learngrid.bus.ChatReply;
+import io.learngrid.bus.ai.ChatReply;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,0 @@
-package io.learngrid.bus;
-
-import java.util.List;
-
-/** Reply to {@link ListAssignments}, in id order. */
-public record AssignmentList(List<Summary> items) implements BusMessage {
-
-  public record Summary(String id, String title, String dueAt, int questionCount) {}
-}

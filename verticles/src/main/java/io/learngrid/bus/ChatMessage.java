@@ -1,4 +1,0 @@
-package io.learngrid.bus;
-
-/** One message of a chat, in OpenAI's roles: system, user, assistant. */
-public record ChatMessage(String role, String content) implements BusMessage {}

@@ -1,5 +1,0 @@
-package io.learngrid.bus;
-
-/** A course exactly as API.md shows it. */
-public record Course(String id, String title, String subject, String description, String teacherId,
-                     String createdAt, String updatedAt) implements BusMessage {}

@@ -1,4 +1,0 @@
-package io.learngrid.bus;
-
-/** Reply to {@link FinishAiJob}: the job's status after it ("succeeded", "queued" again, or "failed"). */
-public record FinishedAiJob(String status) implements BusMessage {}

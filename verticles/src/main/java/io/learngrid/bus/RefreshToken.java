@@ -1,4 +1,0 @@
-package io.learngrid.bus;
-
-/** Reply to {@link IssueRefreshToken}: the opaque token, shown to the client once, and its expiry. */
-public record RefreshToken(String token, String expiresAt) implements BusMessage {}

@@ -1,9 +1,0 @@
-package io.learngrid.bus;
-
-import java.util.List;
-
-/** Reply to {@link ListStudents}, in id order. */
-public record StudentList(List<Student> items) implements BusMessage {
-
-  public record Student(String id, String displayName, String email) {}
-}

@@ -1,4 +1,0 @@
-package io.learngrid.bus;
-
-/** An account as clients may see it (never the password hash). */
-public record User(String id, String email, String displayName, String role, String createdAt) implements BusMessage {}
