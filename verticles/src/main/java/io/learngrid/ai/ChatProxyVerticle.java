@@ -52,7 +52,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
     Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat);
-    Bus.serve(vertx, Ping.AI, Ping.class, ping -> Future.succeededFuture(
+    Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
         router.allOpen() ? Pong.down("circuit open") : Pong.up()));
     return streams.start();
   }

@@ -5,7 +5,7 @@ package io.learngrid.bus;
  * address so that readiness can tell them apart.
  */
 public record Ping() implements BusMessage {
-  public static final String PERSISTENCE = "learngrid.persistence.ping";
-  public static final String CACHE = "learngrid.cache.ping";
-  public static final String AI = "learngrid.ai.ping";
+  public static final Endpoint<Ping, Pong> PERSISTENCE = Endpoint.of("learngrid.persistence.ping", Ping.class, Pong.class);
+  public static final Endpoint<Ping, Pong> CACHE = Endpoint.of("learngrid.cache.ping", Ping.class, Pong.class);
+  public static final Endpoint<Ping, Pong> AI = Endpoint.of("learngrid.ai.ping", Ping.class, Pong.class);
 }

@@ -173,7 +173,7 @@ public final class CacheVerticle extends VerticleBase {
     Bus.serve(vertx, CacheInvalidate.ENDPOINT, this::invalidate);
     Bus.serve(vertx, CacheClear.ENDPOINT, this::clear);
     Bus.serve(vertx, RateCheck.ENDPOINT, this::rate);
-    Bus.serve(vertx, Ping.CACHE, Ping.class, ping -> deadline(redis.ping(List.of()))
+    Bus.serve(vertx, Ping.CACHE, ping -> deadline(redis.ping(List.of()))
         .map(pong -> Pong.up())
         .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
     // Redis may be down at start: the node still starts and serves from PostgreSQL.

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 
 /**
  * Drops entries from the near cache of every http node before a write is acknowledged. Each http
- * node serves its own address ({@link NearInvalidate#address}); a writer drops its own entries at
+ * node serves its own address ({@link NearInvalidate#endpoint}); a writer drops its own entries at
  * once and asks every other http node in the node registry, waiting for their answers up to the
  * bus timeout of the cache. A node that does not answer in time (overloaded, partitioned, just
  * gone) is counted and logged; it may serve its old entry until the near-cache TTL ends it.
@@ -42,7 +42,7 @@ final class NearInvalidation {
 
   /** Serves this node's address; the future completes once the cluster knows the consumer. */
   Future<Void> serve() {
-    return Bus.serve(vertx, NearInvalidate.address(nodeId), NearInvalidate.class, request -> {
+    return Bus.serve(vertx, NearInvalidate.endpoint(nodeId), request -> {
           dropHere(request);
           return Future.succeededFuture(Done.INSTANCE);
         })
@@ -65,7 +65,7 @@ final class NearInvalidation {
           for (JsonObject node : nodes) {
             String id = node.getString("nodeId");
             if (!nodeId.equals(id) && node.getJsonArray("roles", new io.vertx.core.json.JsonArray()).contains("http")) {
-              answers.add(Bus.request(vertx, NearInvalidate.address(id), request, timeoutMillis, Done.class)
+              answers.add(Bus.request(vertx, NearInvalidate.endpoint(id).address(), request, timeoutMillis, Done.class)
                   .onFailure(failure -> {
                     unanswered.increment();
                     LOG.warning("near-cache invalidation not confirmed by node " + id + ": " + failure.getMessage());

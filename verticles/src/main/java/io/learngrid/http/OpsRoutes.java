@@ -1,6 +1,7 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.Endpoint;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.cluster.NodeRegistryVerticle;
@@ -56,8 +57,8 @@ final class OpsRoutes {
     });
   }
 
-  private Future<String> check(String address) {
-    return Bus.request(vertx, address, new Ping(), CHECK_TIMEOUT_MILLIS, Pong.class)
+  private Future<String> check(Endpoint<Ping, Pong> role) {
+    return Bus.request(vertx, role.address(), new Ping(), CHECK_TIMEOUT_MILLIS, Pong.class)
         .map(Pong::status)
         .otherwise("DOWN");
   }

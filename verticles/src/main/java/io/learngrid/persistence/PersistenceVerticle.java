@@ -75,7 +75,7 @@ public final class PersistenceVerticle extends VerticleBase {
           Retention retention = new Retention(pool, config.retention(), registry);
           retention.run();
           vertx.setPeriodic(UPKEEP_MILLIS, id -> maintain(partitions).compose(v -> retention.run()));
-          Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> pool.query("SELECT 1").execute()
+          Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
               .map(rows -> Pong.up())
               .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
         });

@@ -36,7 +36,7 @@ class BusDrainTest {
 
     @Override
     public Future<?> start() {
-      Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> {
+      Bus.serve(vertx, Ping.PERSISTENCE, ping -> {
         received.complete(null);
         return release.future();
       });
@@ -54,7 +54,7 @@ class BusDrainTest {
   void inFlightFinishesNewOnesAreRefused() throws Exception {
     SlowRole role = new SlowRole(60_000);
     String id = vertx.deployVerticle(role).await(10, TimeUnit.SECONDS);
-    Future<Pong> inFlight = Bus.request(vertx, Ping.PERSISTENCE, new Ping(), 60_000, Pong.class);
+    Future<Pong> inFlight = new BusClient(vertx, 60_000).request(Ping.PERSISTENCE, new Ping());
     role.received.get(10, TimeUnit.SECONDS);
 
     Future<Void> undeployed = vertx.undeploy(id);
@@ -62,7 +62,7 @@ class BusDrainTest {
     // the request in hand is answered: a new request fails at once instead of waiting.
     ReplyFailure refused = ReplyFailure.TIMEOUT;
     for (int i = 0; i < 100 && refused != ReplyFailure.NO_HANDLERS; i++) {
-      Throwable failure = awaitFailure(Bus.request(vertx, Ping.PERSISTENCE, new Ping(), 200, Pong.class));
+      Throwable failure = awaitFailure(new BusClient(vertx, 200).request(Ping.PERSISTENCE, new Ping()));
       assertThat(failure).isInstanceOf(ReplyException.class);
       refused = ((ReplyException) failure).failureType();
     }
@@ -81,7 +81,7 @@ class BusDrainTest {
   void drainIsBounded() throws Exception {
     SlowRole role = new SlowRole(200);
     String id = vertx.deployVerticle(role).await(10, TimeUnit.SECONDS);
-    Bus.request(vertx, Ping.PERSISTENCE, new Ping(), 60_000, Pong.class);
+    new BusClient(vertx, 60_000).request(Ping.PERSISTENCE, new Ping());
     role.received.get(10, TimeUnit.SECONDS);
     // Completes although the request is never answered (the await would throw after 30 s).
     vertx.undeploy(id).await(30, TimeUnit.SECONDS);

@@ -36,7 +36,7 @@ class BusLocalFirstTest {
     // alpha and beta serve the address and say who they are; edge serves nothing.
     for (Vertx member : List.of(alpha, beta)) {
       String who = member == alpha ? "alpha" : "beta";
-      member.runOnContext(v -> Bus.serve(member, Ping.PERSISTENCE, Ping.class,
+      member.runOnContext(v -> Bus.serve(member, Ping.PERSISTENCE,
           ping -> Future.succeededFuture(new Pong("UP", who))));
     }
   }
@@ -62,7 +62,7 @@ class BusLocalFirstTest {
   private static Set<String> servedBy(Vertx from, int requests) throws Exception {
     Set<String> who = new HashSet<>();
     for (int i = 0; i < requests; i++) {
-      who.add(Bus.request(from, Ping.PERSISTENCE, new Ping(), 10_000, Pong.class).await(20, TimeUnit.SECONDS).detail());
+      who.add(new BusClient(from, 10_000).request(Ping.PERSISTENCE, new Ping()).await(20, TimeUnit.SECONDS).detail());
     }
     return who;
   }

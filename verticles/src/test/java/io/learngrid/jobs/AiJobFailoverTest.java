@@ -3,6 +3,7 @@ package io.learngrid.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.support.Api;
@@ -96,7 +97,7 @@ class AiJobFailoverTest {
 
   private static boolean noAiRoleLeft(TestNode core) {
     try {
-      Bus.request(core.node().vertx(), Ping.AI, new Ping(), 1_000, Pong.class).await(5, TimeUnit.SECONDS);
+      new BusClient(core.node().vertx(), 1_000).request(Ping.AI, new Ping()).await(5, TimeUnit.SECONDS);
       return false;
     } catch (ReplyException e) {
       return e.failureType() == ReplyFailure.NO_HANDLERS;
