@@ -46,7 +46,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     metrics = new AiMetrics(registry);
     upstreams = settings.upstreams().stream().map(u -> new Upstream(vertx, u, settings, metrics)).toList();
     router = new UpstreamRouter(vertx, upstreams, settings, metrics);
-    long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
+    long cacheTimeout = config.redis().busTimeoutMillis();
     cache = new ResponseCache(vertx, settings, metrics, cacheTimeout);
     budget = new TokenBudget(vertx, settings, cacheTimeout);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());

@@ -42,7 +42,16 @@ public record LearngridConfig(
                          long connectTimeoutMillis) {}
 
   /** {@code url} is null only on nodes without the cache role. */
-  public record Redis(String url, int poolSize, int maxWaitingHandlers, long commandTimeoutMillis) {}
+  public record Redis(String url, int poolSize, int maxWaitingHandlers, long commandTimeoutMillis) {
+
+    /**
+     * The deadline of a bus request to the cache role: its Redis command's own timeout plus room
+     * for the hop, so that the cache role's clean 503 arrives before the caller gives up.
+     */
+    public long busTimeoutMillis() {
+      return commandTimeoutMillis + 250;
+    }
+  }
 
   /**
    * The ai role's gateway. {@code upstreams} is empty only on nodes without the ai role; the first one

@@ -38,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
+    long cacheTimeout = config.redis().busTimeoutMillis();
     NearCache near = NearCache.of(vertx, config.nearCache(), registry);
     NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
     chatStreams = new ChatStreamRelay(vertx, config.ai().timeoutMillis() + config.busTimeoutMillis(),
@@ -62,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Every API route: its body handler, then the contract's check of its operation, then the route. */
   private Router router(Buffer openApi, ContractValidation contract, NearCache near, NearInvalidation invalidation) {
     long busTimeout = config.busTimeoutMillis();
-    long cacheTimeout = config.redis().commandTimeoutMillis() + 250;
+    long cacheTimeout = config.redis().busTimeoutMillis();
     Tokens tokens = new Tokens(vertx, config.auth());
     Cursors cursors = new Cursors(config.auth().jwtSecret());
     CacheAside cache = new CacheAside(vertx, near, invalidation, cacheTimeout);
