@@ -1,0 +1,53 @@
+package io.learngrid.cache;
+
+import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusError;
+import io.learngrid.bus.cache.RateCheck;
+import io.learngrid.bus.cache.RateDecision;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rate-limit budgets shared by the cluster: GCRA on Redis's clock ({@code redis/rate.lua}), every
+ * budget of a request decided in one script. On every {@code /api/v1} request while rate limits are
+ * on, so it is one {@code EVALSHA}: one round trip, no script text on the wire.
+ */
+final class RateBudgets {
+
+  // Budget keys live under "rate:", apart from entries and counters in a shared Redis.
+  private static final String RATE = "rate:";
+
+  private final CacheRedis redis;
+  private final LuaScript rate;
+
+  RateBudgets(CacheRedis redis) {
+    this.redis = redis;
+    this.rate = redis.script("rate");
+  }
+
+  List<MessageConsumer<JsonObject>> serve(Vertx vertx) {
+    return List.of(Bus.serve(vertx, RateCheck.ENDPOINT, this::check));
+  }
+
+  Future<RateDecision> check(RateCheck request) {
+    if (request.limits() == null || request.limits().isEmpty()) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("a rate check needs at least one limit"));
+    }
+    List<String> keys = new ArrayList<>(request.limits().size());
+    List<String> args = new ArrayList<>(request.limits().size() * 2);
+    for (RateCheck.Limit limit : request.limits()) {
+      if (limit.limit() <= 0 || limit.periodSeconds() <= 0) {
+        return Future.failedFuture(BusError.BAD_REQUEST.exception("limits and periods must be positive"));
+      }
+      keys.add(RATE + limit.key());
+      args.add(Integer.toString(limit.limit()));
+      args.add(Long.toString(limit.periodSeconds() * 1000L));
+    }
+    return redis.run(rate, keys, args).map(reply -> new RateDecision(reply.get(0).toInteger() == 1,
+        reply.get(1).toInteger(), reply.get(2).toLong(), reply.get(3).toLong(), reply.get(4).toLong()));
+  }
+}

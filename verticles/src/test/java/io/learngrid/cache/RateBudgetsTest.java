@@ -1,0 +1,175 @@
+package io.learngrid.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.bus.cache.RateCheck;
+import io.learngrid.bus.cache.RateCheck.Limit;
+import io.learngrid.bus.cache.RateDecision;
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.support.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GCRA script (redis/rate.lua) against a real Redis, without a node. Budgets are long (100 s
+ * for 5 requests: one every 20 s), so a slow machine cannot refill one between two calls; time is
+ * moved on by taking from the stored theoretical arrival time, which is what the clock passing does.
+ */
+@DisplayName("Rate budgets: GCRA on Redis")
+class RateBudgetsTest {
+
+  private static final int LIMIT = 5;
+  private static final int PERIOD_SECONDS = 100;
+  private static final long INTERVAL_MILLIS = PERIOD_SECONDS * 1000L / LIMIT;
+
+  private static Vertx vertx;
+  private static CacheRedis redis;
+  private static RateBudgets budgets;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    redis = new CacheRedis(vertx, new LearngridConfig.Redis(TestServices.redisUrl(), 4, 64, 2000));
+    budgets = new RateBudgets(redis);
+    redis.loadScripts().await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    redis.close().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("a fresh budget admits exactly its burst, counting down what remains, then refuses")
+  void admitsExactlyTheBurst() throws Exception {
+    String key = freshKey();
+    for (int i = 1; i <= LIMIT; i++) {
+      RateDecision decision = check(key, LIMIT, PERIOD_SECONDS);
+      assertThat(decision.allowed()).as("request %d", i).isTrue();
+      assertThat(decision.limit()).isEqualTo(LIMIT);
+      assertThat(decision.remaining()).isEqualTo(LIMIT - i);
+    }
+    RateDecision refused = check(key, LIMIT, PERIOD_SECONDS);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.remaining()).isZero();
+  }
+
+  @Test
+  @DisplayName("a refusal says when one request is allowed again (one interval after the burst) and costs no budget")
+  void refusesWithTheRightRetryAfter() throws Exception {
+    String key = freshKey();
+    exhaust(key);
+    String stored = storedArrival(key);
+    RateDecision refused = check(key, LIMIT, PERIOD_SECONDS);
+    assertThat(refused.allowed()).isFalse();
+    // One interval (20 s) from the first request of the burst, less the time the test took.
+    assertThat(refused.retryAfterMillis()).isBetween(INTERVAL_MILLIS - 5_000, INTERVAL_MILLIS);
+    // Whole again one period after the first request.
+    assertThat(refused.resetMillis()).isBetween(PERIOD_SECONDS * 1000L - 5_000, PERIOD_SECONDS * 1000L);
+    assertThat(storedArrival(key)).as("a refusal does not move the budget").isEqualTo(stored);
+    assertThat(check(key, LIMIT, PERIOD_SECONDS).allowed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("an exhausted budget gets one request back per interval: half an interval is not enough, one is, three give three")
+  void refillsAtTheRate() throws Exception {
+    String key = freshKey();
+    exhaust(key);
+
+    passes(key, INTERVAL_MILLIS / 2);
+    RateDecision early = check(key, LIMIT, PERIOD_SECONDS);
+    assertThat(early.allowed()).isFalse();
+    assertThat(early.retryAfterMillis()).isBetween(INTERVAL_MILLIS / 2 - 5_000, INTERVAL_MILLIS / 2);
+
+    passes(key, INTERVAL_MILLIS / 2);
+    assertThat(check(key, LIMIT, PERIOD_SECONDS).allowed()).isTrue();
+    assertThat(check(key, LIMIT, PERIOD_SECONDS).allowed()).isFalse();
+
+    passes(key, 3 * INTERVAL_MILLIS);
+    for (int i = 0; i < 3; i++) {
+      assertThat(check(key, LIMIT, PERIOD_SECONDS).allowed()).as("request %d after three intervals", i + 1).isTrue();
+    }
+    assertThat(check(key, LIMIT, PERIOD_SECONDS).allowed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("on Redis's clock: a refused request is admitted once its retry-after has passed")
+  void admitsAgainAfterTheRetryAfter() throws Exception {
+    String key = freshKey();
+    RateDecision decision = check(key, 2, 1);
+    for (int i = 0; decision.allowed() && i < 20; i++) {
+      decision = check(key, 2, 1);
+    }
+    assertThat(decision.allowed()).as("a 2-per-second budget is exhausted").isFalse();
+    assertThat(decision.retryAfterMillis()).isBetween(1L, 500L);
+    // Waiting for the clock the script reads, not for another thread.
+    vertx.timer(decision.retryAfterMillis() + 20).await(5, TimeUnit.SECONDS);
+    assertThat(check(key, 2, 1).allowed()).isTrue();
+  }
+
+  @Test
+  @DisplayName("budgets are independent per key")
+  void keysAreIndependent() throws Exception {
+    String spent = freshKey();
+    String other = freshKey();
+    exhaust(spent);
+    for (int i = 1; i <= LIMIT; i++) {
+      RateDecision decision = check(other, LIMIT, PERIOD_SECONDS);
+      assertThat(decision.allowed()).isTrue();
+      assertThat(decision.remaining()).isEqualTo(LIMIT - i);
+    }
+    assertThat(check(other, LIMIT, PERIOD_SECONDS).allowed()).isFalse();
+    assertThat(check(spent, LIMIT, PERIOD_SECONDS).allowed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("several budgets: all take the request or none does, and the tightest one is reported")
+  void everyBudgetOrNone() throws Exception {
+    String tight = freshKey();
+    String wide = freshKey();
+    RateCheck both = new RateCheck(List.of(new Limit(tight, 1, PERIOD_SECONDS), new Limit(wide, LIMIT, PERIOD_SECONDS)));
+    RateDecision first = budgets.check(both).await(5, TimeUnit.SECONDS);
+    assertThat(first.allowed()).isTrue();
+    assertThat(first.limit()).isEqualTo(1);
+    assertThat(first.remaining()).isZero();
+
+    RateDecision second = budgets.check(both).await(5, TimeUnit.SECONDS);
+    assertThat(second.allowed()).isFalse();
+    assertThat(second.retryAfterMillis()).isBetween(PERIOD_SECONDS * 1000L - 5_000, PERIOD_SECONDS * 1000L);
+    // The wide budget gave one request (the first), not two: the refusal took nothing from it.
+    assertThat(check(wide, LIMIT, PERIOD_SECONDS).remaining()).isEqualTo(LIMIT - 2);
+  }
+
+  private static RateDecision check(String key, int limit, int periodSeconds) throws Exception {
+    return budgets.check(new RateCheck(List.of(new Limit(key, limit, periodSeconds)))).await(5, TimeUnit.SECONDS);
+  }
+
+  private static void exhaust(String key) throws Exception {
+    for (int i = 0; i < LIMIT; i++) {
+      assertThat(check(key, LIMIT, PERIOD_SECONDS).allowed()).isTrue();
+    }
+  }
+
+  /** As if {@code millis} passed for this budget: its theoretical arrival time moves that much closer. */
+  private static void passes(String key, long millis) throws Exception {
+    redis.api().decrby("rate:" + key, Long.toString(millis)).await(5, TimeUnit.SECONDS);
+  }
+
+  private static String storedArrival(String key) throws Exception {
+    Response value = redis.api().get("rate:" + key).await(5, TimeUnit.SECONDS);
+    assertThat(value).as("budget %s is stored", key).isNotNull();
+    return value.toString();
+  }
+
+  private static String freshKey() {
+    return "test:" + UUID.randomUUID();
+  }
+}
