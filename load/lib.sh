@@ -216,7 +216,7 @@ scan_logs() {  # the node's WARNING/SEVERE lines and PostgreSQL's WARNING/ERROR/
   [[ -f $NODE_LOG ]] || return 0
   [[ -f $DATA/pg.log ]] && cp "$DATA/pg.log" "$WORK/postgres.log"
   section "node log: WARNING/SEVERE lines ($NODE_LOG)"
-  grep -E ' (WARNING|SEVERE) |Exception|OutOfMemory' "$NODE_LOG" | sort | uniq -c | sort -rn | head -n 40 || echo "(none)"
+  grep -E ' (WARN|ERROR) |Exception|OutOfMemory' "$NODE_LOG" | sort | uniq -c | sort -rn | head -n 40 || echo "(none)"
   if [[ -f $WORK/postgres.log ]]; then
     section "PostgreSQL log: WARNING/ERROR/FATAL lines ($WORK/postgres.log)"
     grep -E '(WARNING|ERROR|FATAL|PANIC):' "$WORK/postgres.log" | head -n 20 || echo "(none)"

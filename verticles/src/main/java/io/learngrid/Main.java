@@ -2,24 +2,23 @@ package io.learngrid;
 
 import io.learngrid.config.ConfigException;
 import io.learngrid.config.LearngridConfig;
+import io.learngrid.config.LogFormat;
 import io.learngrid.config.SettingsReader;
 import io.learngrid.dev.DemoData;
 import io.learngrid.dev.DevServices;
+import io.learngrid.logging.Logging;
 import io.learngrid.simulator.StandaloneSimulator;
 import io.vertx.core.Future;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar learngrid.jar run|dev|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
@@ -42,13 +41,11 @@ public final class Main {
         --config FILE          read LEARNGRID_* settings from FILE (the environment wins)
       docs/configuration.md lists every setting.""";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
   private Main() {}
 
   public static void main(String[] args) {
-    // Before anything touches java.util.logging, which reads this property once.
-    System.setProperty("java.util.logging.manager", NodeLogManager.class.getName());
-    configureLogging();
-    Logger log = Logger.getLogger(Main.class.getName());
     Arguments arguments;
     try {
       arguments = Arguments.parse(args);
@@ -65,6 +62,8 @@ public final class Main {
     DevServices dev = null;
     try {
       SettingsReader settings = arguments.applyTo(SettingsReader.fromEnvironment(System.getenv(), arguments.configFile()));
+      // The one setting read ahead of the others: logging is set up before anything logs.
+      Logging.configure(LogFormat.from(settings));
       if (arguments.command().equals("simulator")) {
         StandaloneSimulator simulator = StandaloneSimulator.start(StandaloneSimulator.settings(settings));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopSimulator(simulator), "learngrid-shutdown"));
@@ -82,7 +81,7 @@ public final class Main {
       DevServices services = dev;
       Node node = Node.start(config, vertx -> services == null ? Future.succeededFuture()
           : DemoData.load(vertx, config.auth().bcryptCost())).await(10, TimeUnit.MINUTES);
-      onStopSignal(() -> System.exit(shutdown(node, services, config.shutdown()) ? 0 : 1));
+      onStop(() -> shutdown(node, services, config.shutdown()) ? 0 : 1);
       if (services != null) {
         printDevBanner(config);
       }
@@ -91,46 +90,42 @@ public final class Main {
       stopQuietly(dev);
       System.exit(2);
     } catch (Exception e) {
-      log.severe((arguments.command().equals("simulator") ? "AI simulator" : "node") + " failed to start: "
+      LOG.error((arguments.command().equals("simulator") ? "AI simulator" : "node") + " failed to start: "
           + e.getClass().getSimpleName() + ": " + e.getMessage());
+      // The cause in one line for the operator; the stack trace for whoever debugs an unexpected one.
+      LOG.debug("start-up failure", e);
       stopQuietly(dev);
       System.exit(1);
     }
   }
 
   /**
-   * SIGTERM and SIGINT (Ctrl-C) drain the node instead of the JVM's default exit, so that the
-   * process exits 0 after a clean drain (the default would be 143 whatever happened). Handled once:
-   * a second signal while draining changes nothing; SIGKILL is the way to cut it short.
+   * SIGTERM and SIGINT (Ctrl-C) make the JVM run its shutdown hooks; this one runs {@code stop} (the
+   * drain) there. Left to itself the JVM would then exit 143 (130 for Ctrl-C) whatever the drain
+   * did, so the hook ends the process with {@code stop}'s status, 0 after a clean drain:
+   * {@code Runtime.halt} is the one way to set the status from inside a shutdown hook
+   * ({@code System.exit} would block there). Handled once: a second signal while draining changes
+   * nothing; SIGKILL is the way to cut it short. Other shutdown hooks run alongside this one and
+   * the halt ends them too: Hazelcast's is off (cluster-config), the node leaves the cluster itself.
    */
-  private static void onStopSignal(Runnable stop) {
-    AtomicBoolean signalled = new AtomicBoolean();
-    SignalHandler handler = signal -> {
-      if (signalled.compareAndSet(false, true)) {
-        new Thread(stop, "learngrid-shutdown").start();
-      }
-    };
-    Signal.handle(new Signal("TERM"), handler);
-    Signal.handle(new Signal("INT"), handler);
+  private static void onStop(IntSupplier stop) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(stop.getAsInt()),
+        "learngrid-shutdown"));
   }
 
   /** True when the node drained and stopped within the grace period plus the shutdown timeout. */
   private static boolean shutdown(Node node, DevServices dev, LearngridConfig.Shutdown limits) {
-    Logger log = Logger.getLogger(Main.class.getName());
-    log.info("stopping node " + node.state().nodeId());
+    LOG.info("stopping node " + node.state().nodeId());
     boolean clean = true;
     try {
       node.stop().await(limits.graceMillis() + limits.timeoutMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       clean = false;
-      log.warning("node did not stop within " + (limits.graceMillis() + limits.timeoutMillis()) + " ms: "
+      LOG.warn("node did not stop within " + (limits.graceMillis() + limits.timeoutMillis()) + " ms: "
           + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     stopQuietly(dev);
-    log.info(clean ? "stopped" : "stopped, not cleanly");
-    if (LogManager.getLogManager() instanceof NodeLogManager manager) {
-      manager.resetAfterShutdown();
-    }
+    LOG.info(clean ? "stopped" : "stopped, not cleanly");
     return clean;
   }
 
@@ -150,23 +145,21 @@ public final class Main {
     Files.writeString(env, lines);
     Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
     CountDownLatch stopped = new CountDownLatch(1);
-    onStopSignal(() -> {
+    onStop(() -> {
       services.close();
       stopped.countDown();
+      return 0;
     });
-    Logger.getLogger(Main.class.getName()).info("dev services ready; settings in " + env.toAbsolutePath().normalize());
+    LOG.info("dev services ready; settings in " + env.toAbsolutePath().normalize());
+    // Until SIGTERM: the hook stops the services and ends the process with 0.
     stopped.await();
-    System.exit(0);
   }
 
   private static void stopSimulator(StandaloneSimulator simulator) {
     try {
       simulator.close();
     } catch (Exception e) {
-      Logger.getLogger(Main.class.getName()).warning("AI simulator did not stop cleanly: " + e.getMessage());
-    }
-    if (LogManager.getLogManager() instanceof NodeLogManager manager) {
-      manager.resetAfterShutdown();
+      LOG.warn("AI simulator did not stop cleanly: " + e.getMessage());
     }
   }
 
@@ -194,19 +187,5 @@ public final class Main {
             ? DevServices.DEMO_ADMIN_PASSWORD : "(the password in LEARNGRID_ADMIN_PASSWORD)",
         DemoData.TEACHER_EMAIL, DemoData.PASSWORD, DemoData.STUDENT_EMAIL, DemoData.PASSWORD,
         config.dataDir().toAbsolutePath().normalize()));
-  }
-
-  /** Our one-line format unless the operator points java.util.logging at a file of their own. */
-  private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return;
-    }
-    try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
-      if (in != null) {
-        LogManager.getLogManager().readConfiguration(in);
-      }
-    } catch (IOException e) {
-      System.err.println("learngrid: cannot read logging.properties: " + e.getMessage());
-    }
   }
 }

@@ -29,7 +29,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One learngrid node: a Vert.x instance (clustered or not) with the roles it was asked to run.
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  */
 public final class Node {
 
-  private static final Logger LOG = Logger.getLogger(Node.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
   private final Vertx vertx;
   private final NodeState state;
@@ -178,7 +179,7 @@ public final class Node {
           .compose(graced -> undeployInReverse())
           .onComplete(undeployed -> {
             if (undeployed.failed()) {
-              LOG.warning("a role did not stop cleanly: " + undeployed.cause().getMessage());
+              LOG.warn("a role did not stop cleanly: " + undeployed.cause().getMessage(), undeployed.cause());
             }
             // From a thread outside Vert.x: a close started on an event loop reports its completion
             // to that loop, which the close itself shuts down, and would never complete.

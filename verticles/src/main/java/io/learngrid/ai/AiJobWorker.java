@@ -29,7 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ai role's job runner: claims durable AI jobs from the persistence role (on a publish when one
@@ -40,7 +41,7 @@ import java.util.logging.Logger;
  */
 public final class AiJobWorker extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(AiJobWorker.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AiJobWorker.class);
   private static final int MAX_CLAIM = 32;
 
   private final LearngridConfig.AiJobs settings;
@@ -95,7 +96,7 @@ public final class AiJobWorker extends VerticleBase {
           claiming = false;
           if (claimed.failed()) {
             if (!claimsFailing) {
-              LOG.warning("cannot claim AI jobs (retrying every " + settings.pollMillis() + " ms): "
+              LOG.warn("cannot claim AI jobs (retrying every " + settings.pollMillis() + " ms): "
                   + claimed.cause().getMessage());
             }
             claimsFailing = true;
@@ -196,11 +197,11 @@ public final class AiJobWorker extends VerticleBase {
       return outcome;
     }
     if (cause instanceof ReplyException reply && reply.failureCode() == BusError.CONFLICT.code()) {
-      LOG.warning("AI job " + job.id() + ": its lease had passed to another node; this attempt's outcome is dropped");
+      LOG.warn("AI job " + job.id() + ": its lease had passed to another node; this attempt's outcome is dropped");
       return "lost";
     }
     // The lease runs out and another node (or this one) takes the job up again.
-    LOG.warning("AI job " + job.id() + ": could not record the attempt's outcome: " + cause.getMessage());
+    LOG.warn("AI job " + job.id() + ": could not record the attempt's outcome: " + cause.getMessage());
     return "unrecorded";
   }
 
@@ -210,7 +211,7 @@ public final class AiJobWorker extends VerticleBase {
     }
     Bus.request(vertx, RenewAiJobLeases.ADDRESS, new RenewAiJobLeases(new ArrayList<>(held.keySet()),
             settings.leaseMillis()), busTimeout, Done.class)
-        .onFailure(failure -> LOG.warning("cannot renew the leases of " + held.size() + " AI job(s): "
+        .onFailure(failure -> LOG.warn("cannot renew the leases of " + held.size() + " AI job(s): "
             + failure.getMessage()));
   }
 
@@ -223,7 +224,7 @@ public final class AiJobWorker extends VerticleBase {
     return Bus.request(vertx, ReleaseAiJobs.ADDRESS, new ReleaseAiJobs(tokens), busTimeout, Done.class)
         .onSuccess(done -> LOG.info("handed " + tokens.size() + " AI job(s) back to the queue"))
         .recover(failure -> {
-          LOG.warning("could not hand back " + tokens.size() + " AI job(s); they are taken up again when their "
+          LOG.warn("could not hand back " + tokens.size() + " AI job(s); they are taken up again when their "
               + "lease runs out: " + failure.getMessage());
           return Future.succeededFuture();
         });

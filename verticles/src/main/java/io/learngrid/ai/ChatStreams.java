@@ -22,7 +22,8 @@ import io.vertx.core.parsetools.RecordParser;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streamed chats, ai side of the stream protocol (docs/event-bus.md): accepts a
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  */
 final class ChatStreams {
 
-  private static final Logger LOG = Logger.getLogger(ChatStreams.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ChatStreams.class);
   /** Credits may not grow past this, whatever the http side sends: a bound on what one stream buffers. */
   private static final int MAX_CREDITS = 1_024;
   private static final int MAX_LINE_BYTES = 1024 * 1024;
@@ -257,7 +258,7 @@ final class ChatStreams {
       }
       end();
       exchange.request().reset();
-      LOG.warning("stream " + start.streamId() + " from AI upstream '" + exchange.upstream().name() + "' failed after "
+      LOG.warn("stream " + start.streamId() + " from AI upstream '" + exchange.upstream().name() + "' failed after "
           + deltas + " deltas: " + detail);
       metrics.request(exchange.upstream().name(), exchange.model(), AiMetrics.UPSTREAM_ERROR);
       emit(ChatStreamEvent.error(start.streamId(), seq++, "the AI upstream failed mid-stream"));
@@ -271,7 +272,7 @@ final class ChatStreams {
       end();
       // Resetting the request closes its connection: the upstream stops generating (and billing).
       exchange.request().reset();
-      LOG.fine(() -> "stream " + start.streamId() + " cancelled after " + deltas + " deltas: " + reason);
+      LOG.atDebug().log(() -> "stream " + start.streamId() + " cancelled after " + deltas + " deltas: " + reason);
       metrics.request(exchange.upstream().name(), exchange.model(), AiMetrics.CANCELLED);
       account(new ChatReply.Usage(0, deltas));
     }

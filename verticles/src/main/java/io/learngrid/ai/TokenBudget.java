@@ -12,7 +12,8 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Daily token budgets (UTC days) per user and for the whole deployment, counted in the cache role so
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  */
 final class TokenBudget {
 
-  private static final Logger LOG = Logger.getLogger(TokenBudget.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TokenBudget.class);
 
   private final Vertx vertx;
   private final long userBudget;
@@ -77,14 +78,14 @@ final class TokenBudget {
     return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
         .map(value -> value.value() == null ? 0L : Long.parseLong(value.value()))
         .otherwise(failure -> {
-          LOG.warning("AI budget not checked, the cache role did not answer: " + failure.getMessage());
+          LOG.warn("AI budget not checked, the cache role did not answer: " + failure.getMessage());
           return 0L;
         });
   }
 
   private void add(String key, long tokens, int ttl) {
     Bus.request(vertx, CacheAdd.ADDRESS, new CacheAdd(key, tokens, ttl), timeoutMillis, CacheCount.class)
-        .onFailure(failure -> LOG.warning("AI tokens not counted against the budget: " + failure.getMessage()));
+        .onFailure(failure -> LOG.warn("AI tokens not counted against the budget: " + failure.getMessage()));
   }
 
   private static String userKey(String userId) {

@@ -17,7 +17,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One OpenAI-compatible upstream: its keep-alive connection pool, its circuit breaker, and one
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
  */
 final class Upstream {
 
-  private static final Logger LOG = Logger.getLogger(Upstream.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
   /** A request the upstream answered: its status, and the body unless it is a stream still to be read. */
@@ -58,7 +59,7 @@ final class Upstream {
         .setResetTimeout(ai.breakerResetMillis()));
     breaker.openHandler(v -> {
       openedAtMillis = System.currentTimeMillis();
-      LOG.warning("AI upstream '" + settings.name() + "' circuit opened");
+      LOG.warn("AI upstream '" + settings.name() + "' circuit opened");
     });
     breaker.halfOpenHandler(v -> LOG.info("AI upstream '" + settings.name() + "' circuit half-open: one trial call"));
     breaker.closeHandler(v -> LOG.info("AI upstream '" + settings.name() + "' circuit closed"));
@@ -153,7 +154,7 @@ final class Upstream {
           AiMetrics.UPSTREAM_ERROR)));
     }
     if (status == 401 || status == 403) {
-      LOG.warning("AI upstream '" + settings.name() + "' refused our credentials (" + status + ")");
+      LOG.warn("AI upstream '" + settings.name() + "' refused our credentials (" + status + ")");
       return response.body().transform(ignored -> Future.failedFuture(new UpstreamFailure(
           "AI upstream refused our credentials", false, 0, AiMetrics.UPSTREAM_ERROR)));
     }

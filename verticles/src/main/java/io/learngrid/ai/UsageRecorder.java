@@ -8,7 +8,8 @@ import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Usage rows for the persistence role, off the reply path: buffered and sent in batches of up to
@@ -18,7 +19,7 @@ import java.util.logging.Logger;
  */
 final class UsageRecorder {
 
-  private static final Logger LOG = Logger.getLogger(UsageRecorder.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
   static final int BATCH = 200;
   static final long FLUSH_MILLIS = 500;
 
@@ -63,7 +64,7 @@ final class UsageRecorder {
     Bus.request(vertx, RecordAiUsage.ADDRESS, new RecordAiUsage(batch), timeoutMillis, Done.class)
         .onFailure(failure -> {
           metrics.usageDropped.increment(batch.size());
-          LOG.warning("dropped " + batch.size() + " AI usage rows: " + failure.getMessage());
+          LOG.warn("dropped " + batch.size() + " AI usage rows: " + failure.getMessage());
         });
   }
 }

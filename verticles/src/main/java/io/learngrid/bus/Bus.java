@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Request/reply over the event bus with JSON bodies and {@link BusError} failures. */
 public final class Bus {
 
-  private static final Logger LOG = Logger.getLogger(Bus.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
 
   private Bus() {}
 
@@ -52,7 +52,7 @@ public final class Bus {
             if (failure instanceof ReplyException typed) {
               message.fail(typed.failureCode(), typed.getMessage());
             } else {
-              LOG.log(Level.WARNING, "bus handler failed on " + address + ": " + failure);
+              LOG.warn("bus handler failed on " + address + ": " + failure, failure);
               message.fail(BusError.INTERNAL.code(), "internal error");
             }
           });
@@ -91,7 +91,7 @@ public final class Bus {
         served.idle.tryComplete();
       }
       long timer = vertx.setTimer(timeoutMillis, id -> {
-        LOG.warning(served.inFlight + " bus requests still unanswered after " + timeoutMillis + " ms of draining");
+        LOG.warn(served.inFlight + " bus requests still unanswered after " + timeoutMillis + " ms of draining");
         served.idle.tryComplete();
       });
       return served.idle.future().onComplete(idle -> vertx.cancelTimer(timer));

@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Comparator;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node's entry in the cluster-wide map of nodes. Entries carry a TTL and are renewed
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
 public final class NodeRegistryVerticle extends VerticleBase {
 
   public static final String MAP = "learngrid.nodes";
-  private static final Logger LOG = Logger.getLogger(NodeRegistryVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistryVerticle.class);
   static final long TTL_MILLIS = 15_000;
   private static final long HEARTBEAT_MILLIS = 5_000;
 
@@ -45,7 +45,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
         .compose(map -> {
           nodes = map;
           heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, tick -> publish()
-              .onFailure(failure -> LOG.log(Level.WARNING, "node registry heartbeat failed: " + failure.getMessage())));
+              .onFailure(failure -> LOG.warn("node registry heartbeat failed: " + failure.getMessage())));
           return publish();
         });
   }

@@ -33,7 +33,8 @@ public record LearngridConfig(
     LoginLimits loginLimits,
     AiJobs aiJobs,
     Retention retention,
-    Shutdown shutdown) {
+    Shutdown shutdown,
+    LogFormat logFormat) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -273,7 +274,8 @@ public record LearngridConfig(
             s.integer("LEARNGRID_AI_JOB_RETENTION_DAYS", 30, 1, 36_500),
             s.integer("LEARNGRID_AI_USAGE_RETENTION_DAYS", 400, 1, 36_500)),
         new Shutdown(s.longValue(SHUTDOWN_GRACE_MS, 3_000, 0, 300_000),
-            s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)));
+            s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)),
+        LogFormat.from(s));
   }
 
   private static Ai ai(SettingsReader s, String aiUrl) {

@@ -17,7 +17,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code learngrid dev} starts around a node: PostgreSQL, Redis and the AI simulator, each
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class DevServices implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(DevServices.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DevServices.class);
   public static final String DEMO_ADMIN_EMAIL = "admin@learngrid.dev";
   public static final String DEMO_ADMIN_PASSWORD = "admin-password";
 
@@ -117,7 +118,7 @@ public final class DevServices implements AutoCloseable {
       try {
         started.get(i).close();
       } catch (Exception e) {
-        LOG.warning("could not stop a dev service: " + e.getMessage());
+        LOG.warn("could not stop a dev service: " + e.getMessage());
       }
     }
     started.clear();

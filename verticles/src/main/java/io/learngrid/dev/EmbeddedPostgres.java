@@ -9,10 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server from the binaries that io.zonky.test.postgres ships on Maven Central,
@@ -22,7 +23,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(EmbeddedPostgres.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
   private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
 
   private final Path bin;

@@ -3,13 +3,14 @@ package io.learngrid.dev;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /** A real redis-server (shipped in com.github.codemonstur:embedded-redis) on 127.0.0.1. */
 public final class EmbeddedRedis implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(EmbeddedRedis.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
 
   private final RedisServer server;
   private final int port;

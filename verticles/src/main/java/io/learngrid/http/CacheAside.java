@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two-level cache-aside reads: this node's {@link NearCache}, then Redis through the cache role,
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  */
 final class CacheAside {
 
-  private static final Logger LOG = Logger.getLogger(CacheAside.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CacheAside.class);
   /** How long a loader holds a key's Redis lock at most; others wait for its result up to this. */
   static final long LOCK_MILLIS = 1_000;
   private static final long POLL_MILLIS = 25;
@@ -126,7 +126,7 @@ final class CacheAside {
     return Bus.request(vertx, CacheFill.ADDRESS, fill, timeoutMillis, Done.class)
         .<Void>mapEmpty()
         .otherwise(failure -> {
-          LOG.log(Level.FINE, "cache fill of " + key + " failed: " + failure.getMessage());
+          LOG.debug("cache fill of " + key + " failed: " + failure.getMessage());
           return null;
         });
   }
@@ -142,7 +142,7 @@ final class CacheAside {
     return Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(list), timeoutMillis, Done.class)
         .<Void>mapEmpty()
         .otherwise(failure -> {
-          LOG.log(Level.FINE, "cache invalidation of " + String.join(",", keys) + " failed: " + failure.getMessage());
+          LOG.debug("cache invalidation of " + String.join(",", keys) + " failed: " + failure.getMessage());
           remember(list);
           return null;
         })

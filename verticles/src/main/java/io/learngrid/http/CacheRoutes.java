@@ -10,12 +10,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /api/v1/admin/cache/clear}: empties a scope of the cache in Redis and on every node. */
 final class CacheRoutes {
 
-  private static final Logger LOG = Logger.getLogger(CacheRoutes.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CacheRoutes.class);
   private static final Set<String> ADMINS = Set.of("admin");
   /** Scope → the key prefix of its entries (keys as CacheAside names them). */
   static final Map<String, String> SCOPES = Map.of(

@@ -22,7 +22,8 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -67,7 +68,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class ContractValidation {
 
-  private static final Logger LOG = Logger.getLogger(ContractValidation.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ContractValidation.class);
   private static final String DEFERRED = "learngrid.contract.errors";
   static final int MAX_ERRORS = 100;
   /** Bodies up to this size are checked on the event loop; a chat message or an answer is far smaller. */
@@ -313,7 +314,7 @@ public final class ContractValidation {
           found.addAll(wrong.result());
         } else {
           // A library failure must not turn a request into a 500; Input still checks every field.
-          LOG.warning("contract check of the " + operationId + " body failed: " + wrong.cause());
+          LOG.warn("contract check of the " + operationId + " body failed: " + wrong.cause(), wrong.cause());
         }
         finish(ctx, found, true);
       });
@@ -329,7 +330,7 @@ public final class ContractValidation {
       try {
         result = validator.validate(value);
       } catch (RuntimeException e) {
-        LOG.warning("contract check of " + operationId + (name == null ? " body" : " " + name) + " failed: " + e);
+        LOG.warn("contract check of " + operationId + (name == null ? " body" : " " + name) + " failed: " + e, e);
         return List.of();
       }
       return Boolean.TRUE.equals(result.getValid()) ? List.of() : errors.of(result, schema, value, name);
@@ -348,7 +349,7 @@ public final class ContractValidation {
       ctx.put(DEFERRED, List.copyOf(reported));
       ctx.addHeadersEndHandler(v -> {
         if (ctx.get(DEFERRED) != null && ctx.response().getStatusCode() < 400) {
-          LOG.severe(operationId + " answered " + ctx.response().getStatusCode()
+          LOG.error(operationId + " answered " + ctx.response().getStatusCode()
               + " to a request the contract refuses: its route does not read the body with Input");
         }
       });

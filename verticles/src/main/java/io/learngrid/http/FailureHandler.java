@@ -7,7 +7,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become responses: every failed route, unmatched path and wrong
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
-  private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
   static final String PROBLEM_JSON = "application/problem+json";
 
   private final int retryAfterSeconds;
@@ -29,8 +30,10 @@ final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     ProblemException problem = toProblem(ctx.failure(), ctx.statusCode());
     if (problem.status() >= 500 && problem.status() != 503) {
-      LOG.warning("request " + RequestLog.requestId(ctx) + " " + ctx.request().method() + " " + ctx.request().path()
-          + " failed: " + describe(ctx.failure()));
+      // With its stack trace: a 500 is a bug or an outage, and the trace is what tells which.
+      RequestLog.withRequestId(RequestLog.requestId(ctx), () -> LOG.warn("request " + RequestLog.requestId(ctx)
+          + " " + ctx.request().method() + " " + ctx.request().path() + " failed: " + describe(ctx.failure()),
+          ctx.failure()));
     }
     write(ctx, problem);
   }

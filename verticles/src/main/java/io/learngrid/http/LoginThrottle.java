@@ -13,8 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brute-force protection of login: failed logins are counted per email and per client address in
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  */
 final class LoginThrottle {
 
-  private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
   static final String TOO_MANY = "too many failed logins, try again later";
 
   /** One counter an attempt holds: where it lives, and what it said after the increment. */
@@ -95,7 +95,7 @@ final class LoginThrottle {
         })
         .recover(failure -> {
           if (local.inUse.compareAndSet(false, true)) {
-            LOG.warning("login counters fall back to this node's memory: the cache role failed ("
+            LOG.warn("login counters fall back to this node's memory: the cache role failed ("
                 + failure.getMessage() + ")");
           }
           return Future.succeededFuture(new Hold(key, max, true, local.increment(key, limits.windowSeconds())));
@@ -115,7 +115,7 @@ final class LoginThrottle {
     return Bus.request(vertx, CacheDecrement.ADDRESS, new CacheDecrement(hold.key()), timeoutMillis, CacheCount.class)
         .<Void>mapEmpty()
         .recover(failure -> {
-          LOG.log(Level.FINE, "login counter " + hold.key() + " not taken back: " + failure.getMessage());
+          LOG.debug("login counter " + hold.key() + " not taken back: " + failure.getMessage());
           return Future.succeededFuture();
         });
   }

@@ -11,7 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drops entries from the near cache of every http node before a write is acknowledged. Each http
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  */
 final class NearInvalidation {
 
-  private static final Logger LOG = Logger.getLogger(NearInvalidation.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NearInvalidation.class);
 
   private final Vertx vertx;
   private final NearCache near;
@@ -68,7 +69,7 @@ final class NearInvalidation {
               answers.add(Bus.request(vertx, NearInvalidate.endpoint(id).address(), request, timeoutMillis, Done.class)
                   .onFailure(failure -> {
                     unanswered.increment();
-                    LOG.warning("near-cache invalidation not confirmed by node " + id + ": " + failure.getMessage());
+                    LOG.warn("near-cache invalidation not confirmed by node " + id + ": " + failure.getMessage());
                   }));
             }
           }

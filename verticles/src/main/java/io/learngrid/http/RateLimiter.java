@@ -13,9 +13,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Request budgets of API.md: per client address on every {@code /api/v1} route, per user on the
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class RateLimiter {
 
-  private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
   private static final int MINUTE = 60;
   // A teacher's actions on a class: creating its assignments and enrolling students in it.
   private static final Pattern CLASS_ACTION = Pattern.compile("/api/v1/courses/([^/]+)/(assignments|enrollments)/?");
@@ -131,7 +132,7 @@ final class RateLimiter {
         })
         .otherwise(failure -> {
           if (backoff.failed()) {
-            LOG.warning("rate limits fall back to this node's memory: the cache role failed (" + failure.getMessage()
+            LOG.warn("rate limits fall back to this node's memory: the cache role failed (" + failure.getMessage()
                 + ")");
           }
           return local.check(budgets);

@@ -6,7 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Locale;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the first admin from LEARNGRID_ADMIN_EMAIL/PASSWORD when no account has that email.
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
  */
 final class AdminBootstrap {
 
-  private static final Logger LOG = Logger.getLogger(AdminBootstrap.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
   private static final String EXISTS = "SELECT 1 FROM users WHERE email = $1";
   private static final String INSERT = """
       INSERT INTO users (email, password_hash, display_name, role) VALUES ($1, $2, $3, $4)

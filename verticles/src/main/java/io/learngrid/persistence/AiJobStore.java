@@ -26,7 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable AI job queue (table ai_jobs). The ai roles' workers claim, renew, finish and release
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  */
 final class AiJobStore {
 
-  private static final Logger LOG = Logger.getLogger(AiJobStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AiJobStore.class);
   private static final long GAUGE_REFRESH_MILLIS = 5_000;
 
   private static final String QUEUED = "SELECT count(*) FROM ai_jobs WHERE status = 'queued'";
@@ -140,7 +141,7 @@ final class AiJobStore {
     return pool.query(EXPIRE).execute()
         .compose(expired -> {
           if (expired.rowCount() > 0) {
-            LOG.warning(expired.rowCount() + " AI job(s) failed: their node stopped during the last attempt");
+            LOG.warn(expired.rowCount() + " AI job(s) failed: their node stopped during the last attempt");
           }
           return pool.preparedQuery(CLAIM).execute(Tuple.of(request.max(), request.owner(), request.leaseMillis()));
         })

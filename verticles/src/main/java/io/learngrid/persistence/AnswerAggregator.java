@@ -9,7 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Folds answer events into question_scores. Each run is one statement in a transaction of its
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
  */
 final class AnswerAggregator {
 
-  private static final Logger LOG = Logger.getLogger(AnswerAggregator.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AnswerAggregator.class);
   private static final long GAUGE_REFRESH_MILLIS = 1_000;
 
   // The claim is DELETE ... WHERE event_id IN (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n), written
@@ -155,7 +156,7 @@ final class AnswerAggregator {
    */
   private void bumpProgressVersion() {
     vertx.eventBus().request(CacheIncrement.ADDRESS, new CacheIncrement(Progress.VERSION_KEY, 86_400).toJson())
-        .onFailure(failure -> LOG.fine("progress version not bumped: " + failure.getMessage()));
+        .onFailure(failure -> LOG.debug("progress version not bumped: " + failure.getMessage()));
   }
 
   /** At once after a full batch (there is more), else after the interval. */
@@ -184,8 +185,8 @@ final class AnswerAggregator {
   private void failed(Throwable failure) {
     if (!failing && !stopped) {
       failing = true;
-      LOG.warning("answer aggregator failed, retrying every " + intervalMillis + " ms: "
-          + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+      LOG.warn("answer aggregator failed, retrying every " + intervalMillis + " ms: "
+          + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure);
     }
   }
 

@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group commit of answer events. While batches are being written, new submissions queue; as soon
@@ -43,7 +44,7 @@ import java.util.logging.Logger;
  */
 final class AnswerBatches {
 
-  private static final Logger LOG = Logger.getLogger(AnswerBatches.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AnswerBatches.class);
 
   /** One graded submission waiting for its batch. {@code key} and {@code requestHash} are null without an Idempotency-Key. */
   record Submission(UUID eventId, OffsetDateTime submittedAt, UUID studentId, UUID courseId, UUID assignmentId,
@@ -173,12 +174,12 @@ final class AnswerBatches {
     return pool.preparedQuery(INSERT).execute(tuple(batch)).transform(written -> {
       batchDurations.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
       if (written.failed()) {
-        LOG.warning("answer batch of " + batch.size() + " not stored: " + describe(written.cause()));
+        LOG.warn("answer batch of " + batch.size() + " not stored: " + describe(written.cause()));
         failAll(batch, "the answer could not be stored; retry it (with the same Idempotency-Key)");
         return Future.succeededFuture();
       }
       return settle(batch, written.result()).recover(failure -> {
-        LOG.warning("answer batch of " + batch.size() + " stored, but its replayed Idempotency-Keys could not be read: "
+        LOG.warn("answer batch of " + batch.size() + " stored, but its replayed Idempotency-Keys could not be read: "
             + describe(failure));
         failAll(batch, "the answer's earlier response could not be read; retry it with the same Idempotency-Key");
         return Future.succeededFuture();

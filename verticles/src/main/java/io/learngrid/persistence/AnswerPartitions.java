@@ -11,9 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Monthly partitions of answer_events (UTC months, named answer_events_yYYYYmMM): the current
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  */
 final class AnswerPartitions {
 
-  private static final Logger LOG = Logger.getLogger(AnswerPartitions.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AnswerPartitions.class);
   static final int MONTHS_AHEAD = 2;
   private static final long ADVISORY_LOCK = 0x6c67_616e_7377_6572L; // "lganswer"
   private static final Pattern NAME = Pattern.compile("answer_events_y(\\d{4})m(\\d{2})");

@@ -3,8 +3,9 @@ package io.learngrid.persistence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
-import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flyway on a worker thread (it speaks JDBC). Flyway takes a PostgreSQL advisory lock around the
@@ -12,7 +13,7 @@ import org.flywaydb.core.Flyway;
  */
 final class Migrations {
 
-  private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   private Migrations() {}
 

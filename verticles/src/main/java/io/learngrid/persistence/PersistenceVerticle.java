@@ -14,7 +14,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persistence role: owns the PostgreSQL pools and migrations, and serves the stores' bus
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
  */
 public final class PersistenceVerticle extends VerticleBase {
 
-  private static final Logger LOG = Logger.getLogger(PersistenceVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
   private static final long UPKEEP_MILLIS = 60 * 60 * 1000;
 
   private final LearngridConfig config;
@@ -87,8 +88,8 @@ public final class PersistenceVerticle extends VerticleBase {
    */
   private Future<Void> maintain(AnswerPartitions partitions) {
     return partitions.maintain().recover(failure -> {
-      LOG.warning("answer_events partition upkeep failed (retried within the hour): "
-          + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+      LOG.warn("answer_events partition upkeep failed (retried within the hour): "
+          + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure);
       return Future.succeededFuture();
     });
   }

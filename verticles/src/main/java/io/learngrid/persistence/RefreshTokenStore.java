@@ -23,7 +23,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refresh tokens: only their SHA-256 is stored, so a database dump cannot be replayed. A family is
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  */
 final class RefreshTokenStore {
 
-  private static final Logger LOG = Logger.getLogger(RefreshTokenStore.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenStore.class);
 
   /** Each rotation starts a new lifetime: a client that refreshes at least monthly stays logged in. */
   static final Duration LIFETIME = Duration.ofDays(30);
@@ -97,7 +98,7 @@ final class RefreshTokenStore {
                 : decide(conn, presented, rows.iterator().next())))
         .compose(outcome -> {
           if (outcome.reusedFamily() != null) {
-            LOG.warning("refresh token reused: family " + outcome.reusedFamily() + " of user " + outcome.userId()
+            LOG.warn("refresh token reused: family " + outcome.reusedFamily() + " of user " + outcome.userId()
                 + " revoked (" + outcome.revoked() + " tokens were not revoked yet)");
           }
           return outcome.rotated() != null

@@ -7,7 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes rows that have served their purpose: Idempotency-Keys past the time they are honoured,
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  */
 final class Retention {
 
-  private static final Logger LOG = Logger.getLogger(Retention.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
   static final int REFRESH_TOKEN_GRACE_DAYS = 30;
   static final int BATCH = 5_000;
 
@@ -73,8 +74,8 @@ final class Retention {
             }
           })
           .recover(failure -> {
-            LOG.warning("retention of " + rule.table() + " failed (retried within the hour): "
-                + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+            LOG.warn("retention of " + rule.table() + " failed (retried within the hour): "
+                + failure.getClass().getSimpleName() + ": " + failure.getMessage(), failure);
             return Future.succeededFuture(0L);
           })
           .mapEmpty());

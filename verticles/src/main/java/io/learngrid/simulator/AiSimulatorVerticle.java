@@ -14,7 +14,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An OpenAI-compatible chat completion upstream for the dev node and the tests: deterministic answers, realistic
@@ -27,7 +28,7 @@ public class AiSimulatorVerticle extends VerticleBase {
 
   public static final String DEFAULT_MODEL = "learngrid-sim";
 
-  private static final Logger LOG = Logger.getLogger(AiSimulatorVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AiSimulatorVerticle.class);
   /** Prompts are small; a cap keeps a runaway client from filling the heap. */
   private static final long BODY_LIMIT_BYTES = 1024 * 1024;
   private static final String JSON = "application/json";
@@ -72,7 +73,7 @@ public class AiSimulatorVerticle extends VerticleBase {
         .listen(settings.port(), settings.host())
         .onSuccess(started -> {
           server = started;
-          LOG.info(() -> "AI simulator listening on " + settings.host() + ":" + started.actualPort()
+          LOG.info("AI simulator listening on " + settings.host() + ":" + started.actualPort()
               + " " + settings);
         });
   }
@@ -81,7 +82,7 @@ public class AiSimulatorVerticle extends VerticleBase {
   public Future<?> stop() {
     HttpServer current = server;
     return current == null ? Future.succeededFuture() : current.close()
-        .onComplete(ignored -> LOG.info(() -> "AI simulator stopped after " + chatRequests.get() + " chat requests"));
+        .onComplete(ignored -> LOG.info("AI simulator stopped after " + chatRequests.get() + " chat requests"));
   }
 
   /** The bound port, useful when the settings asked for an ephemeral one. */
@@ -152,18 +153,18 @@ public class AiSimulatorVerticle extends VerticleBase {
     FaultInjector.Fault fault = faults.next();
     switch (fault) {
       case RATE_LIMITED -> {
-        LOG.fine(() -> "chat request #" + number + " answered 429 (injected)");
+        LOG.atDebug().log(() -> "chat request #" + number + " answered 429 (injected)");
         response.putHeader("Retry-After", Integer.toString(settings.retryAfterSeconds()));
         sendJson(response, 429, OpenAiErrors.rateLimited());
         return;
       }
       case SERVER_ERROR -> {
-        LOG.fine(() -> "chat request #" + number + " answered 500 (injected)");
+        LOG.atDebug().log(() -> "chat request #" + number + " answered 500 (injected)");
         sendJson(response, 500, OpenAiErrors.serverError());
         return;
       }
       case HANG -> {
-        LOG.fine(() -> "chat request #" + number + " hangs (injected)");
+        LOG.atDebug().log(() -> "chat request #" + number + " hangs (injected)");
         response.closeHandler(v -> cancelledRequests.incrementAndGet());
         return;
       }
@@ -175,7 +176,7 @@ public class AiSimulatorVerticle extends VerticleBase {
     try {
       request = ChatRequest.parse(bodyAsJsonObject(ctx));
     } catch (InvalidRequestException e) {
-      LOG.fine(() -> "chat request #" + number + " rejected 400: " + e.getMessage());
+      LOG.atDebug().log(() -> "chat request #" + number + " rejected 400: " + e.getMessage());
       sendJson(response, 400, OpenAiErrors.invalidRequest(e.getMessage(), e.param()));
       return;
     }
@@ -183,7 +184,7 @@ public class AiSimulatorVerticle extends VerticleBase {
     Completion completion = answers.answer(request);
     CompletionEnvelope envelope = new CompletionEnvelope(newId(), System.currentTimeMillis() / 1000,
         request.model() != null ? request.model() : DEFAULT_MODEL, request.promptTokens());
-    LOG.fine(() -> "chat request #" + number + " id=" + envelope.id() + " model=" + envelope.model()
+    LOG.atDebug().log(() -> "chat request #" + number + " id=" + envelope.id() + " model=" + envelope.model()
         + " stream=" + request.stream() + " promptTokens=" + envelope.promptTokens()
         + " completionTokens=" + completion.completionTokens());
 
@@ -239,9 +240,9 @@ public class AiSimulatorVerticle extends VerticleBase {
   }
 
   private void unexpectedError(RoutingContext ctx) {
-    // One line, like every other event; the failure's own text says what broke.
-    LOG.warning(() -> "unexpected failure on " + ctx.request().method() + " " + ctx.request().path() + ": "
-        + ctx.failure());
+    // The failure's own text says what broke; its stack trace follows the line.
+    LOG.warn("unexpected failure on " + ctx.request().method() + " " + ctx.request().path() + ": "
+        + ctx.failure(), ctx.failure());
     sendJson(ctx.response(), 500, OpenAiErrors.serverError());
   }
 

@@ -4,7 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one completion as server-sent events, a token per timer tick, the way a hosted model streams.
@@ -12,7 +13,7 @@ import java.util.logging.Logger;
  */
 final class CompletionStream {
 
-  private static final Logger LOG = Logger.getLogger(CompletionStream.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CompletionStream.class);
 
   private final Vertx vertx;
   private final HttpServerResponse response;
@@ -85,7 +86,7 @@ final class CompletionStream {
     next++;
     if (next == dropAfter) {
       done = true;
-      LOG.fine(() -> "stream dropped id=" + envelope.id() + " after " + next + " tokens (injected)");
+      LOG.atDebug().log(() -> "stream dropped id=" + envelope.id() + " after " + next + " tokens (injected)");
       response.reset();
       return;
     }
@@ -105,7 +106,7 @@ final class CompletionStream {
     onCompleted.run();
     response.write(event(envelope.finalChunk(completion).encode()));
     response.end(event("[DONE]"));
-    LOG.fine(() -> "stream ended id=" + envelope.id() + " tokens=" + tokens.size());
+    LOG.atDebug().log(() -> "stream ended id=" + envelope.id() + " tokens=" + tokens.size());
   }
 
   private void cancel(String reason) {
@@ -118,7 +119,7 @@ final class CompletionStream {
       timerId = -1;
     }
     onCancelled.run();
-    LOG.fine(() -> "stream cancelled id=" + envelope.id() + " after " + next + "/" + tokens.size()
+    LOG.atDebug().log(() -> "stream cancelled id=" + envelope.id() + " after " + next + "/" + tokens.size()
         + " tokens: " + reason);
   }
 
