@@ -1,5 +1,7 @@
 package io.learngrid.bus;
 
+import io.learngrid.bus.answers.SubmitAnswer;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

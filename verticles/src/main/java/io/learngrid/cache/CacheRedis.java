@@ -5,6 +5,8 @@ import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
@@ -12,8 +14,6 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The cache role's one Redis client, shared by its jobs ({@link CacheEntries}, {@link Counters},
@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  */
 final class CacheRedis {
 
-  private static final Logger LOG = Logger.getLogger(CacheRedis.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CacheRedis.class);
 
   private final Redis client;
   private final RedisAPI api;
@@ -72,7 +72,7 @@ final class CacheRedis {
     }
     return Future.join(loads).transform(loaded -> {
       if (loaded.failed()) {
-        LOG.log(Level.FINE, "Lua scripts not loaded at start (" + loaded.cause() + "); they load on first use");
+        LOG.debug("Lua scripts not loaded at start ({}); they load on first use", loaded.cause().toString());
       }
       return Future.succeededFuture();
     });

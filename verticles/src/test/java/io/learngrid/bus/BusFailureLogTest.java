@@ -27,9 +27,9 @@ class BusFailureLogTest {
   @DisplayName("is logged with its stack trace, while the caller gets only INTERNAL")
   void loggedWithStackTrace() throws Exception {
     try (CapturedLogs logs = CapturedLogs.of(Bus.class)) {
-      Bus.serve(vertx, Ping.PERSISTENCE, Ping.class, ping -> failingLookup(null));
+      Bus.serve(vertx, Ping.PERSISTENCE, ping -> failingLookup(null));
 
-      Future<Pong> reply = Bus.request(vertx, Ping.PERSISTENCE, new Ping(), 10_000, Pong.class);
+      Future<Pong> reply = new BusClient(vertx, 10_000).request(Ping.PERSISTENCE, new Ping());
       Throwable failure = reply.transform(done -> Future.succeededFuture(done.cause())).await(10, TimeUnit.SECONDS);
 
       assertThat(failure).isInstanceOf(ReplyException.class);
@@ -37,7 +37,7 @@ class BusFailureLogTest {
       assertThat(failure.getMessage()).isEqualTo("internal error");
       // Logged before the reply left, so it is there by now.
       ILoggingEvent logged = logs.events().stream()
-          .filter(event -> event.getFormattedMessage().startsWith("bus handler failed on " + Ping.PERSISTENCE))
+          .filter(event -> event.getFormattedMessage().startsWith("bus handler failed on " + Ping.PERSISTENCE.address()))
           .findFirst().orElseThrow();
       IThrowableProxy thrown = logged.getThrowableProxy();
       assertThat(thrown).as("the failure travels with the log event").isNotNull();
