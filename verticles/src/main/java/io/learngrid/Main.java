@@ -5,6 +5,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.SettingsReader;
 import io.learngrid.dev.DemoData;
 import io.learngrid.dev.DevServices;
+import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.simulator.StandaloneSimulator;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -22,25 +23,30 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code java -jar learngrid.jar run|dev|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
+ * {@code learngrid run|dev|services|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}
+ * ({@code ./learngrid} in a checkout, {@code java -jar learngrid.jar} elsewhere; {@link Launcher} comes first).
  * {@code run} is a production node; {@code dev} also starts PostgreSQL, Redis and the AI simulator
  * where their URLs are not set, and loads demo data; {@code simulator} runs only the AI simulator.
  */
 public final class Main {
 
   private static final String USAGE = """
-      usage: java -jar learngrid.jar <command> [options]
+      usage: learngrid <command> [options]
+        (./learngrid in a checkout, which finds a JDK 21+; else java -jar learngrid.jar)
         run        start a node (all settings from LEARNGRID_* variables or --config)
         dev        start a node with embedded PostgreSQL, Redis and AI simulator, and demo data
         services   start only dev's PostgreSQL, Redis and AI simulator, for nodes started with run
                    (writes their settings to LEARNGRID_DATA_DIR/services.env; bin/local-cluster)
         simulator  run only the AI simulator (LEARNGRID_SIM_* settings; takes only --config)
-        help       show this text
+        help       show this text (also -h, --help)
       options:
         --cluster              join the cluster (Hazelcast, LEARNGRID_CLUSTER_CONFIG)
         --roles LIST           roles of this node: http,persistence,cache,ai (default: all)
         --config FILE          read LEARNGRID_* settings from FILE (the environment wins)
-      docs/configuration.md lists every setting.""";
+      docs/configuration.md lists every setting. To try learngrid on this machine: ./learngrid dev""";
+
+  private static final String TRY_LOCALLY = "learngrid: nothing is set. To try learngrid on this machine, with"
+      + " PostgreSQL, Redis and an AI simulator started for you: ./learngrid dev";
 
   private Main() {}
 
@@ -63,18 +69,26 @@ public final class Main {
       return;
     }
     DevServices dev = null;
+    boolean nothingSet = false;
     try {
-      SettingsReader settings = arguments.applyTo(SettingsReader.fromEnvironment(System.getenv(), arguments.configFile()));
+      SettingsReader given = SettingsReader.fromEnvironment(System.getenv(), arguments.configFile());
+      nothingSet = given.isEmpty();
+      SettingsReader settings = arguments.applyTo(given);
       if (arguments.command().equals("simulator")) {
-        StandaloneSimulator simulator = StandaloneSimulator.start(StandaloneSimulator.settings(settings));
+        SettingsReader checked = settings.collecting();
+        SimulatorSettings simulatorSettings = StandaloneSimulator.settings(checked);
+        checked.throwIfProblems();
+        StandaloneSimulator simulator = StandaloneSimulator.start(simulatorSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopSimulator(simulator), "learngrid-shutdown"));
         return;
       }
       if (arguments.command().equals("services")) {
+        DevServices.check(settings);
         runServices(DevServices.start(settings));
         return;
       }
       if (arguments.command().equals("dev")) {
+        DevServices.check(settings);
         dev = DevServices.start(settings);
         settings = dev.settings();
       }
@@ -87,7 +101,12 @@ public final class Main {
         printDevBanner(config);
       }
     } catch (ConfigException e) {
-      System.err.println("learngrid: configuration error: " + e.getMessage());
+      for (String problem : e.problems()) {
+        System.err.println("learngrid: configuration error: " + problem);
+      }
+      if (nothingSet && arguments.command().equals("run")) {
+        System.err.println(TRY_LOCALLY);
+      }
       stopQuietly(dev);
       System.exit(2);
     } catch (Exception e) {
