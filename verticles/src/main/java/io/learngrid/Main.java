@@ -94,7 +94,7 @@ public final class Main {
       }
       LearngridConfig config = LearngridConfig.from(settings);
       DevServices services = dev;
-      Node node = Node.start(config, vertx -> services == null ? Future.succeededFuture()
+      Node node = Node.start(config, vertx -> services == null && !config.demoData() ? Future.succeededFuture()
           : DemoData.load(vertx, config.auth().bcryptCost())).await(10, TimeUnit.MINUTES);
       onStopSignal(() -> System.exit(shutdown(node, services, config.shutdown()) ? 0 : 1));
       if (services != null) {

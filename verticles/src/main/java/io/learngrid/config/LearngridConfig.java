@@ -37,7 +37,8 @@ public record LearngridConfig(
     LoginLimits loginLimits,
     AiJobs aiJobs,
     Retention retention,
-    Shutdown shutdown) {
+    Shutdown shutdown,
+    boolean demoData) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -139,6 +140,8 @@ public record LearngridConfig(
   public static final String DATA_DIR = "LEARNGRID_DATA_DIR";
   public static final String ROLES = "LEARNGRID_ROLES";
   public static final String CLUSTER = "LEARNGRID_CLUSTER";
+  /** The dev node's demo accounts and course on a {@code run} node too (bin/local-cluster); dev always loads them. */
+  public static final String DEMO_DATA = "LEARNGRID_DEMO_DATA";
 
   /**
    * Reads and checks every setting; throws one {@link ConfigException} that lists every missing or
@@ -273,7 +276,8 @@ public record LearngridConfig(
             s.integer("LEARNGRID_AI_JOB_RETENTION_DAYS", 30, 1, 36_500),
             s.integer("LEARNGRID_AI_USAGE_RETENTION_DAYS", 400, 1, 36_500)),
         new Shutdown(s.longValue(SHUTDOWN_GRACE_MS, 3_000, 0, 300_000),
-            s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)));
+            s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)),
+        s.flag(DEMO_DATA, false));
     s.throwIfProblems();
     return config;
   }
