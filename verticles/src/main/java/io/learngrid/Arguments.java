@@ -11,6 +11,10 @@ record Arguments(String command, boolean cluster, String roles, String configFil
     if (args.length == 0) {
       throw new IllegalArgumentException("a command is required");
     }
+    // Anywhere on the line, as in most tools: `learngrid run --help` shows the usage, runs nothing.
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      return new Arguments("help", false, null, null);
+    }
     String command = args[0];
     if (!List.of("run", "dev", "services", "simulator", "help").contains(command)) {
       throw new IllegalArgumentException("unknown command '" + command + "'");

@@ -7,6 +7,7 @@ import io.learngrid.config.SettingsReader;
 import io.learngrid.dev.DemoData;
 import io.learngrid.dev.DevServices;
 import io.learngrid.logging.Logging;
+import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.simulator.StandaloneSimulator;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -21,25 +22,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar learngrid.jar run|dev|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}.
+ * {@code learngrid run|dev|services|simulator [--cluster] [--roles http,persistence,cache,ai] [--config FILE]}
+ * ({@code ./learngrid} in a checkout, {@code java -jar learngrid.jar} elsewhere; {@link Launcher} comes first).
  * {@code run} is a production node; {@code dev} also starts PostgreSQL, Redis and the AI simulator
  * where their URLs are not set, and loads demo data; {@code simulator} runs only the AI simulator.
  */
 public final class Main {
 
   private static final String USAGE = """
-      usage: java -jar learngrid.jar <command> [options]
+      usage: learngrid <command> [options]
+        (./learngrid in a checkout, which finds a JDK 21+; else java -jar learngrid.jar)
         run        start a node (all settings from LEARNGRID_* variables or --config)
         dev        start a node with embedded PostgreSQL, Redis and AI simulator, and demo data
         services   start only dev's PostgreSQL, Redis and AI simulator, for nodes started with run
                    (writes their settings to LEARNGRID_DATA_DIR/services.env; bin/local-cluster)
         simulator  run only the AI simulator (LEARNGRID_SIM_* settings; takes only --config)
-        help       show this text
+        help       show this text (also -h, --help)
       options:
         --cluster              join the cluster (Hazelcast, LEARNGRID_CLUSTER_CONFIG)
         --roles LIST           roles of this node: http,persistence,cache,ai (default: all)
         --config FILE          read LEARNGRID_* settings from FILE (the environment wins)
-      docs/configuration.md lists every setting.""";
+      docs/configuration.md lists every setting. To try learngrid on this machine: ./learngrid dev""";
+
+  private static final String TRY_LOCALLY = "learngrid: nothing is set. To try learngrid on this machine, with"
+      + " PostgreSQL, Redis and an AI simulator started for you: ./learngrid dev";
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -60,33 +66,47 @@ public final class Main {
       return;
     }
     DevServices dev = null;
+    boolean nothingSet = false;
     try {
-      SettingsReader settings = arguments.applyTo(SettingsReader.fromEnvironment(System.getenv(), arguments.configFile()));
-      // The one setting read ahead of the others: logging is set up before anything logs.
-      Logging.configure(LogFormat.from(settings));
+      SettingsReader given = SettingsReader.fromEnvironment(System.getenv(), arguments.configFile());
+      nothingSet = given.isEmpty();
+      SettingsReader settings = arguments.applyTo(given);
+      // The one setting read ahead of the others: logging is set up before anything logs (a bad value
+      // falls back to text here and is reported with the other problems below).
+      Logging.configure(LogFormat.from(settings.collecting()));
       if (arguments.command().equals("simulator")) {
-        StandaloneSimulator simulator = StandaloneSimulator.start(StandaloneSimulator.settings(settings));
+        SettingsReader checked = settings.collecting();
+        SimulatorSettings simulatorSettings = StandaloneSimulator.settings(checked);
+        checked.throwIfProblems();
+        StandaloneSimulator simulator = StandaloneSimulator.start(simulatorSettings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopSimulator(simulator), "learngrid-shutdown"));
         return;
       }
       if (arguments.command().equals("services")) {
+        DevServices.check(settings);
         runServices(DevServices.start(settings));
         return;
       }
       if (arguments.command().equals("dev")) {
+        DevServices.check(settings);
         dev = DevServices.start(settings);
         settings = dev.settings();
       }
       LearngridConfig config = LearngridConfig.from(settings);
       DevServices services = dev;
-      Node node = Node.start(config, vertx -> services == null ? Future.succeededFuture()
+      Node node = Node.start(config, vertx -> services == null && !config.demoData() ? Future.succeededFuture()
           : DemoData.load(vertx, config.auth().bcryptCost())).await(10, TimeUnit.MINUTES);
       onStop(() -> shutdown(node, services, config.shutdown()) ? 0 : 1);
       if (services != null) {
         printDevBanner(config);
       }
     } catch (ConfigException e) {
-      System.err.println("learngrid: configuration error: " + e.getMessage());
+      for (String problem : e.problems()) {
+        System.err.println("learngrid: configuration error: " + problem);
+      }
+      if (nothingSet && arguments.command().equals("run")) {
+        System.err.println(TRY_LOCALLY);
+      }
       stopQuietly(dev);
       System.exit(2);
     } catch (Exception e) {

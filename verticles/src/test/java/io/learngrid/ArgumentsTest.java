@@ -48,6 +48,16 @@ class ArgumentsTest {
   }
 
   @Test
+  @DisplayName("--help and -h anywhere on the line ask for the usage, as the help command does")
+  void helpFlags() {
+    Arguments help = new Arguments("help", false, null, null);
+    assertThat(Arguments.parse(new String[] {"--help"})).isEqualTo(help);
+    assertThat(Arguments.parse(new String[] {"-h"})).isEqualTo(help);
+    assertThat(Arguments.parse(new String[] {"run", "--cluster", "--help"})).isEqualTo(help);
+    assertThat(Arguments.parse(new String[] {"help"})).isEqualTo(help);
+  }
+
+  @Test
   @DisplayName("an unknown command or option, or a flag without its value, is refused")
   void badCommandLines() {
     assertThatThrownBy(() -> Arguments.parse(new String[0])).isInstanceOf(IllegalArgumentException.class);

@@ -1,10 +1,14 @@
 package io.learngrid.config;
 
 import io.vertx.pgclient.PgConnectOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +38,8 @@ public record LearngridConfig(
     AiJobs aiJobs,
     Retention retention,
     Shutdown shutdown,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    boolean demoData) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
 
@@ -145,10 +150,17 @@ public record LearngridConfig(
   public static final String DATA_DIR = "LEARNGRID_DATA_DIR";
   public static final String ROLES = "LEARNGRID_ROLES";
   public static final String CLUSTER = "LEARNGRID_CLUSTER";
+  /** The dev node's demo accounts and course on a {@code run} node too (bin/local-cluster); dev always loads them. */
+  public static final String DEMO_DATA = "LEARNGRID_DEMO_DATA";
 
-  /** Reads and checks every setting; throws {@link ConfigException} naming the first bad key. */
-  public static LearngridConfig from(SettingsReader s) {
-    Set<Role> roles = Role.parseList(ROLES, s.optional(ROLES));
+  /**
+   * Reads and checks every setting; throws one {@link ConfigException} that lists every missing or
+   * bad key (a bad value reads as its default meanwhile, so one mistake does not hide the next).
+   */
+  public static LearngridConfig from(SettingsReader settings) {
+    SettingsReader s = settings.collecting();
+    // Unknown roles: no role's settings are required, rather than every role's.
+    Set<Role> roles = s.check(() -> Role.parseList(ROLES, s.optional(ROLES)), EnumSet.noneOf(Role.class));
     boolean clustered = s.flag(CLUSTER, false);
 
     Http http = new Http(
@@ -160,19 +172,19 @@ public record LearngridConfig(
         s.flag("LEARNGRID_ACCESS_LOG", true));
 
     String pgUrl = roles.contains(Role.PERSISTENCE)
-        ? checkPgUrl(PG_URL, s.required(PG_URL, "on a node with the persistence role"))
+        ? checkPgUrl(s, PG_URL, s.required(PG_URL, "on a node with the persistence role"))
         : null;
     String replicaUrl = s.optional("LEARNGRID_PG_REPLICA_URL");
     Postgres postgres = new Postgres(
         pgUrl,
-        replicaUrl == null ? null : checkPgUrl("LEARNGRID_PG_REPLICA_URL", replicaUrl),
+        checkPgUrl(s, "LEARNGRID_PG_REPLICA_URL", replicaUrl),
         s.integer("LEARNGRID_PG_POOL_SIZE", 10, 1, 500),
         s.integer("LEARNGRID_PG_POOL_IDLE_TIMEOUT_SECONDS", 60, 0, 86_400),
         s.integer("LEARNGRID_PG_POOL_MAX_WAIT_QUEUE", 1024, -1, 1_000_000),
         s.longValue("LEARNGRID_PG_CONNECT_TIMEOUT_MS", 5_000, 100, 120_000));
 
     String redisUrl = roles.contains(Role.CACHE)
-        ? checkUrl(REDIS_URL, s.required(REDIS_URL, "on a node with the cache role"), "redis", "rediss")
+        ? checkUrl(s, REDIS_URL, s.required(REDIS_URL, "on a node with the cache role"), "redis", "rediss")
         : null;
     Redis redis = new Redis(
         redisUrl,
@@ -181,25 +193,25 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_REDIS_TIMEOUT_MS", 500, 10, 60_000));
 
     String aiUrl = roles.contains(Role.AI)
-        ? checkUrl(AI_URL, s.required(AI_URL, "on a node with the ai role"), "http", "https")
+        ? checkUrl(s, AI_URL, s.required(AI_URL, "on a node with the ai role"), "http", "https")
         : null;
     Ai ai = ai(s, aiUrl);
 
     String secret = null;
     if (roles.contains(Role.HTTP)) {
       secret = s.required(JWT_SECRET, "on a node with the http role (the same on every node)");
-      if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
-        throw new ConfigException(JWT_SECRET, "must be at least 32 bytes long");
+      if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+        s.report(JWT_SECRET, "must be at least 32 bytes long");
       }
     }
     String adminEmail = s.optional(ADMIN_EMAIL);
     String adminPassword = s.optional(ADMIN_PASSWORD);
     if ((adminEmail == null) != (adminPassword == null)) {
-      throw new ConfigException(adminEmail == null ? ADMIN_EMAIL : ADMIN_PASSWORD,
+      s.report(adminEmail == null ? ADMIN_EMAIL : ADMIN_PASSWORD,
           "must be set together with " + (adminEmail == null ? ADMIN_PASSWORD : ADMIN_EMAIL));
     }
     if (adminPassword != null && adminPassword.length() < 8) {
-      throw new ConfigException(ADMIN_PASSWORD, "must be at least 8 characters");
+      s.report(ADMIN_PASSWORD, "must be at least 8 characters");
     }
     Auth auth = new Auth(
         secret,
@@ -250,7 +262,7 @@ public record LearngridConfig(
         s.integer("LEARNGRID_RATE_LIMIT_AI_GENERATION_PER_MINUTE", 5, 0, 1_000_000),
         s.integer("LEARNGRID_RATE_LIMIT_AI_CHAT_PER_MINUTE", 20, 0, 1_000_000),
         s.integer("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", 10, 0, 1_000_000),
-        cidrs("LEARNGRID_TRUSTED_PROXIES", s.string("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
+        cidrs(s, "LEARNGRID_TRUSTED_PROXIES", s.string("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
 
     AiJobs aiJobs = new AiJobs(
         s.integer("LEARNGRID_AI_JOBS_MAX_QUEUED", 1_000, 1, 1_000_000),
@@ -262,7 +274,7 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_AI_JOBS_BACKOFF_MS", 2_000, 1, 3_600_000),
         s.longValue("LEARNGRID_AI_JOBS_MAX_BACKOFF_MS", 60_000, 1, 3_600_000));
 
-    return new LearngridConfig(
+    LearngridConfig config = new LearngridConfig(
         roles,
         clustered,
         Path.of(s.string(DATA_DIR, "./.learngrid")),
@@ -275,7 +287,10 @@ public record LearngridConfig(
             s.integer("LEARNGRID_AI_USAGE_RETENTION_DAYS", 400, 1, 36_500)),
         new Shutdown(s.longValue(SHUTDOWN_GRACE_MS, 3_000, 0, 300_000),
             s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)),
-        LogFormat.from(s));
+        LogFormat.from(s),
+        s.flag(DEMO_DATA, false));
+    s.throwIfProblems();
+    return config;
   }
 
   private static Ai ai(SettingsReader s, String aiUrl) {
@@ -290,12 +305,16 @@ public record LearngridConfig(
       String names = s.optional("LEARNGRID_AI_UPSTREAMS");
       for (String name : list(names)) {
         if (!name.matches("[A-Za-z0-9]{1,32}") || name.equalsIgnoreCase("default")) {
-          throw new ConfigException("LEARNGRID_AI_UPSTREAMS", "'" + name + "' is not a name of 1..32 letters/digits"
+          s.report("LEARNGRID_AI_UPSTREAMS", "'" + name + "' is not a name of 1..32 letters/digits"
               + " other than 'default'");
+          continue;
         }
         String prefix = "LEARNGRID_AI_UPSTREAM_" + name.toUpperCase(Locale.ROOT) + "_";
-        String url = checkUrl(prefix + "URL", s.required(prefix + "URL", "for each name in LEARNGRID_AI_UPSTREAMS"),
+        String url = checkUrl(s, prefix + "URL", s.required(prefix + "URL", "for each name in LEARNGRID_AI_UPSTREAMS"),
             "http", "https");
+        if (url == null) {
+          continue;
+        }
         upstreams.add(new AiUpstream(name.toLowerCase(Locale.ROOT), trimSlash(url), secret(s, prefix + "API_KEY"),
             list(s.optional(prefix + "MODELS")), s.integer(prefix + "WEIGHT", 1, 1, 1_000),
             s.longValue(prefix + "CONNECT_TIMEOUT_MS", connect, 10, 120_000),
@@ -322,7 +341,7 @@ public record LearngridConfig(
         s.integer("LEARNGRID_AI_CACHE_TTL_GENERATION_SECONDS", 7 * 86_400, 0, 30 * 86_400),
         s.longValue("LEARNGRID_AI_USER_DAILY_TOKENS", 200_000, 0, Long.MAX_VALUE / 2),
         s.longValue("LEARNGRID_AI_GLOBAL_DAILY_TOKENS", 0, 0, Long.MAX_VALUE / 2),
-        prices(s.optional("LEARNGRID_AI_PRICES")));
+        prices(s, s.optional("LEARNGRID_AI_PRICES")));
   }
 
   /** {@code KEY} itself, or the contents of the file named by {@code KEY_FILE} (a mounted secret). */
@@ -330,24 +349,27 @@ public record LearngridConfig(
     String value = s.optional(key);
     String file = s.optional(key + "_FILE");
     if (value != null && file != null) {
-      throw new ConfigException(key + "_FILE", "must not be set together with " + key);
+      s.report(key + "_FILE", "must not be set together with " + key);
+      return value;
     }
     if (file == null) {
       return value;
     }
     try {
-      String read = java.nio.file.Files.readString(Path.of(file)).trim();
+      String read = Files.readString(Path.of(file)).trim();
       if (read.isEmpty()) {
-        throw new ConfigException(key + "_FILE", "names an empty file");
+        s.report(key + "_FILE", "names an empty file");
+        return null;
       }
       return read;
-    } catch (java.io.IOException e) {
-      throw new ConfigException(key + "_FILE", "cannot read " + file);
+    } catch (IOException e) {
+      s.report(key + "_FILE", "cannot read " + file);
+      return null;
     }
   }
 
   /** {@code model:promptPer1k:completionPer1k,...}, e.g. {@code gpt-4o-mini:0.00015:0.0006}. */
-  private static Map<String, AiPrice> prices(String value) {
+  private static Map<String, AiPrice> prices(SettingsReader s, String value) {
     Map<String, AiPrice> prices = new LinkedHashMap<>();
     for (String entry : list(value)) {
       int second = entry.lastIndexOf(':');
@@ -363,7 +385,7 @@ public record LearngridConfig(
         }
         prices.put(entry.substring(0, first), new AiPrice(prompt, completion));
       } catch (NumberFormatException e) {
-        throw new ConfigException("LEARNGRID_AI_PRICES", "'" + entry + "' is not model:promptPer1k:completionPer1k");
+        s.report("LEARNGRID_AI_PRICES", "'" + entry + "' is not model:promptPer1k:completionPer1k");
       }
     }
     return Map.copyOf(prices);
@@ -373,50 +395,64 @@ public record LearngridConfig(
     if (value == null) {
       return List.of();
     }
-    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
   public boolean has(Role role) {
     return roles.contains(role);
   }
 
-  private static List<Cidr> cidrs(String key, String list) {
+  private static List<Cidr> cidrs(SettingsReader s, String key, String list) {
     List<Cidr> cidrs = new ArrayList<>();
     for (String item : list.split(",")) {
       if (!item.isBlank()) {
-        cidrs.add(Cidr.parse(key, item.trim()));
+        Cidr cidr = s.check(() -> Cidr.parse(key, item.trim()), null);
+        if (cidr != null) {
+          cidrs.add(cidr);
+        }
       }
     }
     return List.copyOf(cidrs);
   }
 
-  private static String checkPgUrl(String key, String url) {
-    checkUrl(key, url, "postgresql", "postgres");
+  /** {@code url} when it is a usable PostgreSQL URL; null (reported) when not, or when absent. */
+  private static String checkPgUrl(SettingsReader s, String key, String url) {
+    if (checkUrl(s, key, url, "postgresql", "postgres") == null) {
+      return null;
+    }
     try {
       PgConnectOptions.fromUri(url);
     } catch (RuntimeException e) {
-      throw new ConfigException(key, "is not a postgresql://user:pass@host:port/db URL");
+      s.report(key, "is not a postgresql://user:pass@host:port/db URL");
+      return null;
     }
     return url;
   }
 
-  private static String checkUrl(String key, String url, String... schemes) {
+  /** {@code url} when it has a host and one of the schemes; null (reported) when not, or when absent. */
+  private static String checkUrl(SettingsReader s, String key, String url, String... schemes) {
+    if (url == null) {
+      return null;
+    }
     String scheme;
     try {
       URI uri = URI.create(url);
       scheme = uri.getScheme();
       if (uri.getHost() == null) {
-        throw new ConfigException(key, "has no host");
+        s.report(key, "has no host");
+        return null;
       }
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, "is not a URL");
+      s.report(key, "is not a URL");
+      return null;
     }
     for (String allowed : schemes) {
       if (allowed.equalsIgnoreCase(scheme)) {
         return url;
       }
     }
-    throw new ConfigException(key, "must start with " + schemes[0] + "://");
+    s.report(key, "must start with " + schemes[0] + "://");
+    return null;
   }
 
   private static String trimSlash(String url) {

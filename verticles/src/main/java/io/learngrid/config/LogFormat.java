@@ -17,7 +17,10 @@ public enum LogFormat {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "text" -> TEXT;
       case "json" -> JSON;
-      default -> throw new ConfigException(KEY, "'" + value + "' is not text or json");
+      default -> {
+        s.report(KEY, "'" + value + "' is not text or json");
+        yield TEXT;
+      }
     };
   }
 }

@@ -13,7 +13,8 @@ import io.vertx.core.eventbus.ReplyException;
 
 /**
  * The dev node's demo accounts and course, created over the bus like any client's data. Runs on
- * every start and creates only what is missing.
+ * every start of a dev node, and of a run node with LEARNGRID_DEMO_DATA=true (bin/local-cluster),
+ * and creates only what is missing, so several nodes may run it.
  */
 public final class DemoData {
 

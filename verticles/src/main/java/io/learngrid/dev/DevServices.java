@@ -29,12 +29,36 @@ public final class DevServices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevServices.class);
   public static final String DEMO_ADMIN_EMAIL = "admin@learngrid.dev";
   public static final String DEMO_ADMIN_PASSWORD = "admin-password";
+  private static final String PG_PORT = "LEARNGRID_DEV_PG_PORT";
+  private static final String REDIS_PORT = "LEARNGRID_DEV_REDIS_PORT";
+  private static final String AI_PORT = "LEARNGRID_DEV_AI_PORT";
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private SettingsReader settings;
 
   private DevServices(SettingsReader settings) {
     this.settings = settings;
+  }
+
+  /**
+   * Checks the dev settings and the node's in one pass, before anything starts, and throws one
+   * {@link ConfigException} listing every bad key: a typo in LEARNGRID_HTTP_PORT is reported at
+   * once, not after PostgreSQL and Redis have started (and been stopped again). The URLs of the
+   * services that dev would start are stood in for by their future addresses.
+   */
+  public static void check(SettingsReader given) {
+    SettingsReader s = given.collecting();
+    int pgPort = s.integer(PG_PORT, 54329, 1, 65535);
+    int redisPort = s.integer(REDIS_PORT, 63790, 1, 65535);
+    int aiPort = s.integer(AI_PORT, 8089, 1, 65535);
+    s.check(() -> StandaloneSimulator.withTimingAndFaults(s, SimulatorSettings.defaults()), null);
+    SettingsReader node = devDefaults(s
+        .withDefault(LearngridConfig.PG_URL, "postgresql://postgres@127.0.0.1:" + pgPort + "/postgres")
+        .withDefault(LearngridConfig.REDIS_URL, "redis://127.0.0.1:" + redisPort)
+        .withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + aiPort),
+        "a stand-in for the secret kept in the data directory", s.string(LearngridConfig.DATA_DIR, "./.learngrid"));
+    LearngridConfig.from(node);
+    s.throwIfProblems();
   }
 
   /** Starts what is missing and returns the settings completed with its URLs and dev defaults. */
@@ -53,13 +77,13 @@ public final class DevServices implements AutoCloseable {
     Path dataDir = Path.of(settings.string(LearngridConfig.DATA_DIR, "./.learngrid")).toAbsolutePath().normalize();
     Files.createDirectories(dataDir);
     if (settings.optional(LearngridConfig.PG_URL) == null) {
-      int port = settings.integer("LEARNGRID_DEV_PG_PORT", 54329, 1, 65535);
+      int port = settings.integer(PG_PORT, 54329, 1, 65535);
       EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir.resolve("pg-bin"), dataDir.resolve("pg"), port);
       started.add(postgres);
       settings = settings.withDefault(LearngridConfig.PG_URL, postgres.url());
     }
     if (settings.optional(LearngridConfig.REDIS_URL) == null) {
-      int port = settings.integer("LEARNGRID_DEV_REDIS_PORT", 63790, 1, 65535);
+      int port = settings.integer(REDIS_PORT, 63790, 1, 65535);
       EmbeddedRedis redis = EmbeddedRedis.start(dataDir.resolve("redis"), port);
       started.add(redis);
       settings = settings.withDefault(LearngridConfig.REDIS_URL, redis.url());
@@ -67,27 +91,33 @@ public final class DevServices implements AutoCloseable {
     if (settings.optional(LearngridConfig.AI_URL) == null) {
       // Loopback (the defaults' host): the dev node's simulator serves this process only.
       SimulatorSettings simulator = StandaloneSimulator.withTimingAndFaults(settings, SimulatorSettings.defaults()
-          .withPort(settings.integer("LEARNGRID_DEV_AI_PORT", 8089, 1, 65535)));
+          .withPort(settings.integer(AI_PORT, 8089, 1, 65535)));
       Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       try {
         vertx.deployVerticle(new AiSimulatorVerticle(simulator)).await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         vertx.close();
-        throw new ConfigException("LEARNGRID_DEV_AI_PORT", "cannot start the AI simulator on port "
+        throw new ConfigException(AI_PORT, "cannot start the AI simulator on port "
             + simulator.port() + " (" + e.getMessage() + ")");
       }
       started.add(() -> vertx.close().await(30, TimeUnit.SECONDS));
       settings = settings.withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + simulator.port());
       LOG.info("AI simulator started on 127.0.0.1:" + simulator.port());
     }
+    settings = devDefaults(settings, jwtSecret(dataDir.resolve("jwt-secret")), dataDir.toString());
+  }
+
+  /** The settings a dev node has unless given others: the demo admin, the data directory's secret. */
+  private static SettingsReader devDefaults(SettingsReader settings, String jwtSecret, String dataDir) {
+    SettingsReader result = settings;
     if (settings.optional(LearngridConfig.ADMIN_EMAIL) == null && settings.optional(LearngridConfig.ADMIN_PASSWORD) == null) {
-      settings = settings
+      result = result
           .with(LearngridConfig.ADMIN_EMAIL, DEMO_ADMIN_EMAIL)
           .with(LearngridConfig.ADMIN_PASSWORD, DEMO_ADMIN_PASSWORD);
     }
-    settings = settings
-        .withDefault(LearngridConfig.JWT_SECRET, jwtSecret(dataDir.resolve("jwt-secret")))
-        .withDefault(LearngridConfig.DATA_DIR, dataDir.toString())
+    return result
+        .withDefault(LearngridConfig.JWT_SECRET, jwtSecret)
+        .withDefault(LearngridConfig.DATA_DIR, dataDir)
         // No load balancer in front of a dev node: Ctrl-C need not wait for one to notice.
         .withDefault(LearngridConfig.SHUTDOWN_GRACE_MS, "0")
         // Clustered on loopback by default, so that a second node started beside it joins it.

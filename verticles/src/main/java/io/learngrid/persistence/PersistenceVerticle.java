@@ -4,6 +4,7 @@ import io.learngrid.bus.Bus;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.config.LearngridConfig;
+import io.learngrid.config.UnreachableService;
 import io.learngrid.security.PasswordHasher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -52,7 +53,8 @@ public final class PersistenceVerticle extends VerticleBase {
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
     LearngridConfig.Answers answers = config.answers();
     AnswerPartitions partitions = new AnswerPartitions(pool, answers.retentionDays());
-    return Migrations.run(vertx, connect)
+    return reachable(connect)
+        .compose(up -> Migrations.run(vertx, connect))
         .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
             config.auth().adminPassword()))
         .compose(admin -> maintain(partitions))
@@ -80,6 +82,16 @@ public final class PersistenceVerticle extends VerticleBase {
               .map(rows -> Pong.up())
               .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
         });
+  }
+
+  /**
+   * One query before the migrations: when PostgreSQL cannot be reached (or refuses the login), the
+   * node stops with one line that names LEARNGRID_PG_URL, the address and the cause, instead of
+   * Flyway's many-line report of the same JDBC failure.
+   */
+  private Future<Void> reachable(PgConnectOptions connect) {
+    return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(failure -> Future.failedFuture(
+        new UnreachableService(LearngridConfig.PG_URL, "PostgreSQL", connect.getHost() + ":" + connect.getPort(), failure)));
   }
 
   /**

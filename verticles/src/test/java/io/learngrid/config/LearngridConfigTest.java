@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Configuration is read once, typed, and fails fast naming the key")
+@DisplayName("Configuration is read once, typed, and fails fast naming every bad key")
 class LearngridConfigTest {
 
   private static Map<String, String> valid() {
@@ -65,6 +65,26 @@ class LearngridConfigTest {
     assertFails("LEARNGRID_JWT_SECRET", "too-short");
     assertFails("LEARNGRID_SHUTDOWN_GRACE_MS", "-1");
     assertFails("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "soon");
+  }
+
+  @Test
+  @DisplayName("every bad or missing key is reported at once, in one exception")
+  void everyProblemAtOnce() {
+    Map<String, String> values = valid();
+    values.put("LEARNGRID_HTTP_PORT", "eighty");
+    values.put("LEARNGRID_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example.com");
+    values.remove("LEARNGRID_REDIS_URL");
+    assertThatThrownBy(() -> read(values)).isInstanceOfSatisfying(ConfigException.class, e -> {
+      assertThat(e.problems()).hasSize(3);
+      assertThat(e.problems().get(0)).startsWith("LEARNGRID_HTTP_PORT: 'eighty' is not a whole number");
+      assertThat(e.problems()).anyMatch(p -> p.startsWith("LEARNGRID_REDIS_URL: is required"));
+      assertThat(e.problems()).anyMatch(p -> p.startsWith("LEARNGRID_TRUSTED_PROXIES: has 'proxy.example.com'"));
+      assertThat(e.getMessage().lines()).hasSize(3);
+    });
+
+    assertThatThrownBy(() -> read(new HashMap<>())).isInstanceOfSatisfying(ConfigException.class, e ->
+        assertThat(e.problems()).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactly(
+            "LEARNGRID_PG_URL", "LEARNGRID_REDIS_URL", "LEARNGRID_AI_URL", "LEARNGRID_JWT_SECRET"));
   }
 
   @Test
