@@ -6,55 +6,40 @@ import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
-import io.learngrid.support.TestNode;
-import io.vertx.core.Vertx;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.Simulators;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Circuit breakers of two AI upstreams that fail, then recover")
+@LearngridNode
 class AiBreakerTest {
 
   private static final int BREAKER_FAILURES = 2;
-  private static Vertx upstreams;
+  @CloseAfterAll
+  private static final Simulators upstreams = new Simulators();
   private static AiSimulatorVerticle first;
   private static AiSimulatorVerticle second;
-  private static TestNode node;
+  private static NodeSettings settings;
 
   @BeforeAll
-  static void start() throws Exception {
-    upstreams = Vertx.vertx();
-    first = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(0, 0));
-    second = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(0, 0));
-    upstreams.deployVerticle(first).await(30, TimeUnit.SECONDS);
-    upstreams.deployVerticle(second).await(30, TimeUnit.SECONDS);
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + first.actualPort());
-    settings.put("LEARNGRID_AI_UPSTREAMS", "second");
-    settings.put("LEARNGRID_AI_UPSTREAM_SECOND_URL", "http://127.0.0.1:" + second.actualPort());
-    settings.put("LEARNGRID_AI_MAX_RETRIES", "0");
-    settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", Integer.toString(BREAKER_FAILURES));
-    settings.put("LEARNGRID_AI_BREAKER_RESET_MS", "1500");
-    node = TestNode.start(settings);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    upstreams.close().await(30, TimeUnit.SECONDS);
+  static void start() {
+    first = upstreams.start(SimulatorSettings.defaults().withTiming(0, 0));
+    second = upstreams.start(SimulatorSettings.defaults().withTiming(0, 0));
+    settings = NodeSettings.defaults().aiUrl(Simulators.url(first)).aiUpstream("second", Simulators.url(second))
+        .aiMaxRetries(0).aiBreakerMaxFailures(BREAKER_FAILURES).aiBreakerResetMillis(1500);
   }
 
   @Test
   @DisplayName("open everywhere: 503 with Retry-After at once, no upstream call, ai DOWN; after the reset a trial call closes them")
-  void opensAndCloses() throws Exception {
-    Api api = node.api();
+  void opensAndCloses(Api api) throws Exception {
     String student = api.login(api.registerStudent("student-password"), "student-password");
     first.planFaults("500", "500");
     second.planFaults("500", "500");

@@ -1,31 +1,32 @@
 package io.learngrid.ai;
 
+import static io.learngrid.support.Simulators.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Database;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.Simulators;
 import io.learngrid.support.Sse;
-import io.learngrid.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The AI gateway in front of three simulated upstreams")
+@LearngridNode
 class AiGatewayTest {
 
   /** Serves the default model; answers after 300 ms so that concurrent identical prompts overlap. */
@@ -34,44 +35,27 @@ class AiGatewayTest {
   private static AiSimulatorVerticle backup;
   /** Serves only slow-model, a token every 100 ms: a stream that is still running when a client leaves. */
   private static AiSimulatorVerticle slow;
-  private static Vertx upstreams;
-  private static TestNode node;
-  private static Api api;
+  @CloseAfterAll
+  private static final Simulators upstreams = new Simulators();
+  private static NodeSettings settings;
+  private final Api api;
 
-  @BeforeAll
-  static void start() throws Exception {
-    upstreams = Vertx.vertx();
-    primary = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(300, 1).withRetryAfter(1));
-    backup = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(0, 1));
-    slow = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(0, 100).withMaxTokens(200));
-    for (AiSimulatorVerticle simulator : List.of(primary, backup, slow)) {
-      upstreams.deployVerticle(simulator).await(30, TimeUnit.SECONDS);
-    }
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_AI_URL", url(primary));
-    settings.put("LEARNGRID_AI_MODELS", "learngrid-sim");
-    settings.put("LEARNGRID_AI_UPSTREAMS", "backup,slow");
-    settings.put("LEARNGRID_AI_UPSTREAM_BACKUP_URL", url(backup));
-    settings.put("LEARNGRID_AI_UPSTREAM_BACKUP_MODELS", "backup-model");
-    settings.put("LEARNGRID_AI_UPSTREAM_BACKUP_WEIGHT", "2");
-    settings.put("LEARNGRID_AI_UPSTREAM_SLOW_URL", url(slow));
-    settings.put("LEARNGRID_AI_UPSTREAM_SLOW_MODELS", "slow-model");
-    settings.put("LEARNGRID_AI_MAX_RETRIES", "2");
-    settings.put("LEARNGRID_AI_RETRY_BASE_MS", "1");
-    settings.put("LEARNGRID_AI_RETRY_MAX_MS", "3000");
-    settings.put("LEARNGRID_AI_FIRST_BYTE_TIMEOUT_MS", "1500");
-    // Breakers are AiBreakerTest's subject; here they must not open on the faults these tests plan.
-    settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", "1000");
-    settings.put("LEARNGRID_AI_USER_DAILY_TOKENS", "300");
-    settings.put("LEARNGRID_AI_PRICES", "learngrid-sim:1:2");
-    node = TestNode.start(settings);
-    api = node.api();
+  AiGatewayTest(Api api) {
+    this.api = api;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    upstreams.close().await(30, TimeUnit.SECONDS);
+  @BeforeAll
+  static void start() {
+    primary = upstreams.start(SimulatorSettings.defaults().withTiming(300, 1).withRetryAfter(1));
+    backup = upstreams.start(SimulatorSettings.defaults().withTiming(0, 1));
+    slow = upstreams.start(SimulatorSettings.defaults().withTiming(0, 100).withMaxTokens(200));
+    settings = NodeSettings.defaults().aiUrl(url(primary)).aiModels("learngrid-sim")
+        .aiUpstream("backup", url(backup)).aiUpstreamModels("backup", "backup-model").aiUpstreamWeight("backup", 2)
+        .aiUpstream("slow", url(slow)).aiUpstreamModels("slow", "slow-model")
+        .aiMaxRetries(2).aiRetryBaseMillis(1).aiRetryMaxMillis(3000).aiFirstByteTimeoutMillis(1500)
+        // Breakers are AiBreakerTest's subject; here they must not open on the faults these tests plan.
+        .aiBreakerMaxFailures(1000)
+        .aiUserDailyTokens(300).aiPrices("learngrid-sim:1:2");
   }
 
   @Test
@@ -246,7 +230,7 @@ class AiGatewayTest {
     assertThat(metrics).contains("learngrid_ai_breaker_state{upstream=\"backup\"} 0.0");
   }
 
-  private static String student() {
+  private String student() {
     return api.login(api.registerStudent("student-password"), "student-password");
   }
 
@@ -257,9 +241,5 @@ class AiGatewayTest {
   private static JsonObject chat(String content) {
     return new JsonObject().put("messages",
         new JsonArray().add(new JsonObject().put("role", "user").put("content", content)));
-  }
-
-  private static String url(AiSimulatorVerticle simulator) {
-    return "http://127.0.0.1:" + simulator.actualPort();
   }
 }

@@ -6,49 +6,41 @@ import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
-import io.learngrid.support.TestNode;
-import io.vertx.core.Vertx;
+import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.Simulators;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("More AI calls at once than upstream sockets")
+@LearngridNode
 class AiPoolQueueTest {
 
-  private static Vertx upstreams;
+  @CloseAfterAll
+  private static final Simulators upstreams = new Simulators();
   private static AiSimulatorVerticle simulator;
-  private static TestNode node;
-  private static Api api;
+  private static NodeSettings settings;
+  private final Api api;
 
-  @BeforeAll
-  static void start() throws Exception {
-    upstreams = Vertx.vertx();
-    // Each answer takes 400 ms, four times the connect timeout below.
-    simulator = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(400, 1));
-    upstreams.deployVerticle(simulator).await(30, TimeUnit.SECONDS);
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + simulator.actualPort());
-    settings.put("LEARNGRID_AI_POOL_SIZE", "1");
-    settings.put("LEARNGRID_AI_CONNECT_TIMEOUT_MS", "100");
-    settings.put("LEARNGRID_AI_MAX_RETRIES", "0");
-    // One failure counted against the upstream would open its circuit.
-    settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", "1");
-    node = TestNode.start(settings);
-    api = node.api();
+  AiPoolQueueTest(Api api) {
+    this.api = api;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    upstreams.close().await(30, TimeUnit.SECONDS);
+  @BeforeAll
+  static void start() {
+    // Each answer takes 400 ms, four times the connect timeout below.
+    simulator = upstreams.start(SimulatorSettings.defaults().withTiming(400, 1));
+    settings = NodeSettings.defaults().aiUrl(Simulators.url(simulator)).aiPoolSize(1).aiConnectTimeoutMillis(100)
+        .aiMaxRetries(0)
+        // One failure counted against the upstream would open its circuit.
+        .aiBreakerMaxFailures(1);
   }
 
   @Test

@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.ScriptedUpstream;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +27,11 @@ class AiSingleFlightClusterTest {
 
   private static final ExecutorService clients = Executors.newFixedThreadPool(8);
 
+  @CloseAfterAll
   private static ScriptedUpstream upstream;
+  @CloseAfterAll
   private static TestNode one;
+  @CloseAfterAll
   private static TestNode two;
   private static String student;
 
@@ -35,26 +39,20 @@ class AiSingleFlightClusterTest {
   static void start() {
     upstream = new ScriptedUpstream(new ScriptedUpstream.Reply("an answer"));
     String cluster = TestNode.newClusterName();
-    Map<String, String> oneSettings = TestNode.clusterSettings(cluster);
-    Map<String, String> twoSettings = TestNode.clusterSettings(cluster);
-    twoSettings.put("LEARNGRID_ROLES", "http,ai");
-    for (Map<String, String> settings : List.of(oneSettings, twoSettings)) {
-      settings.put("LEARNGRID_AI_URL", upstream.url());
-      settings.put("LEARNGRID_AI_MAX_RETRIES", "0");
-      // The load lock lives this long: a waiter that only got the reply by outliving it would take a minute.
-      settings.put("LEARNGRID_AI_TIMEOUT_MS", "60000");
-    }
-    one = TestNode.start(oneSettings);
-    two = TestNode.start(twoSettings);
+    one = settings(cluster).start();
+    two = settings(cluster).roles("http,ai").start();
     Api api = one.api();
     student = api.login(api.registerStudent("student-password"), "student-password");
   }
 
+  private static NodeSettings settings(String cluster) {
+    return NodeSettings.defaults().cluster(cluster).aiUrl(upstream.url()).aiMaxRetries(0)
+        // The load lock lives this long: a waiter that only got the reply by outliving it would take a minute.
+        .aiTimeoutMillis(60_000);
+  }
+
   @AfterAll
-  static void stop() throws Exception {
-    two.close();
-    one.close();
-    upstream.close();
+  static void stop() {
     clients.shutdownNow();
   }
 

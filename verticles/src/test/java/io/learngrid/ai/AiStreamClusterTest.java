@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.support.Api;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.Simulators;
 import io.learngrid.support.Sse;
 import io.learngrid.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,36 +22,24 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Streamed chat across a cluster: the http role on one node, the ai role on another")
 class AiStreamClusterTest {
 
-  private static Vertx upstreamVertx;
+  @CloseAfterAll
+  private static final Simulators upstreams = new Simulators();
   private static AiSimulatorVerticle upstream;
-  private static TestNode edge;
+  @CloseAfterAll
   private static TestNode ai;
+  @CloseAfterAll
+  private static TestNode edge;
 
   @BeforeAll
-  static void start() throws Exception {
-    upstreamVertx = Vertx.vertx();
+  static void start() {
     // 60 tokens, 30 ms apart: long enough for a client to leave in the middle. The first one comes
     // after 700 ms, more than the 200 ms heartbeat: the client sees pings while it waits.
-    upstream = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(700, 30).withMaxTokens(60));
-    upstreamVertx.deployVerticle(upstream).await(30, TimeUnit.SECONDS);
+    upstream = upstreams.start(SimulatorSettings.defaults().withTiming(700, 30).withMaxTokens(60));
     String cluster = TestNode.newClusterName();
-    Map<String, String> aiSettings = TestNode.clusterSettings(cluster);
-    aiSettings.put("LEARNGRID_ROLES", "ai");
-    aiSettings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + upstream.actualPort());
-    aiSettings.put("LEARNGRID_AI_HEARTBEAT_MS", "200");
-    ai = TestNode.start(aiSettings);
-    Map<String, String> edgeSettings = TestNode.clusterSettings(cluster);
-    edgeSettings.put("LEARNGRID_ROLES", "http,persistence,cache");
-    edgeSettings.remove("LEARNGRID_AI_URL");
-    edgeSettings.put("LEARNGRID_AI_HEARTBEAT_MS", "200");
-    edge = TestNode.start(edgeSettings);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    edge.close();
-    ai.close();
-    upstreamVertx.close().await(30, TimeUnit.SECONDS);
+    ai = NodeSettings.defaults().cluster(cluster).roles("ai").aiUrl(Simulators.url(upstream)).aiHeartbeatMillis(200)
+        .start();
+    edge = NodeSettings.defaults().cluster(cluster).roles("http,persistence,cache").aiUrl(null).aiHeartbeatMillis(200)
+        .start();
   }
 
   @Test

@@ -2,55 +2,53 @@ package io.learngrid.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.learngrid.bus.BusJson;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatStreamAccepted;
 import io.learngrid.bus.ai.ChatStreamControl;
 import io.learngrid.bus.ai.ChatStreamEvent;
 import io.learngrid.bus.ai.ChatStreamStart;
-import io.learngrid.bus.BusJson;
 import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.Simulators;
 import io.learngrid.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The ai side of the stream protocol, driven directly over the bus as an http role would. */
 @DisplayName("Stream credits: the ai role sends no more deltas than it was granted")
+@LearngridNode
 class AiStreamCreditsTest {
 
-  private static Vertx upstreamVertx;
+  @CloseAfterAll
+  private static final Simulators upstreams = new Simulators();
   private static AiSimulatorVerticle upstream;
-  private static TestNode node;
+  private static NodeSettings settings;
+  private final TestNode node;
 
-  @BeforeAll
-  static void start() throws Exception {
-    upstreamVertx = Vertx.vertx();
-    // 200 tokens 50 ms apart: a stream still running when the silent http side is given up on (a fast
-    // one would sit whole in the socket buffers by then, and there would be nothing left to cancel).
-    upstream = new AiSimulatorVerticle(SimulatorSettings.defaults().withTiming(0, 50).withMaxTokens(200));
-    upstreamVertx.deployVerticle(upstream).await(30, TimeUnit.SECONDS);
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + upstream.actualPort());
-    settings.put("LEARNGRID_AI_HEARTBEAT_MS", "200");
-    node = TestNode.start(settings);
+  AiStreamCreditsTest(TestNode node) {
+    this.node = node;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    upstreamVertx.close().await(30, TimeUnit.SECONDS);
+  @BeforeAll
+  static void start() {
+    // 200 tokens 50 ms apart: a stream still running when the silent http side is given up on (a fast
+    // one would sit whole in the socket buffers by then, and there would be nothing left to cancel).
+    upstream = upstreams.start(SimulatorSettings.defaults().withTiming(0, 50).withMaxTokens(200));
+    settings = NodeSettings.defaults().aiUrl(Simulators.url(upstream)).aiHeartbeatMillis(200);
   }
 
   @Test

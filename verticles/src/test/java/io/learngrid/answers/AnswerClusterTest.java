@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
 import io.learngrid.support.LearningFixture;
 import io.learngrid.support.LearningFixture.Account;
 import io.learngrid.support.LearningFixture.Assignment;
 import io.learngrid.support.LearningFixture.QuestionSpec;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
@@ -25,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,23 +37,19 @@ class AnswerClusterTest {
   private static final int QUESTIONS = 20;
 
   private static String cluster;
+  @CloseAfterAll
   private static TestNode first;
+  @CloseAfterAll
   private static TestNode second;
+  @CloseAfterAll
   private static LearningFixture fixture;
 
   @BeforeAll
   static void start() {
     cluster = TestNode.newClusterName();
-    first = TestNode.start(TestNode.clusterSettings(cluster));
-    second = TestNode.start(TestNode.clusterSettings(cluster));
+    first = NodeSettings.defaults().cluster(cluster).start();
+    second = NodeSettings.defaults().cluster(cluster).start();
     fixture = LearningFixture.open();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fixture.close();
-    second.close();
-    first.close();
   }
 
   /** An assignment of 20 questions (choice, text, number, number-as-text) and its enrolled students. */
@@ -279,7 +276,7 @@ class AnswerClusterTest {
   @DisplayName("a node that stops mid-load loses no 202: its clients retry through the other node and each answer is stored once")
   void nodeStopsMidLoad() throws Exception {
     Setup setup = setup(30);
-    TestNode third = TestNode.start(TestNode.clusterSettings(cluster));
+    TestNode third = NodeSettings.defaults().cluster(cluster).start();
     boolean closed = false;
     try (ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Run> loading = background.submit(() -> load(setup, List.of(first, third), 20, 50));

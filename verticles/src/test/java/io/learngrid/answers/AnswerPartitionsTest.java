@@ -3,6 +3,7 @@ package io.learngrid.answers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.LearningFixture;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
@@ -48,7 +49,7 @@ class AnswerPartitionsTest {
   void upkeepAtStart() throws Exception {
     YearMonth current = YearMonth.now(ZoneOffset.UTC);
     YearMonth ahead = current.plusMonths(2);
-    try (TestNode migrated = TestNode.start(TestNode.settings()); LearningFixture fixture = LearningFixture.open()) {
+    try (TestNode migrated = NodeSettings.defaults().start(); LearningFixture fixture = LearningFixture.open()) {
       for (int i = 0; i <= 2; i++) {
         assertThat(exists(fixture, name(current.plusMonths(i)))).as(name(current.plusMonths(i))).isTrue();
       }
@@ -64,8 +65,8 @@ class AnswerPartitionsTest {
       assertThat(partitionOf(fixture, expired)).isEqualTo("answer_events_y2001m01");
 
       // Two nodes start at once; the advisory lock lets one do the work and the other find nothing left.
-      CompletableFuture<TestNode> one = CompletableFuture.supplyAsync(() -> TestNode.start(TestNode.settings()));
-      CompletableFuture<TestNode> two = CompletableFuture.supplyAsync(() -> TestNode.start(TestNode.settings()));
+      CompletableFuture<TestNode> one = CompletableFuture.supplyAsync(() -> NodeSettings.defaults().start());
+      CompletableFuture<TestNode> two = CompletableFuture.supplyAsync(() -> NodeSettings.defaults().start());
       try (TestNode a = one.get(); TestNode b = two.get()) {
         assertThat(exists(fixture, name(ahead))).isTrue();
         assertThat(partitionOf(fixture, stray)).isEqualTo(name(ahead));

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.LearngridNode;
 import io.learngrid.support.LearningFixture;
 import io.learngrid.support.LearningFixture.Account;
 import io.learngrid.support.LearningFixture.Assignment;
 import io.learngrid.support.LearningFixture.QuestionSpec;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -21,24 +24,27 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Answer submission: graded at once, stored durably before the 202, idempotent with a key")
+@LearngridNode
 class AnswerSubmissionTest {
 
+  /** A node of its own: the batch-size summary must hold this class's answers alone. */
+  private static final NodeSettings settings = NodeSettings.defaults();
   private static TestNode node;
   private static Api api;
+  @CloseAfterAll
   private static LearningFixture fixture;
   private static Account teacher;
   private static Account student;
   private static Assignment quiz;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.settings());
+  static void start(TestNode started) {
+    node = started;
     api = node.api();
     fixture = LearningFixture.open();
     teacher = fixture.teacher();
@@ -50,12 +56,6 @@ class AnswerSubmissionTest {
         new QuestionSpec("text", "Photosynthesis", 3),
         new QuestionSpec("number", 0.3, 5),
         new QuestionSpec("number", 42, 1)));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fixture.close();
-    node.close();
   }
 
   private static Reply answer(Account who, Assignment assignment, int question, Object answer) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.LearngridNode;
 import io.learngrid.support.LearningFixture;
 import io.learngrid.support.LearningFixture.Account;
 import io.learngrid.support.LearningFixture.Assignment;
@@ -15,29 +17,21 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Progress and assignment statistics, folded from answer events by the aggregator")
+@LearngridNode
 class ProgressAndStatsTest {
 
-  private static TestNode node;
-  private static Api api;
-  private static LearningFixture fixture;
+  @CloseAfterAll
+  private static final LearningFixture fixture = LearningFixture.open();
+  private final TestNode node;
+  private final Api api;
 
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
-    fixture = LearningFixture.open();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    fixture.close();
-    node.close();
+  ProgressAndStatsTest(TestNode node) {
+    this.node = node;
+    this.api = node.api();
   }
 
   /** A course of {@code teacher} with two assignments: three questions worth 1, 2 and 4 points, and one worth 10. */
@@ -51,7 +45,7 @@ class ProgressAndStatsTest {
     return new Course(id, quiz, exam);
   }
 
-  private static Reply answer(Account student, Assignment assignment, int question, Object answer) {
+  private Reply answer(Account student, Assignment assignment, int question, Object answer) {
     Reply reply = api.post("/api/v1/assignments/" + assignment.id() + "/answers",
         new JsonObject().put("questionId", assignment.questionIds().get(question)).put("answer", answer), student.token());
     assertThat(reply.status()).isEqualTo(202);
@@ -132,7 +126,7 @@ class ProgressAndStatsTest {
     });
   }
 
-  private static double progressCacheHits() {
+  private double progressCacheHits() {
     var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "progress").tag("result", "hit")
         .counter();
     return counter == null ? 0 : counter.count();

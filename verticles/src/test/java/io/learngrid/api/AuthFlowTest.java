@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.Database;
-import io.learngrid.support.TestNode;
+import io.learngrid.support.LearngridNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,30 +14,21 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Refresh-token rotation and logout over real HTTP and PostgreSQL")
+@LearngridNode
 class AuthFlowTest {
 
   private static final String PASSWORD = "student-password";
   private static final String REFRESH = "/api/v1/auth/refresh";
   private static final String LOGOUT = "/api/v1/auth/logout";
 
-  private static TestNode node;
-  private static Api api;
+  private final Api api;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
+  AuthFlowTest(Api api) {
+    this.api = api;
   }
 
   @Test
@@ -196,7 +187,7 @@ class AuthFlowTest {
     assertThat(errors.stream().map(error -> ((JsonObject) error).getString("field"))).containsExactlyInAnyOrder(fields);
   }
 
-  private static Reply refresh(String refreshToken) {
+  private Reply refresh(String refreshToken) {
     return api.post(REFRESH, body(refreshToken), null);
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
-import io.learngrid.support.TestNode;
+import io.learngrid.support.LearngridNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (never a 403 that would confirm it exists); a visible resource the caller may not change is 403.
  */
 @DisplayName("Authorization matrix")
+@LearngridNode
 class AuthorizationMatrixTest {
 
   enum Actor { ANONYMOUS, ENROLLED_STUDENT, OTHER_STUDENT, OWNING_TEACHER, OTHER_TEACHER, ADMIN }
 
   private static final Actor[] ACTORS = Actor.values();
-  private static TestNode node;
   private static Api api;
   private static final Map<Actor, Account> accounts = new EnumMap<>(Actor.class);
   private static String courseId;
@@ -45,9 +44,8 @@ class AuthorizationMatrixTest {
   record Route(String name, Function<Actor, Reply> call, int... expected) {}
 
   @BeforeAll
-  static void fixture() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
+  static void fixture(Api client) {
+    api = client;
     for (Actor actor : ACTORS) {
       switch (actor) {
         case ANONYMOUS -> { }
@@ -68,11 +66,6 @@ class AuthorizationMatrixTest {
         .json();
     assignmentId = created.getString("id");
     questionId = created.getJsonArray("questions").getJsonObject(0).getString("id");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
   }
 
   private static String token(Actor actor) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
-import io.learngrid.support.TestNode;
+import io.learngrid.support.LearngridNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,27 +23,21 @@ import org.junit.jupiter.api.Test;
  * problem whose errors[] names each offending field, with short messages of our own.
  */
 @DisplayName("Requests are validated against the OpenAPI contract")
+@LearngridNode
 class ContractValidationTest {
 
-  private static TestNode node;
   private static Api api;
   private static Account teacher;
   private static String assignments;
 
   @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
+  static void course(Api client) {
+    api = client;
     teacher = api.account("teacher");
     Reply course = api.post("/api/v1/courses", new JsonObject().put("title", "Contract").put("subject", "contract")
         .put("description", "validation"), teacher.token());
     assertThat(course.status()).isEqualTo(201);
     assignments = "/api/v1/courses/" + course.json().getString("id") + "/assignments";
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
   }
 
   private static JsonObject question(int i) {

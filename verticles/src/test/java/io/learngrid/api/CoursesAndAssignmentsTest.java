@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
-import io.learngrid.support.TestNode;
+import io.learngrid.support.LearngridNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,26 +15,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Courses, enrollments and assignments over real HTTP")
+@LearngridNode
 class CoursesAndAssignmentsTest {
 
-  private static TestNode node;
-  private static Api api;
+  private final Api api;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
+  CoursesAndAssignmentsTest(Api api) {
+    this.api = api;
   }
 
   private static JsonObject course(String title, String subject) {
@@ -50,7 +41,7 @@ class CoursesAndAssignmentsTest {
     return new JsonObject().put("title", "Sums").put("questions", list);
   }
 
-  private static String createCourse(Account teacher, String subject) {
+  private String createCourse(Account teacher, String subject) {
     Reply created = api.post("/api/v1/courses", course("Course " + UUID.randomUUID(), subject), teacher.token());
     assertThat(created.status()).isEqualTo(201);
     return created.json().getString("id");

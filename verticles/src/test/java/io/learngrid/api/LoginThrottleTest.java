@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -30,34 +30,24 @@ class LoginThrottleTest {
   private static final String PASSWORD = "right-password";
   private static final String LOGIN = "/api/v1/auth/login";
 
+  @CloseAfterAll
   private static TestNode defaults;
+  @CloseAfterAll
   private static TestNode lowIpLimit;
+  @CloseAfterAll
   private static TestNode shortWindow;
+  @CloseAfterAll
   private static TestNode limitsOff;
 
   @BeforeAll
   static void startNodes() {
-    defaults = TestNode.start(TestNode.settings());
-    Map<String, String> lowIp = TestNode.settings();
-    lowIp.put("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", "3");
-    lowIpLimit = TestNode.start(lowIp);
-    Map<String, String> shortly = TestNode.settings();
-    shortly.put("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", "2");
-    shortly.put("LEARNGRID_LOGIN_WINDOW_SECONDS", "2");
-    shortWindow = TestNode.start(shortly);
-    Map<String, String> off = TestNode.settings();
-    off.put("LEARNGRID_RATE_LIMITS", "off");
-    // Budgets that would refuse at once if the switch did not turn them off too.
-    off.put("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", "1");
-    off.put("LEARNGRID_RATE_LIMIT_IP_PER_MINUTE", "1");
-    limitsOff = TestNode.start(off);
-  }
-
-  @AfterAll
-  static void stopNodes() throws Exception {
-    for (TestNode node : List.of(defaults, lowIpLimit, shortWindow, limitsOff)) {
-      node.close();
-    }
+    defaults = NodeSettings.defaults().start();
+    lowIpLimit = NodeSettings.defaults().loginMaxFailuresPerIp(3).start();
+    shortWindow = NodeSettings.defaults().loginMaxFailuresPerEmail(2).loginWindowSeconds(2).start();
+    limitsOff = NodeSettings.defaults().rateLimitsOff()
+        // Budgets that would refuse at once if the switch did not turn them off too.
+        .rateLimitPerUserPerMinute(1).rateLimitPerIpPerMinute(1)
+        .start();
   }
 
   @Test

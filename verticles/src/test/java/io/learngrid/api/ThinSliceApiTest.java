@@ -4,30 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.LearngridNode;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The thin slice of API.md over real HTTP, PostgreSQL, Redis and the AI simulator")
+@LearngridNode
 class ThinSliceApiTest {
 
-  private static TestNode node;
-  private static Api api;
+  private final TestNode node;
+  private final Api api;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    node.close();
+  ThinSliceApiTest(TestNode node) {
+    this.node = node;
+    this.api = node.api();
   }
 
   @Test
@@ -232,7 +226,7 @@ class ThinSliceApiTest {
     assertThat(api.get("/api/v1/admin/cluster", student).status()).isEqualTo(403);
   }
 
-  private static double cacheCount(String result) {
+  private double cacheCount(String result) {
     var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "course").tag("result", result)
         .counter();
     return counter == null ? 0 : counter.count();

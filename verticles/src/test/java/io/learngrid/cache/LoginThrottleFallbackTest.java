@@ -5,35 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.dev.EmbeddedRedis;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.learngrid.support.TestServices;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Login limits while Redis is down")
+@LearngridNode
 class LoginThrottleFallbackTest {
 
   private static final String PASSWORD = "right-password";
 
+  @CloseAfterAll
   private static EmbeddedRedis redis;
-  private static TestNode node;
+  private static NodeSettings settings;
+  private final TestNode node;
 
-  @BeforeAll
-  static void start() throws Exception {
-    redis = EmbeddedRedis.start(TestServices.scratch("redis-login"), TestServices.freePort());
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_REDIS_URL", redis.url());
-    node = TestNode.start(settings);
+  LoginThrottleFallbackTest(TestNode node) {
+    this.node = node;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    redis.close();
+  @BeforeAll
+  static void start() {
+    redis = TestServices.redisOfItsOwn("redis-login");
+    settings = NodeSettings.defaults().redisUrl(redis.url());
   }
 
   @Test

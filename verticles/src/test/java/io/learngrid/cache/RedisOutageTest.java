@@ -5,37 +5,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.dev.EmbeddedRedis;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.learngrid.support.TestServices;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Redis goes away and comes back while a node serves")
+@LearngridNode
 class RedisOutageTest {
 
+  @CloseAfterAll
   private static EmbeddedRedis redis;
-  private static TestNode node;
+  private static NodeSettings settings;
+  private final TestNode node;
 
-  @BeforeAll
-  static void start() throws Exception {
-    redis = EmbeddedRedis.start(TestServices.scratch("redis-outage"), TestServices.freePort());
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_REDIS_URL", redis.url());
-    node = TestNode.start(settings);
+  RedisOutageTest(TestNode node) {
+    this.node = node;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    redis.close();
+  @BeforeAll
+  static void start() {
+    redis = TestServices.redisOfItsOwn("redis-outage");
+    settings = NodeSettings.defaults().redisUrl(redis.url());
   }
 
   @Test
@@ -124,7 +124,7 @@ class RedisOutageTest {
     }
   }
 
-  private static double count(String level, String result) {
+  private double count(String level, String result) {
     var counter = node.node().registry().find("learngrid.cache.requests").tag("kind", "course").tag("level", level)
         .tag("result", result).counter();
     return counter == null ? 0 : counter.count();

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.dev.EmbeddedRedis;
 import io.learngrid.support.Api;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.LearngridNode;
 import io.learngrid.support.LearningFixture;
 import io.learngrid.support.LearningFixture.Account;
 import io.learngrid.support.LearningFixture.Assignment;
 import io.learngrid.support.LearningFixture.QuestionSpec;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.learngrid.support.TestServices;
 import io.vertx.core.json.JsonObject;
@@ -22,36 +25,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Redis stops under load and starts again")
+@LearngridNode
 class RedisOutageUnderLoadTest {
 
   private static final String[] PHASES = {"before", "outage", "after"};
 
+  @CloseAfterAll
   private static EmbeddedRedis redis;
-  private static TestNode node;
-  private static LearningFixture fixture;
+  @CloseAfterAll
+  private static final LearningFixture fixture = LearningFixture.open();
+  private static NodeSettings settings;
+  private final TestNode node;
 
-  @BeforeAll
-  static void start() throws Exception {
-    redis = EmbeddedRedis.start(TestServices.scratch("redis-outage-load"), TestServices.freePort());
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_REDIS_URL", redis.url());
-    // Near entries expire quickly, so that reads keep reaching Redis and the outage is felt.
-    settings.put("LEARNGRID_NEAR_CACHE_TTL_SECONDS", "1");
-    node = TestNode.start(settings);
-    fixture = LearningFixture.open();
+  RedisOutageUnderLoadTest(TestNode node) {
+    this.node = node;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    fixture.close();
-    node.close();
-    redis.close();
+  @BeforeAll
+  static void start() {
+    redis = TestServices.redisOfItsOwn("redis-outage-load");
+    // Near entries expire quickly, so that reads keep reaching Redis and the outage is felt.
+    settings = NodeSettings.defaults().redisUrl(redis.url()).nearCacheTtlSeconds(1);
   }
 
   @Test
@@ -129,7 +128,7 @@ class RedisOutageUnderLoadTest {
     return api.get("/health/ready", null).json();
   }
 
-  private static double count(String level, String result) {
+  private double count(String level, String result) {
     return node.node().registry().find("learngrid.cache.requests").tag("level", level).tag("result", result)
         .counters().stream().mapToDouble(counter -> counter.count()).sum();
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Database;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The two-level cache of two clustered nodes")
 class ClusterCacheTest {
 
+  @CloseAfterAll
   private static TestNode a;
+  @CloseAfterAll
   private static TestNode b;
   private static String teacher;
   private static String admin;
@@ -33,16 +36,10 @@ class ClusterCacheTest {
   @BeforeAll
   static void startCluster() {
     String cluster = TestNode.newClusterName();
-    a = TestNode.start(TestNode.clusterSettings(cluster));
-    b = TestNode.start(TestNode.clusterSettings(cluster));
+    a = NodeSettings.defaults().cluster(cluster).start();
+    b = NodeSettings.defaults().cluster(cluster).start();
     teacher = a.api().teacherToken();
     admin = a.api().adminToken();
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    b.close();
-    a.close();
   }
 
   @Test

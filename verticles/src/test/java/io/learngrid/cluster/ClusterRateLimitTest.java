@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,30 +22,23 @@ class ClusterRateLimitTest {
   private static final int PER_CLASS = 3;
   private static final int CHATS = 2;
 
+  @CloseAfterAll
   private static TestNode a;
+  @CloseAfterAll
   private static TestNode b;
 
   @BeforeAll
   static void startCluster() {
     String cluster = TestNode.newClusterName();
-    a = TestNode.start(limited(TestNode.clusterSettings(cluster)));
-    b = TestNode.start(limited(TestNode.clusterSettings(cluster)));
+    a = limited(cluster).start();
+    b = limited(cluster).start();
   }
 
-  private static Map<String, String> limited(Map<String, String> settings) {
-    settings.put("LEARNGRID_RATE_LIMIT_USER_PER_MINUTE", Integer.toString(PER_USER));
-    settings.put("LEARNGRID_RATE_LIMIT_IP_PER_MINUTE", Integer.toString(PER_IP));
-    settings.put("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", Integer.toString(PER_CLASS));
-    settings.put("LEARNGRID_RATE_LIMIT_AI_CHAT_PER_MINUTE", Integer.toString(CHATS));
-    // Failed logins are the cheapest anonymous requests here; their own limit must not interfere.
-    settings.put("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", "1000");
-    return settings;
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    b.close();
-    a.close();
+  private static NodeSettings limited(String cluster) {
+    return NodeSettings.defaults().cluster(cluster).rateLimitPerUserPerMinute(PER_USER).rateLimitPerIpPerMinute(PER_IP)
+        .rateLimitClassActionPerMinute(PER_CLASS).rateLimitAiChatPerMinute(CHATS)
+        // Failed logins are the cheapest anonymous requests here; their own limit must not interfere.
+        .loginMaxFailuresPerIp(1000);
   }
 
   @Test

@@ -7,12 +7,12 @@ import io.learngrid.simulator.AiSimulatorVerticle;
 import io.learngrid.simulator.SimulatorSettings;
 import io.learngrid.support.Api;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.Simulators;
 import io.learngrid.support.TestNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -24,11 +24,8 @@ class GracefulDrainTest {
   @Test
   @DisplayName("reports not ready at once, keeps serving through the grace, then closes its port and leaves the map")
   void drains() throws Exception {
-    Map<String, String> settings = TestNode.settings();
     // Long enough for the checks below on a busy machine; the stop is awaited, not slept through.
-    settings.put("LEARNGRID_SHUTDOWN_GRACE_MS", "6000");
-    settings.put("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "5000");
-    TestNode node = TestNode.start(settings);
+    TestNode node = NodeSettings.defaults().shutdownGraceMillis(6000).shutdownTimeoutMillis(5000).start();
     Api api = node.api();
     String admin = api.adminToken();
     assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
@@ -56,16 +53,11 @@ class GracefulDrainTest {
   @Test
   @DisplayName("finishes a request in flight (a slow AI call) before it stops")
   void inFlightRequestFinishes() throws Exception {
-    Vertx simulatorVertx = Vertx.vertx();
-    try {
+    try (Simulators upstreams = new Simulators()) {
       // The first token after 3 s: long enough for the stop to begin while the call is upstream.
-      AiSimulatorVerticle simulator = new AiSimulatorVerticle(SimulatorSettings.defaults()
+      AiSimulatorVerticle simulator = upstreams.start(SimulatorSettings.defaults()
           .withHost("127.0.0.1").withPort(0).withTiming(3_000, 1));
-      simulatorVertx.deployVerticle(simulator).await(30, TimeUnit.SECONDS);
-      Map<String, String> settings = TestNode.settings();
-      settings.put("LEARNGRID_AI_URL", "http://127.0.0.1:" + simulator.actualPort());
-      settings.put("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "30000");
-      TestNode node = TestNode.start(settings);
+      TestNode node = NodeSettings.defaults().aiUrl(Simulators.url(simulator)).shutdownTimeoutMillis(30_000).start();
       Api api = node.api();
       String admin = api.adminToken();
       JsonObject chat = new JsonObject().put("messages", new io.vertx.core.json.JsonArray()
@@ -78,15 +70,13 @@ class GracefulDrainTest {
       assertThat(answered.status()).as(answered.body()).isEqualTo(200);
       assertThat(answered.json().getJsonObject("message").getString("content")).isNotBlank();
       stopped.await(1, TimeUnit.MINUTES);
-    } finally {
-      simulatorVertx.close().await(30, TimeUnit.SECONDS);
     }
   }
 
   @Test
   @DisplayName("stopping twice is one drain")
   void idempotent() throws Exception {
-    TestNode node = TestNode.start(TestNode.settings());
+    TestNode node = NodeSettings.defaults().start();
     Future<Void> first = node.node().stop();
     assertThat(node.node().stop()).isSameAs(first);
     first.await(1, TimeUnit.MINUTES);

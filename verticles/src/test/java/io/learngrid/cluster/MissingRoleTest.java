@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
 import io.learngrid.support.LearningFixture;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,25 +19,16 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A node whose requests need a role that no node runs")
 class MissingRoleTest {
 
+  @CloseAfterAll
   private static TestNode lonely;
   /** The AI gateway without anyone to record its usage. */
+  @CloseAfterAll
   private static TestNode gateway;
 
   @BeforeAll
   static void start() {
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_ROLES", "http");
-    settings.put("LEARNGRID_BUS_TIMEOUT_MS", "60000");
-    lonely = TestNode.start(settings);
-    Map<String, String> gatewaySettings = TestNode.settings();
-    gatewaySettings.put("LEARNGRID_ROLES", "http,cache,ai");
-    gateway = TestNode.start(gatewaySettings);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
-    lonely.close();
+    lonely = NodeSettings.defaults().roles("http").busTimeoutMillis(60_000).start();
+    gateway = NodeSettings.defaults().roles("http,cache,ai").start();
   }
 
   @Test

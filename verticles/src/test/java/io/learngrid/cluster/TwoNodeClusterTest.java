@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,26 +20,17 @@ class TwoNodeClusterTest {
 
   private static final String LOGIN_PASSWORD = "right-password";
 
+  @CloseAfterAll
   private static TestNode full;
+  @CloseAfterAll
   private static TestNode httpOnly;
 
   @BeforeAll
   static void startCluster() {
     String cluster = TestNode.newClusterName();
-    full = TestNode.start(TestNode.clusterSettings(cluster));
-    Map<String, String> edge = TestNode.clusterSettings(cluster);
-    edge.put("LEARNGRID_ROLES", "http");
+    full = NodeSettings.defaults().cluster(cluster).start();
     // An http-only node needs no database, cache or upstream address: it reaches them over the bus.
-    edge.remove("LEARNGRID_PG_URL");
-    edge.remove("LEARNGRID_REDIS_URL");
-    edge.remove("LEARNGRID_AI_URL");
-    httpOnly = TestNode.start(edge);
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    httpOnly.close();
-    full.close();
+    httpOnly = NodeSettings.defaults().cluster(cluster).roles("http").withoutBackingServices().start();
   }
 
   @Test

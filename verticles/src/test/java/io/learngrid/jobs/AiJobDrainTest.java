@@ -6,9 +6,9 @@ import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Database;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.ScriptedUpstream;
 import io.learngrid.support.TestNode;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,13 +20,12 @@ class AiJobDrainTest {
   @DisplayName("hands the job back to the queue, with the interrupted attempt not counted")
   void stoppingNodeHandsBack() throws Exception {
     try (ScriptedUpstream hanging = new ScriptedUpstream(new ScriptedUpstream.Hang())) {
-      Map<String, String> settings = TestNode.settings();
-      settings.put("LEARNGRID_AI_URL", hanging.url());
-      // Long enough that only the hand-back, not the lease running out, can queue the job again.
-      settings.put("LEARNGRID_AI_JOBS_LEASE_MS", "600000");
-      // The ai role's drain waits for the chat call in hand, which hangs here: bound it, the hand-back is the subject.
-      settings.put("LEARNGRID_SHUTDOWN_TIMEOUT_MS", "1000");
-      TestNode node = TestNode.start(settings);
+      TestNode node = NodeSettings.defaults().aiUrl(hanging.url())
+          // Long enough that only the hand-back, not the lease running out, can queue the job again.
+          .aiJobsLeaseMillis(600_000)
+          // The ai role's drain waits for the chat call in hand, which hangs here: bound it, the hand-back is the subject.
+          .shutdownTimeoutMillis(1000)
+          .start();
       String jobId;
       try {
         Api api = node.api();

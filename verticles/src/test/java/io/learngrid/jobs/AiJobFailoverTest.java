@@ -9,6 +9,7 @@ import io.learngrid.bus.Pong;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.ScriptedUpstream;
 import io.learngrid.support.TestNode;
 import io.learngrid.support.TestServices;
@@ -56,10 +57,7 @@ class AiJobFailoverTest {
     ScriptedUpstream hanging = new ScriptedUpstream(new ScriptedUpstream.Hang());
     closing.add(hanging);
     String cluster = TestNode.newClusterName();
-    Map<String, String> coreSettings = TestNode.clusterSettings(cluster);
-    coreSettings.put("LEARNGRID_ROLES", "http,persistence,cache");
-    coreSettings.remove("LEARNGRID_AI_URL");
-    TestNode core = TestNode.start(coreSettings);
+    TestNode core = NodeSettings.defaults().cluster(cluster).roles("http,persistence,cache").aiUrl(null).start();
     closing.add(core);
     Api api = core.api();
     Account teacher = api.account("teacher");
@@ -79,11 +77,8 @@ class AiJobFailoverTest {
     Eventually.within(60, () -> noAiRoleLeft(core));
     assertThat(api.get("/api/v1/jobs/" + jobId, teacher.token()).json().getString("status")).isEqualTo("running");
 
-    Map<String, String> rescuerSettings = TestNode.clusterSettings(cluster);
-    rescuerSettings.put("LEARNGRID_ROLES", "ai");
-    rescuerSettings.put("LEARNGRID_AI_JOBS_LEASE_MS", Long.toString(LEASE_MS));
-    rescuerSettings.put("LEARNGRID_AI_JOBS_POLL_MS", "100");
-    TestNode rescuer = TestNode.start(rescuerSettings);
+    TestNode rescuer = NodeSettings.defaults().cluster(cluster).roles("ai").aiJobsLeaseMillis(LEASE_MS).aiJobsPollMillis(100)
+        .start();
     closing.add(rescuer);
 
     JsonObject job = AiJobsTest.finished(api, jobId, teacher.token());

@@ -5,25 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Database;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.ScriptedUpstream;
-import io.learngrid.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("AI jobs whose upstream misbehaves")
+@LearngridNode
 class AiJobFailureTest {
 
   private static final int MAX_ATTEMPTS = 3;
+  @CloseAfterAll
   private static ScriptedUpstream upstream;
-  private static TestNode node;
-  private static Api api;
+  private static NodeSettings settings;
+  private final Api api;
+
+  AiJobFailureTest(Api api) {
+    this.api = api;
+  }
 
   @BeforeAll
   static void start() {
@@ -33,24 +39,13 @@ class AiJobFailureTest {
     Database.update("DO $$ BEGIN IF to_regclass('ai_jobs') IS NOT NULL THEN"
         + " DELETE FROM ai_jobs WHERE status IN ('queued', 'running'); END IF; END $$");
     upstream = new ScriptedUpstream(new ScriptedUpstream.Fail(500));
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_AI_URL", upstream.url());
-    settings.put("LEARNGRID_AI_JOBS_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
-    settings.put("LEARNGRID_AI_JOBS_BACKOFF_MS", "20");
-    settings.put("LEARNGRID_AI_JOBS_POLL_MS", "50");
-    // The breaker must not open during these tests: each attempt should reach the upstream.
-    settings.put("LEARNGRID_AI_BREAKER_MAX_FAILURES", "1000");
-    // Job attempts are what these tests count: the gateway's own retries of a 500 would add upstream
-    // calls, and could still be running when the next test starts counting.
-    settings.put("LEARNGRID_AI_MAX_RETRIES", "0");
-    node = TestNode.start(settings);
-    api = node.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    upstream.close();
+    settings = NodeSettings.defaults().aiUrl(upstream.url()).aiJobsMaxAttempts(MAX_ATTEMPTS).aiJobsBackoffMillis(20)
+        .aiJobsPollMillis(50)
+        // The breaker must not open during these tests: each attempt should reach the upstream.
+        .aiBreakerMaxFailures(1000)
+        // Job attempts are what these tests count: the gateway's own retries of a 500 would add upstream
+        // calls, and could still be running when the next test starts counting.
+        .aiMaxRetries(0);
   }
 
   @BeforeEach
@@ -58,7 +53,7 @@ class AiJobFailureTest {
     upstream.play(new ScriptedUpstream.Fail(500));
   }
 
-  private static String submit(Account teacher, int count) {
+  private String submit(Account teacher, int count) {
     Reply accepted = api.post("/api/v1/ai/questions", AiJobsTest.questionsRequest(count), teacher.token());
     assertThat(accepted.status()).isEqualTo(202);
     return accepted.json().getString("jobId");

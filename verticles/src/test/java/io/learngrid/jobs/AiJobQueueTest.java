@@ -17,16 +17,16 @@ import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.Database;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,25 +36,22 @@ import org.junit.jupiter.api.Test;
  * the workers of two nodes over the bus to show what the leases guarantee.
  */
 @DisplayName("The AI job queue")
+@LearngridNode
 class AiJobQueueTest {
 
   private static final int MAX_QUEUED = 3;
-  private static TestNode node;
-  private static Api api;
+  private static final NodeSettings settings = NodeSettings.defaults().roles("http,persistence,cache").aiUrl(null)
+      .aiJobsMaxQueued(MAX_QUEUED);
+  private final TestNode node;
+  private final Api api;
 
-  @BeforeAll
-  static void start() {
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_ROLES", "http,persistence,cache");
-    settings.remove("LEARNGRID_AI_URL");
-    settings.put("LEARNGRID_AI_JOBS_MAX_QUEUED", Integer.toString(MAX_QUEUED));
-    node = TestNode.start(settings);
-    api = node.api();
+  AiJobQueueTest(TestNode node) {
+    this.node = node;
+    this.api = node.api();
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    node.close();
+  static void stop() {
     emptyQueue();
   }
 
@@ -68,12 +65,12 @@ class AiJobQueueTest {
     Database.update("DELETE FROM ai_jobs WHERE status IN ('queued', 'running')");
   }
 
-  private static <T> T bus(String address, BusMessage message, Class<T> reply) throws Exception {
+  private <T> T bus(String address, BusMessage message, Class<T> reply) throws Exception {
     Future<T> future = Bus.request(node.node().vertx(), address, message, 5_000, reply);
     return future.await(10, TimeUnit.SECONDS);
   }
 
-  private static String submit(Account teacher) {
+  private String submit(Account teacher) {
     Reply accepted = api.post("/api/v1/ai/questions", AiJobsTest.questionsRequest(1), teacher.token());
     assertThat(accepted.status()).isEqualTo(202);
     return accepted.json().getString("jobId");
@@ -163,7 +160,7 @@ class AiJobQueueTest {
     assertThat(again.attempt()).isEqualTo(1);
   }
 
-  private static ClaimedAiJobs.Claimed claimFor(String owner, String jobId) throws Exception {
+  private ClaimedAiJobs.Claimed claimFor(String owner, String jobId) throws Exception {
     ClaimedAiJobs claimed = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs(owner, 10, 600_000), ClaimedAiJobs.class);
     assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
     return claimed.jobs().getFirst();

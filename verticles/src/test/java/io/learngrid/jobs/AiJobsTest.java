@@ -6,32 +6,23 @@ import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.Eventually;
-import io.learngrid.support.TestNode;
+import io.learngrid.support.LearngridNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("AI jobs on one node with every role, against the AI simulator")
+@LearngridNode
 class AiJobsTest {
 
-  private static TestNode node;
-  private static Api api;
+  private final Api api;
 
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestNode.settings());
-    api = node.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
+  AiJobsTest(Api api) {
+    this.api = api;
   }
 
   /** Polls the job until it has finished (the ai role runs it in the background) and returns it. */

@@ -5,42 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.learngrid.dev.EmbeddedPostgres;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
+import io.learngrid.support.CloseAfterAll;
 import io.learngrid.support.Eventually;
-import io.learngrid.support.TestNode;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestServices;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("PostgreSQL goes away and comes back while a node serves")
+@LearngridNode
 class PostgresOutageTest {
 
+  @CloseAfterAll
   private static EmbeddedPostgres postgres;
-  private static TestNode node;
+  private static NodeSettings settings;
 
   @BeforeAll
   static void start() throws Exception {
     Path dir = TestServices.scratch("pg-outage");
     postgres = EmbeddedPostgres.start(TestServices.postgresBinaries(), dir.resolve("pg"), TestServices.freePort());
-    Map<String, String> settings = TestNode.settings();
-    settings.put("LEARNGRID_PG_URL", postgres.url());
-    settings.put("LEARNGRID_PG_CONNECT_TIMEOUT_MS", "1000");
-    node = TestNode.start(settings);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
-    postgres.close();
+    settings = NodeSettings.defaults().pgUrl(postgres.url()).pgConnectTimeoutMillis(1000);
   }
 
   @Test
   @DisplayName("requests get 503 with Retry-After (never 500), readiness turns 503, and both recover")
-  void outageIsA503AndRecovers() throws Exception {
-    Api api = node.api();
+  void outageIsA503AndRecovers(Api api) throws Exception {
     String student = api.login(api.registerStudent("student-password"), "student-password");
     assertThat(api.get("/api/v1/me", student).status()).isEqualTo(200);
 

@@ -4,32 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.learngrid.support.TestServices;
 import io.micrometer.core.instrument.search.Search;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("LEARNGRID_PG_REPLICA_URL sends list queries to a pool of their own")
+@LearngridNode
 class ReadReplicaTest {
 
-  private static TestNode node;
+  // The test server stands in for a replica: what is checked is which pool each query uses.
+  private static final NodeSettings settings = NodeSettings.defaults().pgReplicaUrl(TestServices.postgresUrl());
+  private final TestNode node;
 
-  @BeforeAll
-  static void start() {
-    Map<String, String> settings = TestNode.settings();
-    // The test server stands in for a replica: what is checked is which pool each query uses.
-    settings.put("LEARNGRID_PG_REPLICA_URL", TestServices.postgresUrl());
-    node = TestNode.start(settings);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    node.close();
+  ReadReplicaTest(TestNode node) {
+    this.node = node;
   }
 
   @Test
@@ -50,7 +43,7 @@ class ReadReplicaTest {
     assertThat(completed("learngrid-pg-replica")).isEqualTo(replicaBefore + 1);
   }
 
-  private static double completed(String pool) {
+  private double completed(String pool) {
     var counter = Search.in(node.node().registry()).name("vertx.pool.completed").tag("pool_name", pool).counter();
     return counter == null ? 0 : counter.count();
   }

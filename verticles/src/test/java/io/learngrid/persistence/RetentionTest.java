@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.support.LearningFixture;
+import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ class RetentionTest {
   @Test
   @DisplayName("two passes at once delete every expired Idempotency-Key, refresh token, finished job and usage row exactly once")
   void expiredRowsGo() throws Exception {
-    try (TestNode node = TestNode.start(TestNode.settings())) {
+    try (TestNode node = NodeSettings.defaults().start()) {
       // The node migrates the schema and exports the counters from its start. It is closed before
       // the rows go in, so that its own pass at start cannot take any of them.
       assertThat(node.api().get("/metrics", null).body())

@@ -94,6 +94,15 @@ public final class TestServices {
     }
   }
 
+  /** A Redis of one test's own, on a free port, that the test may stop and start again. */
+  public static EmbeddedRedis redisOfItsOwn(String name) {
+    try {
+      return EmbeddedRedis.start(scratch(name), freePort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
