@@ -1,14 +1,12 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.cache.CacheInvalidate;
-import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
 import io.learngrid.bus.jobs.ClaimAiJobs;
 import io.learngrid.bus.jobs.ClaimedAiJobs;
 import io.learngrid.bus.jobs.CreateAiJob;
-import io.learngrid.bus.Done;
 import io.learngrid.bus.jobs.FinishAiJob;
 import io.learngrid.bus.jobs.FinishedAiJob;
 import io.learngrid.bus.jobs.ReleaseAiJobs;
@@ -52,6 +50,9 @@ public final class AiJobWorker extends VerticleBase {
   private final Map<String, ClaimedAiJobs.Claimed> held = new HashMap<>();
   private final Map<String, Counter> outcomes = new HashMap<>();
   private final Map<String, Timer> attemptTimers = new HashMap<>();
+  private BusClient persistence;
+  private BusClient cache;
+  private BusClient ai;
   private MessageConsumer<String> wakeups;
   private long pollTimer;
   private long renewTimer;
@@ -70,6 +71,9 @@ public final class AiJobWorker extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    persistence = new BusClient(vertx, busTimeout);
+    cache = new BusClient(vertx, busTimeout);
+    ai = new BusClient(vertx, settings.attemptTimeoutMillis());
     wakeups = vertx.eventBus().consumer(CreateAiJob.QUEUED, queued -> claim());
     pollTimer = vertx.setPeriodic(settings.pollMillis(), id -> claim());
     renewTimer = vertx.setPeriodic(Math.max(100, settings.leaseMillis() / 3), id -> renew());
@@ -89,8 +93,7 @@ public final class AiJobWorker extends VerticleBase {
     claiming = true;
     claimAgain = false;
     int max = Math.min(free, MAX_CLAIM);
-    Bus.request(vertx, ClaimAiJobs.ADDRESS, new ClaimAiJobs(nodeId, max, settings.leaseMillis()), busTimeout,
-            ClaimedAiJobs.class)
+    persistence.request(ClaimAiJobs.ENDPOINT, new ClaimAiJobs(nodeId, max, settings.leaseMillis()))
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
@@ -124,14 +127,14 @@ public final class AiJobWorker extends VerticleBase {
     try {
       // The model named here, not left to the gateway: the cache key dropped below must be the one it used.
       ChatRequest chat = new ChatRequest(job.ownerId(), model, Generations.prompt(job), purpose);
-      result = Bus.request(vertx, ChatRequest.ADDRESS, chat, settings.attemptTimeoutMillis(), ChatReply.class)
+      result = ai.request(ChatRequest.ENDPOINT, chat)
           .map(reply -> Generations.result(job.kind(), job.input(), reply.message().content()))
           .recover(failure -> failure instanceof GeneratedQuestions.InvalidGeneration
               // The gateway cached the reply before it was found unusable: it goes before the attempt
               // is reported, so the next job with this input asks the model afresh instead of failing
               // on the same reply for as long as the cache keeps it.
-              ? Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(
-                      List.of(ResponseCache.key(model, chat.messages()))), busTimeout, Done.class)
+              ? cache.request(CacheInvalidate.ENDPOINT,
+                      new CacheInvalidate(List.of(ResponseCache.key(model, chat.messages()))))
                   .transform(dropped -> Future.failedFuture(failure))
               : Future.failedFuture(failure));
     } catch (RuntimeException e) {
@@ -141,7 +144,7 @@ public final class AiJobWorker extends VerticleBase {
       FinishAiJob finish = done.succeeded()
           ? new FinishAiJob(job.id(), job.leaseToken(), done.result(), null, false, 0)
           : failure(job, done.cause());
-      Bus.request(vertx, FinishAiJob.ADDRESS, finish, busTimeout, FinishedAiJob.class)
+      persistence.request(FinishAiJob.ENDPOINT, finish)
           .onComplete(finished -> {
             held.remove(job.leaseToken());
             String outcome = outcome(job, finish, finished.succeeded() ? finished.result() : null, finished.cause());
@@ -208,8 +211,8 @@ public final class AiJobWorker extends VerticleBase {
     if (held.isEmpty()) {
       return;
     }
-    Bus.request(vertx, RenewAiJobLeases.ADDRESS, new RenewAiJobLeases(new ArrayList<>(held.keySet()),
-            settings.leaseMillis()), busTimeout, Done.class)
+    persistence.request(RenewAiJobLeases.ENDPOINT,
+            new RenewAiJobLeases(new ArrayList<>(held.keySet()), settings.leaseMillis()))
         .onFailure(failure -> LOG.warning("cannot renew the leases of " + held.size() + " AI job(s): "
             + failure.getMessage()));
   }
@@ -220,7 +223,7 @@ public final class AiJobWorker extends VerticleBase {
     }
     ArrayList<String> tokens = new ArrayList<>(held.keySet());
     held.clear();
-    return Bus.request(vertx, ReleaseAiJobs.ADDRESS, new ReleaseAiJobs(tokens), busTimeout, Done.class)
+    return persistence.request(ReleaseAiJobs.ENDPOINT, new ReleaseAiJobs(tokens))
         .onSuccess(done -> LOG.info("handed " + tokens.size() + " AI job(s) back to the queue"))
         .recover(failure -> {
           LOG.warning("could not hand back " + tokens.size() + " AI job(s); they are taken up again when their "
