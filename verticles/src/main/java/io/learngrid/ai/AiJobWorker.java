@@ -2,6 +2,7 @@ package io.learngrid.ai;
 
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.BusFailure;
 import io.learngrid.bus.cache.CacheInvalidate;
 import io.learngrid.bus.ai.ChatRequest;
 import io.learngrid.bus.jobs.ClaimAiJobs;
@@ -168,10 +169,11 @@ public final class AiJobWorker extends VerticleBase {
       reason = "no AI proxy is running in the cluster";
     } else if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       BusError error = BusError.of(reply.failureCode());
+      String detail = BusFailure.of(reply).shownDetail();
       reason = switch (error) {
-        case UNAVAILABLE -> "the AI upstream is unavailable: " + reply.getMessage();
-        case TOO_MANY_REQUESTS -> "the AI usage limit was reached: " + reply.getMessage();
-        default -> "the AI refused the request: " + reply.getMessage();
+        case UNAVAILABLE -> "the AI upstream is unavailable: " + detail;
+        case TOO_MANY_REQUESTS -> "the AI usage limit was reached: " + detail;
+        default -> "the AI refused the request: " + detail;
       };
       // A request the upstream refuses as such will be refused again.
       retry = error == BusError.UNAVAILABLE || error == BusError.TOO_MANY_REQUESTS || error == BusError.INTERNAL;

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 public final class Bus {
 
   private static final Logger LOG = Logger.getLogger(Bus.class.getName());
+  private static final String INTERNAL_ERROR = new BusFailure("internal error", null).encode();
 
   private Bus() {}
 
@@ -43,7 +44,8 @@ public final class Bus {
       try {
         request = BusJson.fromJson(message.body(), type);
       } catch (RuntimeException e) {
-        message.fail(BusError.BAD_REQUEST.code(), "message body is not a " + type.getSimpleName() + " JSON object");
+        message.fail(BusError.BAD_REQUEST.code(),
+            new BusFailure("message body is not a " + type.getSimpleName() + " JSON object", null).encode());
         return;
       }
       Future<? extends BusMessage> reply;
@@ -61,7 +63,7 @@ public final class Bus {
               message.fail(typed.failureCode(), typed.getMessage());
             } else {
               LOG.log(Level.WARNING, "bus handler failed on " + address + ": " + failure);
-              message.fail(BusError.INTERNAL.code(), "internal error");
+              message.fail(BusError.INTERNAL.code(), INTERNAL_ERROR);
             }
           });
     });
