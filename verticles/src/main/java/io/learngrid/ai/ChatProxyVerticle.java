@@ -51,10 +51,11 @@ public final class ChatProxyVerticle extends VerticleBase {
     budget = new TokenBudget(vertx, settings, cacheTimeout);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
-    Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat);
-    Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
-        router.allOpen() ? Pong.down("circuit open") : Pong.up()));
-    return streams.start();
+    return Future.all(
+        Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat).completion(),
+        Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
+            router.allOpen() ? Pong.down("circuit open") : Pong.up())).completion(),
+        streams.start());
   }
 
   private Future<ChatReply> chat(ChatRequest request) {

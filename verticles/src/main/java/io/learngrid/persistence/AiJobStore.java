@@ -94,16 +94,17 @@ final class AiJobStore {
         .register(registry);
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateAiJob.ENDPOINT, request -> create(request)
-        .onSuccess(accepted -> vertx.eventBus().publish(CreateAiJob.QUEUED, accepted.jobId())));
-    Rows.serve(vertx, GetAiJob.ENDPOINT, this::get);
-    Rows.serve(vertx, ClaimAiJobs.ENDPOINT, this::claim);
-    Rows.serve(vertx, RenewAiJobLeases.ENDPOINT, this::renew);
-    Rows.serve(vertx, FinishAiJob.ENDPOINT, this::finish);
-    Rows.serve(vertx, ReleaseAiJobs.ENDPOINT, this::release);
+  Future<Void> serve(Vertx vertx) {
     refreshGauge();
     vertx.setPeriodic(GAUGE_REFRESH_MILLIS, id -> refreshGauge());
+    return Future.all(
+        Rows.serve(vertx, CreateAiJob.ENDPOINT, request -> create(request)
+            .onSuccess(accepted -> vertx.eventBus().publish(CreateAiJob.QUEUED, accepted.jobId()))),
+        Rows.serve(vertx, GetAiJob.ENDPOINT, this::get),
+        Rows.serve(vertx, ClaimAiJobs.ENDPOINT, this::claim),
+        Rows.serve(vertx, RenewAiJobLeases.ENDPOINT, this::renew),
+        Rows.serve(vertx, FinishAiJob.ENDPOINT, this::finish),
+        Rows.serve(vertx, ReleaseAiJobs.ENDPOINT, this::release)).mapEmpty();
   }
 
   /**

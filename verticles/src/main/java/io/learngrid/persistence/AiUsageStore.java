@@ -29,8 +29,8 @@ final class AiUsageStore {
     this.pool = pool;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, RecordAiUsage.ENDPOINT, this::record);
+  Future<Void> serve(Vertx vertx) {
+    return Rows.serve(vertx, RecordAiUsage.ENDPOINT, this::record);
   }
 
   Future<Done> record(RecordAiUsage batch) {

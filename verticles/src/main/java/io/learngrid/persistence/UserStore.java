@@ -27,10 +27,11 @@ final class UserStore {
     this.pool = pool;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateUser.ENDPOINT, this::create);
-    Rows.serve(vertx, GetUser.ENDPOINT, this::get);
-    Rows.serve(vertx, FindCredentials.ENDPOINT, this::credentials);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, CreateUser.ENDPOINT, this::create),
+        Rows.serve(vertx, GetUser.ENDPOINT, this::get),
+        Rows.serve(vertx, FindCredentials.ENDPOINT, this::credentials)).mapEmpty();
   }
 
   Future<User> create(CreateUser user) {
