@@ -59,6 +59,9 @@ public final class ChatProxyVerticle extends VerticleBase {
   }
 
   private Future<ChatReply> chat(ChatRequest request) {
+    if (request.messages() == null || request.messages().isEmpty()) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("a chat needs messages"));
+    }
     String model = request.model() != null ? request.model() : settings.model();
     String key = ResponseCache.key(model, request.messages());
     int ttl = cache.ttlSeconds(request.purpose());

@@ -156,6 +156,9 @@ final class AiJobStore {
   }
 
   Future<Done> renew(RenewAiJobLeases request) {
+    if (request.leaseTokens() == null || request.leaseTokens().isEmpty()) {
+      return Future.succeededFuture(Done.INSTANCE);
+    }
     return pool.preparedQuery(RENEW).execute(Tuple.of(tokens(request.leaseTokens()), request.leaseMillis()))
         .map(Done.INSTANCE);
   }
@@ -173,6 +176,9 @@ final class AiJobStore {
   }
 
   Future<Done> release(ReleaseAiJobs request) {
+    if (request.leaseTokens() == null || request.leaseTokens().isEmpty()) {
+      return Future.succeededFuture(Done.INSTANCE);
+    }
     return pool.preparedQuery(RELEASE).execute(Tuple.of((Object) tokens(request.leaseTokens())))
         .map(released -> {
           if (released.rowCount() > 0) {

@@ -35,6 +35,10 @@ final class UserStore {
   }
 
   Future<User> create(CreateUser user) {
+    if (user.email() == null || user.passwordHash() == null || user.displayName() == null || user.role() == null) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception(
+          "an account needs email, passwordHash, displayName and role"));
+    }
     return Idempotent.create(pool, user.createdBy(), user.idempotency(), created -> 201, User.class, conn -> conn.preparedQuery(INSERT)
             .execute(Tuple.of(user.email(), user.passwordHash(), user.displayName(), user.role()))
             .compose(rows -> Rows.one(rows, UserStore::user, "user not stored")))
