@@ -1,14 +1,13 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.BusFailure;
 import io.learngrid.bus.cache.CacheInvalidate;
-import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
 import io.learngrid.bus.jobs.ClaimAiJobs;
 import io.learngrid.bus.jobs.ClaimedAiJobs;
 import io.learngrid.bus.jobs.CreateAiJob;
-import io.learngrid.bus.Done;
 import io.learngrid.bus.jobs.FinishAiJob;
 import io.learngrid.bus.jobs.FinishedAiJob;
 import io.learngrid.bus.jobs.ReleaseAiJobs;
@@ -53,6 +52,9 @@ public final class AiJobWorker extends VerticleBase {
   private final Map<String, ClaimedAiJobs.Claimed> held = new HashMap<>();
   private final Map<String, Counter> outcomes = new HashMap<>();
   private final Map<String, Timer> attemptTimers = new HashMap<>();
+  private BusClient persistence;
+  private BusClient cache;
+  private BusClient ai;
   private MessageConsumer<String> wakeups;
   private long pollTimer;
   private long renewTimer;
@@ -71,6 +73,9 @@ public final class AiJobWorker extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    persistence = new BusClient(vertx, busTimeout);
+    cache = new BusClient(vertx, busTimeout);
+    ai = new BusClient(vertx, settings.attemptTimeoutMillis());
     wakeups = vertx.eventBus().consumer(CreateAiJob.QUEUED, queued -> claim());
     pollTimer = vertx.setPeriodic(settings.pollMillis(), id -> claim());
     renewTimer = vertx.setPeriodic(Math.max(100, settings.leaseMillis() / 3), id -> renew());
@@ -90,8 +95,7 @@ public final class AiJobWorker extends VerticleBase {
     claiming = true;
     claimAgain = false;
     int max = Math.min(free, MAX_CLAIM);
-    Bus.request(vertx, ClaimAiJobs.ADDRESS, new ClaimAiJobs(nodeId, max, settings.leaseMillis()), busTimeout,
-            ClaimedAiJobs.class)
+    persistence.request(ClaimAiJobs.ENDPOINT, new ClaimAiJobs(nodeId, max, settings.leaseMillis()))
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
@@ -125,14 +129,14 @@ public final class AiJobWorker extends VerticleBase {
     try {
       // The model named here, not left to the gateway: the cache key dropped below must be the one it used.
       ChatRequest chat = new ChatRequest(job.ownerId(), model, Generations.prompt(job), purpose);
-      result = Bus.request(vertx, ChatRequest.ADDRESS, chat, settings.attemptTimeoutMillis(), ChatReply.class)
+      result = ai.request(ChatRequest.ENDPOINT, chat)
           .map(reply -> Generations.result(job.kind(), job.input(), reply.message().content()))
           .recover(failure -> failure instanceof GeneratedQuestions.InvalidGeneration
               // The gateway cached the reply before it was found unusable: it goes before the attempt
               // is reported, so the next job with this input asks the model afresh instead of failing
               // on the same reply for as long as the cache keeps it.
-              ? Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(
-                      List.of(ResponseCache.key(model, chat.messages()))), busTimeout, Done.class)
+              ? cache.request(CacheInvalidate.ENDPOINT,
+                      new CacheInvalidate(List.of(ResponseCache.key(model, chat.messages()))))
                   .transform(dropped -> Future.failedFuture(failure))
               : Future.failedFuture(failure));
     } catch (RuntimeException e) {
@@ -142,7 +146,7 @@ public final class AiJobWorker extends VerticleBase {
       FinishAiJob finish = done.succeeded()
           ? new FinishAiJob(job.id(), job.leaseToken(), done.result(), null, false, 0)
           : failure(job, done.cause());
-      Bus.request(vertx, FinishAiJob.ADDRESS, finish, busTimeout, FinishedAiJob.class)
+      persistence.request(FinishAiJob.ENDPOINT, finish)
           .onComplete(finished -> {
             held.remove(job.leaseToken());
             String outcome = outcome(job, finish, finished.succeeded() ? finished.result() : null, finished.cause());
@@ -166,10 +170,11 @@ public final class AiJobWorker extends VerticleBase {
       reason = "no AI proxy is running in the cluster";
     } else if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       BusError error = BusError.of(reply.failureCode());
+      String detail = BusFailure.of(reply).shownDetail();
       reason = switch (error) {
-        case UNAVAILABLE -> "the AI upstream is unavailable: " + reply.getMessage();
-        case TOO_MANY_REQUESTS -> "the AI usage limit was reached: " + reply.getMessage();
-        default -> "the AI refused the request: " + reply.getMessage();
+        case UNAVAILABLE -> "the AI upstream is unavailable: " + detail;
+        case TOO_MANY_REQUESTS -> "the AI usage limit was reached: " + detail;
+        default -> "the AI refused the request: " + detail;
       };
       // A request the upstream refuses as such will be refused again.
       retry = error == BusError.UNAVAILABLE || error == BusError.TOO_MANY_REQUESTS || error == BusError.INTERNAL;
@@ -209,8 +214,8 @@ public final class AiJobWorker extends VerticleBase {
     if (held.isEmpty()) {
       return;
     }
-    Bus.request(vertx, RenewAiJobLeases.ADDRESS, new RenewAiJobLeases(new ArrayList<>(held.keySet()),
-            settings.leaseMillis()), busTimeout, Done.class)
+    persistence.request(RenewAiJobLeases.ENDPOINT,
+            new RenewAiJobLeases(new ArrayList<>(held.keySet()), settings.leaseMillis()))
         .onFailure(failure -> LOG.warn("cannot renew the leases of " + held.size() + " AI job(s): "
             + failure.getMessage()));
   }
@@ -221,7 +226,7 @@ public final class AiJobWorker extends VerticleBase {
     }
     ArrayList<String> tokens = new ArrayList<>(held.keySet());
     held.clear();
-    return Bus.request(vertx, ReleaseAiJobs.ADDRESS, new ReleaseAiJobs(tokens), busTimeout, Done.class)
+    return persistence.request(ReleaseAiJobs.ENDPOINT, new ReleaseAiJobs(tokens))
         .onSuccess(done -> LOG.info("handed " + tokens.size() + " AI job(s) back to the queue"))
         .recover(failure -> {
           LOG.warn("could not hand back " + tokens.size() + " AI job(s); they are taken up again when their "

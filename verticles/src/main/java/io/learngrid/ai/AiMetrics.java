@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The gateway's meters: requests by upstream, model and outcome, tokens by kind, estimated cost,
@@ -73,7 +74,7 @@ final class AiMetrics {
   }
 
   /** 0 closed, 1 half-open, 2 open, read from the breaker on each scrape. */
-  void breaker(String upstream, java.util.function.Supplier<Number> state) {
+  void breaker(String upstream, Supplier<Number> state) {
     Gauge.builder("learngrid.ai.breaker.state", state)
         .tag("upstream", upstream)
         .description("Circuit breaker per AI upstream: 0 closed, 1 half-open, 2 open")

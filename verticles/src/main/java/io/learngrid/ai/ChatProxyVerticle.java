@@ -51,13 +51,17 @@ public final class ChatProxyVerticle extends VerticleBase {
     budget = new TokenBudget(vertx, settings, cacheTimeout);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
-    Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat);
-    Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
-        router.allOpen() ? Pong.down("circuit open") : Pong.up()));
-    return streams.start();
+    return Future.all(
+        Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat).completion(),
+        Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
+            router.allOpen() ? Pong.down("circuit open") : Pong.up())).completion(),
+        streams.start());
   }
 
   private Future<ChatReply> chat(ChatRequest request) {
+    if (request.messages() == null || request.messages().isEmpty()) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("a chat needs messages"));
+    }
     String model = request.model() != null ? request.model() : settings.model();
     String key = ResponseCache.key(model, request.messages());
     int ttl = cache.ttlSeconds(request.purpose());

@@ -75,11 +75,11 @@ final class ChatStreams {
         session.control(command);
       }
     });
-    Bus.serve(vertx, ChatStreamStart.ENDPOINT, this::open);
+    Future<Void> served = Bus.serve(vertx, ChatStreamStart.ENDPOINT, this::open).completion();
     // One timer for all streams: each checks its own quiet time.
     heartbeatTimer = vertx.setPeriodic(Math.max(50, settings.heartbeatMillis() / 2),
         id -> Map.copyOf(sessions).values().forEach(Session::heartbeat));
-    return control.completion();
+    return Future.all(control.completion(), served).mapEmpty();
   }
 
   void stop() {

@@ -1,16 +1,14 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.BusJson;
-import io.learngrid.bus.cache.CacheEntry;
 import io.learngrid.bus.cache.CacheFill;
 import io.learngrid.bus.cache.CacheLockRenew;
 import io.learngrid.bus.cache.CacheLookup;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
-import io.learngrid.bus.Done;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -62,7 +60,7 @@ final class ResponseCache {
   private final Vertx vertx;
   private final LearngridConfig.Ai settings;
   private final AiMetrics metrics;
-  private final long timeoutMillis;
+  private final BusClient cache;
   /** Calls in flight by key; the verticle is one instance on one event loop, so a plain map is safe. */
   private final Map<String, Future<ChatReply>> inFlight = new HashMap<>();
 
@@ -70,7 +68,7 @@ final class ResponseCache {
     this.vertx = vertx;
     this.settings = settings;
     this.metrics = metrics;
-    this.timeoutMillis = timeoutMillis;
+    this.cache = new BusClient(vertx, timeoutMillis);
   }
 
   /** Seconds a reply for {@code purpose} is kept; 0 means replies for it are not cached. */
@@ -109,8 +107,7 @@ final class ResponseCache {
     if (ttlSeconds <= 0) {
       return Future.succeededFuture(Lookup.NOT_CACHED);
     }
-    return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, lock ? LOCK_MILLIS : 0), timeoutMillis,
-            CacheEntry.class)
+    return cache.request(CacheLookup.ENDPOINT, new CacheLookup(key, lock ? LOCK_MILLIS : 0))
         .map(entry -> new Lookup(entry.value() == null ? null
             : BusJson.fromJson(new JsonObject(entry.value()), ChatReply.class), entry.generation(), entry.lockToken(), true))
         .otherwise(Lookup.UNREACHABLE);
@@ -119,16 +116,15 @@ final class ResponseCache {
   /** Stores {@code reply} (unless the key was cleared since {@code lookup}) and releases the lock it took. */
   void fill(String key, ChatReply reply, int ttlSeconds, Lookup lookup) {
     if (ttlSeconds > 0) {
-      Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, reply.toJson().encode(), ttlSeconds, lookup.generation(),
-          lookup.lockToken()), timeoutMillis, Done.class);
+      cache.request(CacheFill.ENDPOINT, new CacheFill(key, reply.toJson().encode(), ttlSeconds, lookup.generation(),
+          lookup.lockToken()));
     }
   }
 
   /** Gives up the lock {@code lookup} took, so that other nodes waiting for the reply call the upstream at once. */
   void release(String key, Lookup lookup) {
     if (lookup.holdsLock()) {
-      Bus.request(vertx, CacheFill.ADDRESS, new CacheFill(key, null, 0, lookup.generation(), lookup.lockToken()),
-          timeoutMillis, Done.class);
+      cache.request(CacheFill.ENDPOINT, new CacheFill(key, null, 0, lookup.generation(), lookup.lockToken()));
     }
   }
 
@@ -180,8 +176,8 @@ final class ResponseCache {
   /** Calls the upstream; while it runs, the lock {@code lookup} took is renewed, and after it filled or released. */
   private Future<ChatReply> callHolding(String key, int ttlSeconds, Lookup lookup, Supplier<Future<ChatReply>> call) {
     long renewals = lookup.holdsLock()
-        ? vertx.setPeriodic(RENEW_MILLIS, id -> Bus.request(vertx, CacheLockRenew.ADDRESS,
-            new CacheLockRenew(key, lookup.lockToken(), LOCK_MILLIS), timeoutMillis, Done.class))
+        ? vertx.setPeriodic(RENEW_MILLIS, id -> cache.request(CacheLockRenew.ENDPOINT,
+            new CacheLockRenew(key, lookup.lockToken(), LOCK_MILLIS)))
         : -1;
     return call.get().andThen(done -> {
       vertx.cancelTimer(renewals);

@@ -1,11 +1,9 @@
 package io.learngrid.ai;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.cache.CacheAdd;
-import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.bus.cache.CacheGet;
-import io.learngrid.bus.cache.CacheValue;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,16 +23,14 @@ final class TokenBudget {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenBudget.class);
 
-  private final Vertx vertx;
+  private final BusClient cache;
   private final long userBudget;
   private final long globalBudget;
-  private final long timeoutMillis;
 
   TokenBudget(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis) {
-    this.vertx = vertx;
+    this.cache = new BusClient(vertx, timeoutMillis);
     this.userBudget = settings.userDailyTokens();
     this.globalBudget = settings.globalDailyTokens();
-    this.timeoutMillis = timeoutMillis;
   }
 
   /**
@@ -75,7 +71,7 @@ final class TokenBudget {
   }
 
   private Future<Long> spent(String key) {
-    return Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(key), timeoutMillis, CacheValue.class)
+    return cache.request(CacheGet.ENDPOINT, new CacheGet(key))
         .map(value -> value.value() == null ? 0L : Long.parseLong(value.value()))
         .otherwise(failure -> {
           LOG.warn("AI budget not checked, the cache role did not answer: " + failure.getMessage());
@@ -84,7 +80,7 @@ final class TokenBudget {
   }
 
   private void add(String key, long tokens, int ttl) {
-    Bus.request(vertx, CacheAdd.ADDRESS, new CacheAdd(key, tokens, ttl), timeoutMillis, CacheCount.class)
+    cache.request(CacheAdd.ENDPOINT, new CacheAdd(key, tokens, ttl))
         .onFailure(failure -> LOG.warn("AI tokens not counted against the budget: " + failure.getMessage()));
   }
 

@@ -1,8 +1,7 @@
 package io.learngrid.ai;
 
 import io.learngrid.bus.ai.AiUsage;
-import io.learngrid.bus.Bus;
-import io.learngrid.bus.Done;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.ai.RecordAiUsage;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Vertx;
@@ -26,7 +25,7 @@ final class UsageRecorder {
   private final Vertx vertx;
   private final LearngridConfig.Ai settings;
   private final AiMetrics metrics;
-  private final long timeoutMillis;
+  private final BusClient persistence;
   private List<AiUsage> buffer = new ArrayList<>();
   private long timerId = -1;
 
@@ -34,7 +33,7 @@ final class UsageRecorder {
     this.vertx = vertx;
     this.settings = settings;
     this.metrics = metrics;
-    this.timeoutMillis = timeoutMillis;
+    this.persistence = new BusClient(vertx, timeoutMillis);
   }
 
   double cost(String model, int promptTokens, int completionTokens) {
@@ -61,7 +60,7 @@ final class UsageRecorder {
     }
     List<AiUsage> batch = buffer;
     buffer = new ArrayList<>();
-    Bus.request(vertx, RecordAiUsage.ADDRESS, new RecordAiUsage(batch), timeoutMillis, Done.class)
+    persistence.request(RecordAiUsage.ENDPOINT, new RecordAiUsage(batch))
         .onFailure(failure -> {
           metrics.usageDropped.increment(batch.size());
           LOG.warn("dropped " + batch.size() + " AI usage rows: " + failure.getMessage());

@@ -20,22 +20,32 @@ import org.slf4j.LoggerFactory;
 public final class Bus {
 
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
+  private static final String INTERNAL_ERROR = new BusFailure("internal error", null).encode();
 
   private Bus() {}
 
   /**
-   * Serves {@code address}: the handler's result is the reply; a {@link ReplyException} it fails
-   * with travels as is, anything else as {@link BusError#INTERNAL} with no internals exposed.
+   * Serves {@code endpoint}: the handler's result is the reply; a {@link ReplyException} it fails
+   * with travels as is, anything else as {@link BusError#INTERNAL} with no internals exposed. The
+   * request and reply types are the endpoint's, so a handler that returns another reply does not
+   * compile. The consumer's {@link MessageConsumer#completion()} completes once it is registered
+   * (across the cluster, when clustered): a role's start() waits for it.
    */
-  public static <T> MessageConsumer<JsonObject> serve(Vertx vertx, String address, Class<T> type,
-                                                      Function<T, Future<? extends BusMessage>> handler) {
+  public static <Q extends BusMessage, R extends BusMessage> MessageConsumer<JsonObject> serve(
+      Vertx vertx, Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler) {
+    return serve(vertx, endpoint.address(), endpoint.request(), handler::apply);
+  }
+
+  private static <T> MessageConsumer<JsonObject> serve(Vertx vertx, String address, Class<T> type,
+                                                       Function<T, Future<? extends BusMessage>> handler) {
     Served served = Served.of(vertx.getOrCreateContext());
     MessageConsumer<JsonObject> consumer = vertx.eventBus().<JsonObject>consumer(address, message -> {
       T request;
       try {
         request = BusJson.fromJson(message.body(), type);
       } catch (RuntimeException e) {
-        message.fail(BusError.BAD_REQUEST.code(), "message body is not a " + type.getSimpleName() + " JSON object");
+        message.fail(BusError.BAD_REQUEST.code(),
+            new BusFailure("message body is not a " + type.getSimpleName() + " JSON object", null).encode());
         return;
       }
       Future<? extends BusMessage> reply;
@@ -53,21 +63,12 @@ public final class Bus {
               message.fail(typed.failureCode(), typed.getMessage());
             } else {
               LOG.warn("bus handler failed on " + address + ": " + failure, failure);
-              message.fail(BusError.INTERNAL.code(), "internal error");
+              message.fail(BusError.INTERNAL.code(), INTERNAL_ERROR);
             }
           });
     });
     served.consumers.add(consumer);
     return consumer;
-  }
-
-  /**
-   * Serves {@code endpoint}: as {@link #serve(Vertx, String, Class, Function)}, with the request and
-   * reply types the endpoint names, so a handler that returns another reply does not compile.
-   */
-  public static <Q extends BusMessage, R extends BusMessage> MessageConsumer<JsonObject> serve(
-      Vertx vertx, Endpoint<Q, R> endpoint, Function<Q, Future<R>> handler) {
-    return serve(vertx, endpoint.address(), endpoint.request(), handler::apply);
   }
 
   /**
@@ -127,6 +128,9 @@ public final class Bus {
    * node that drains stops its http role before the others, so nothing it sends itself is lost).
    * Only when no consumer of {@code address} runs here does the request go to the cluster, where
    * Vert.x picks the serving nodes in turn. A role that runs nowhere fails at once with NO_HANDLERS.
+   *
+   * <p>The implementation behind {@link BusClient#request}, which is what callers use: it takes the
+   * address's {@link Endpoint}, so the reply type is not restated at the call.
    */
   public static <T> Future<T> request(Vertx vertx, String address, BusMessage body, long timeoutMillis,
                                       Class<T> replyType) {

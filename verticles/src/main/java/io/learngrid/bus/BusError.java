@@ -5,8 +5,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /**
  * Typed failures on the event bus. A consumer fails a message with {@code failureCode} = the
- * code below and a message that is safe to show a client; the HTTP role maps the code to a
- * problem+json status. Any other code is treated as {@link #INTERNAL}.
+ * code below and a {@link BusFailure} message (a detail that is safe to show a client, and when to
+ * retry); the HTTP role maps the code to a problem+json status. Any other code is treated as
+ * {@link #INTERNAL}.
  */
 public enum BusError {
   BAD_REQUEST(400),
@@ -29,29 +30,21 @@ public enum BusError {
     return code;
   }
 
+  /** A failure whose message is {@link BusFailure}'s JSON object with {@code detail}, safe to show a client. */
   public ReplyException exception(String detail) {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, detail);
+    return exception(new BusFailure(detail, null));
   }
 
   /**
-   * A failure that tells the client when to come back: the detail ends with
-   * {@code (retry after N s)}, which the http role turns into {@code Retry-After: N}. Text, because a
-   * {@link ReplyException} crosses the cluster as a code and a message only.
+   * A failure that tells the client when to come back: {@link BusFailure#retryAfterSeconds()}, which
+   * the http role turns into {@code Retry-After: N} (at least 1).
    */
   public ReplyException exception(String detail, long retryAfterSeconds) {
-    return exception(detail + " (retry after " + Math.max(1, retryAfterSeconds) + " s)");
+    return exception(new BusFailure(detail, (int) Math.min(Integer.MAX_VALUE, Math.max(1, retryAfterSeconds))));
   }
 
-  private static final java.util.regex.Pattern RETRY_AFTER = java.util.regex.Pattern.compile(
-      "\\(retry after (\\d{1,9}) s\\)$");
-
-  /** The seconds of {@link #exception(String, long)}'s suffix, or null. */
-  public static Integer retryAfterSeconds(String detail) {
-    if (detail == null) {
-      return null;
-    }
-    var matcher = RETRY_AFTER.matcher(detail);
-    return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+  private ReplyException exception(BusFailure failure) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, failure.encode());
   }
 
   public static BusError of(int code) {

@@ -2,6 +2,7 @@ package io.learngrid.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -30,7 +31,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
   }
 
   /** Every live node's entry, oldest first; works the same on a standalone node. */
-  public static Future<List<JsonObject>> list(io.vertx.core.Vertx vertx) {
+  public static Future<List<JsonObject>> list(Vertx vertx) {
     return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
         .compose(AsyncMap::values)
         .map(values -> values.stream()

@@ -1,6 +1,6 @@
 package io.learngrid.dev;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.courses.Course;
 import io.learngrid.bus.courses.CreateCourse;
@@ -22,27 +22,31 @@ public final class DemoData {
   public static final String STUDENT_EMAIL = "student@learngrid.dev";
   public static final String PASSWORD = "demo-password";
 
+  /** Once at start-up, not on a request's path: a roomy deadline. */
+  private static final long BUS_TIMEOUT_MILLIS = 10_000;
+
   private DemoData() {}
 
   public static Future<Void> load(Vertx vertx, int bcryptCost) {
     PasswordHasher hasher = new PasswordHasher(vertx, bcryptCost);
+    BusClient persistence = new BusClient(vertx, BUS_TIMEOUT_MILLIS);
     return hasher.hash(PASSWORD).compose(hash -> Future.join(
-            account(vertx, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", "teacher", null, null))
-                .compose(teacher -> teacher == null ? Future.succeededFuture() : course(vertx, teacher)),
-            account(vertx, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", "student", null, null))))
+            account(persistence, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", "teacher", null, null))
+                .compose(teacher -> teacher == null ? Future.succeededFuture() : course(persistence, teacher)),
+            account(persistence, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", "student", null, null))))
         .mapEmpty();
   }
 
   /** The new account, or null when it already exists. */
-  private static Future<User> account(Vertx vertx, CreateUser user) {
-    return Bus.request(vertx, CreateUser.ADDRESS, user, 10_000, User.class)
+  private static Future<User> account(BusClient persistence, CreateUser user) {
+    return persistence.request(CreateUser.ENDPOINT, user)
         .recover(failure -> failure instanceof ReplyException reply && reply.failureCode() == BusError.CONFLICT.code()
             ? Future.succeededFuture(null)
             : Future.failedFuture(failure));
   }
 
-  private static Future<Course> course(Vertx vertx, User teacher) {
-    return Bus.request(vertx, CreateCourse.ADDRESS, new CreateCourse(teacher.id(), "Fractions, step by step", "math",
-        "Adding, comparing and simplifying fractions, with auto-graded practice.", null), 10_000, Course.class);
+  private static Future<Course> course(BusClient persistence, User teacher) {
+    return persistence.request(CreateCourse.ENDPOINT, new CreateCourse(teacher.id(), "Fractions, step by step", "math",
+        "Adding, comparing and simplifying fractions, with auto-graded practice.", null));
   }
 }

@@ -1,5 +1,6 @@
 package io.learngrid.dev;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +114,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   private static boolean isRoot() {
-    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    return new UnixSystem().getUid() == 0;
   }
 
   /** Unpacks the archive once per directory; a marker file says the unpacking finished. */

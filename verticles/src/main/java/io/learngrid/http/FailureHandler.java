@@ -1,6 +1,7 @@
 package io.learngrid.http;
 
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.BusFailure;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
@@ -78,14 +79,12 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private ProblemException fromBus(ReplyException reply) {
     BusError error = BusError.of(reply.failureCode());
+    BusFailure told = BusFailure.of(reply);
     return switch (error) {
       case INTERNAL -> new ProblemException(500, "an unexpected error occurred");
-      case UNAVAILABLE, TOO_MANY_REQUESTS -> {
-        Integer told = BusError.retryAfterSeconds(reply.getMessage());
-        yield new ProblemException(error.code(), reply.getMessage(), java.util.List.of(),
-            told != null ? told : retryAfterSeconds);
-      }
-      default -> new ProblemException(error.code(), reply.getMessage());
+      case UNAVAILABLE, TOO_MANY_REQUESTS -> new ProblemException(error.code(), told.shownDetail(), java.util.List.of(),
+          told.retryAfterSeconds() != null ? told.retryAfterSeconds() : retryAfterSeconds);
+      default -> new ProblemException(error.code(), told.shownDetail());
     };
   }
 

@@ -95,16 +95,17 @@ final class AiJobStore {
         .register(registry);
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateAiJob.ENDPOINT, request -> create(request)
-        .onSuccess(accepted -> vertx.eventBus().publish(CreateAiJob.QUEUED, accepted.jobId())));
-    Rows.serve(vertx, GetAiJob.ENDPOINT, this::get);
-    Rows.serve(vertx, ClaimAiJobs.ENDPOINT, this::claim);
-    Rows.serve(vertx, RenewAiJobLeases.ENDPOINT, this::renew);
-    Rows.serve(vertx, FinishAiJob.ENDPOINT, this::finish);
-    Rows.serve(vertx, ReleaseAiJobs.ENDPOINT, this::release);
+  Future<Void> serve(Vertx vertx) {
     refreshGauge();
     vertx.setPeriodic(GAUGE_REFRESH_MILLIS, id -> refreshGauge());
+    return Future.all(
+        Rows.serve(vertx, CreateAiJob.ENDPOINT, request -> create(request)
+            .onSuccess(accepted -> vertx.eventBus().publish(CreateAiJob.QUEUED, accepted.jobId()))),
+        Rows.serve(vertx, GetAiJob.ENDPOINT, this::get),
+        Rows.serve(vertx, ClaimAiJobs.ENDPOINT, this::claim),
+        Rows.serve(vertx, RenewAiJobLeases.ENDPOINT, this::renew),
+        Rows.serve(vertx, FinishAiJob.ENDPOINT, this::finish),
+        Rows.serve(vertx, ReleaseAiJobs.ENDPOINT, this::release)).mapEmpty();
   }
 
   /**
@@ -156,6 +157,9 @@ final class AiJobStore {
   }
 
   Future<Done> renew(RenewAiJobLeases request) {
+    if (request.leaseTokens() == null || request.leaseTokens().isEmpty()) {
+      return Future.succeededFuture(Done.INSTANCE);
+    }
     return pool.preparedQuery(RENEW).execute(Tuple.of(tokens(request.leaseTokens()), request.leaseMillis()))
         .map(Done.INSTANCE);
   }
@@ -173,6 +177,9 @@ final class AiJobStore {
   }
 
   Future<Done> release(ReleaseAiJobs request) {
+    if (request.leaseTokens() == null || request.leaseTokens().isEmpty()) {
+      return Future.succeededFuture(Done.INSTANCE);
+    }
     return pool.preparedQuery(RELEASE).execute(Tuple.of((Object) tokens(request.leaseTokens())))
         .map(released -> {
           if (released.rowCount() > 0) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,8 +30,8 @@ final class AiUsageStore {
     this.pool = pool;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, RecordAiUsage.ENDPOINT, this::record);
+  Future<Void> serve(Vertx vertx) {
+    return Rows.serve(vertx, RecordAiUsage.ENDPOINT, this::record);
   }
 
   Future<Done> record(RecordAiUsage batch) {
@@ -46,7 +47,7 @@ final class AiUsageStore {
     return Tuple.from(new Object[] {
         uuid(usage.userId()), usage.model() == null ? "unknown" : usage.model(), usage.upstream(),
         usage.purpose() == null ? "chat" : usage.purpose(), usage.promptTokens(), usage.completionTokens(),
-        java.math.BigDecimal.valueOf(usage.cost()), (int) Math.min(Integer.MAX_VALUE, usage.latencyMillis()),
+        BigDecimal.valueOf(usage.cost()), (int) Math.min(Integer.MAX_VALUE, usage.latencyMillis()),
         usage.cached(), usage.streamed(),
         OffsetDateTime.ofInstant(Instant.ofEpochMilli(usage.at()), ZoneOffset.UTC)});
   }

@@ -1,5 +1,6 @@
 package io.learngrid.persistence;
 
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.cache.CacheIncrement;
 import io.learngrid.bus.answers.Progress;
 import io.micrometer.core.instrument.Counter;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -67,6 +69,8 @@ final class AnswerAggregator {
   private static final String STATEMENT_TIMEOUT = "SET LOCAL statement_timeout = '10s'";
 
   private final Vertx vertx;
+  /** Vert.x's default deadline, as when the bump was a bare event-bus request. */
+  private final BusClient cache;
   private final Pool pool;
   private final String fold;
   private final int batchSize;
@@ -81,6 +85,7 @@ final class AnswerAggregator {
 
   AnswerAggregator(Vertx vertx, Pool pool, int batchSize, long intervalMillis, MeterRegistry registry) {
     this.vertx = vertx;
+    this.cache = new BusClient(vertx, DeliveryOptions.DEFAULT_TIMEOUT);
     this.pool = pool;
     this.fold = FOLD.formatted(batchSize);
     this.batchSize = batchSize;
@@ -155,7 +160,7 @@ final class AnswerAggregator {
    * the old version, which no reader asks for again. A cache that is down has nothing to retire.
    */
   private void bumpProgressVersion() {
-    vertx.eventBus().request(CacheIncrement.ADDRESS, new CacheIncrement(Progress.VERSION_KEY, 86_400).toJson())
+    cache.request(CacheIncrement.ENDPOINT, new CacheIncrement(Progress.VERSION_KEY, 86_400))
         .onFailure(failure -> LOG.debug("progress version not bumped: " + failure.getMessage()));
   }
 

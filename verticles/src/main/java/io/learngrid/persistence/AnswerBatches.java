@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +173,7 @@ final class AnswerBatches {
     batchSizes.record(batch.size());
     long started = System.nanoTime();
     return pool.preparedQuery(INSERT).execute(tuple(batch)).transform(written -> {
-      batchDurations.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      batchDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (written.failed()) {
         LOG.warn("answer batch of " + batch.size() + " not stored: " + describe(written.cause()));
         failAll(batch, "the answer could not be stored; retry it (with the same Idempotency-Key)");

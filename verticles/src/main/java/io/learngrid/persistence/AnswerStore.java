@@ -59,8 +59,8 @@ final class AnswerStore {
     this.enrollments = new Lru<>(enrollmentCacheSize);
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit);
+  Future<Void> serve(Vertx vertx) {
+    return Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit);
   }
 
   Future<Created> submit(SubmitAnswer request) {

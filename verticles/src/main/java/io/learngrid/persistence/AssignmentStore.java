@@ -46,10 +46,11 @@ final class AssignmentStore {
     this.reads = reads;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateAssignment.ENDPOINT, this::create);
-    Rows.serve(vertx, GetAssignment.ENDPOINT, this::get);
-    Rows.serve(vertx, ListAssignments.ENDPOINT, this::list);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, CreateAssignment.ENDPOINT, this::create),
+        Rows.serve(vertx, GetAssignment.ENDPOINT, this::get),
+        Rows.serve(vertx, ListAssignments.ENDPOINT, this::list)).mapEmpty();
   }
 
   Future<Assignment> create(CreateAssignment request) {

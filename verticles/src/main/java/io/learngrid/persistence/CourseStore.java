@@ -40,11 +40,12 @@ final class CourseStore {
     this.reads = reads;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateCourse.ENDPOINT, this::create);
-    Rows.serve(vertx, GetCourse.ENDPOINT, this::get);
-    Rows.serve(vertx, ListCourses.ENDPOINT, this::list);
-    Rows.serve(vertx, UpdateCourse.ENDPOINT, this::update);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, CreateCourse.ENDPOINT, this::create),
+        Rows.serve(vertx, GetCourse.ENDPOINT, this::get),
+        Rows.serve(vertx, ListCourses.ENDPOINT, this::list),
+        Rows.serve(vertx, UpdateCourse.ENDPOINT, this::update)).mapEmpty();
   }
 
   Future<Course> create(CreateCourse course) {

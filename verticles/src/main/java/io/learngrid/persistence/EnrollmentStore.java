@@ -39,10 +39,11 @@ final class EnrollmentStore {
     this.reads = reads;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, Enroll.ENDPOINT, this::enroll);
-    Rows.serve(vertx, CheckEnrollment.ENDPOINT, this::check);
-    Rows.serve(vertx, ListStudents.ENDPOINT, this::students);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, Enroll.ENDPOINT, this::enroll),
+        Rows.serve(vertx, CheckEnrollment.ENDPOINT, this::check),
+        Rows.serve(vertx, ListStudents.ENDPOINT, this::students)).mapEmpty();
   }
 
   Future<Enrollment> enroll(Enroll request) {

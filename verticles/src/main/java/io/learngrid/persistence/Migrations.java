@@ -10,6 +10,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Flyway on a worker thread (it speaks JDBC). Flyway takes a PostgreSQL advisory lock around the
  * migration, so nodes that start together migrate once and the others wait, then find nothing to do.
+ *
+ * <p>The versions in {@code db/migration} go V1, V2, V4, V5, …: no V3 has ever been committed (the
+ * history shows V4__answers.sql, the pending_events vacuum settings, as the next migration after
+ * V2). Flyway only needs versions to be unique and ascending, and deployed databases record V4 in
+ * {@code flyway_schema_history}, so the numbers stay. Never add a V3 now: Flyway would refuse a
+ * pending version below the applied ones. This note is here, not in V4 itself, because Flyway
+ * checksums every line of an applied script, comments included: editing V4 would fail validation
+ * on every deployed database.
  */
 final class Migrations {
 

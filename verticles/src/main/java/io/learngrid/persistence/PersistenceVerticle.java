@@ -14,6 +14,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,24 +64,27 @@ public final class PersistenceVerticle extends VerticleBase {
               answers.aggregatorIntervalMillis(), registry);
           return aggregator.start();
         })
-        .onSuccess(ready -> {
-          new UserStore(pool).serve(vertx);
-          new CourseStore(pool, reads).serve(vertx);
-          new RefreshTokenStore(pool).serve(vertx);
-          new EnrollmentStore(pool, reads).serve(vertx);
-          new AssignmentStore(pool, reads).serve(vertx);
+        .compose(ready -> {
           AnswerBatches batches = new AnswerBatches(pool, answers.batchMaxSize(), answers.maxConcurrentBatches(), registry);
-          new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx);
-          new ProgressStore(pool, aggregator::watermark).serve(vertx);
-          new AiUsageStore(pool).serve(vertx);
-          new AiJobStore(pool, config.aiJobs(), registry).serve(vertx);
+          List<Future<Void>> served = List.of(
+              new UserStore(pool).serve(vertx),
+              new CourseStore(pool, reads).serve(vertx),
+              new RefreshTokenStore(pool).serve(vertx),
+              new EnrollmentStore(pool, reads).serve(vertx),
+              new AssignmentStore(pool, reads).serve(vertx),
+              new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx),
+              new ProgressStore(pool, aggregator::watermark).serve(vertx),
+              new AiUsageStore(pool).serve(vertx),
+              new AiJobStore(pool, config.aiJobs(), registry).serve(vertx),
+              Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
+                  .map(rows -> Pong.up())
+                  .otherwise(failure -> Pong.down(failure.getClass().getSimpleName()))).completion());
           // Retention is not waited for: a first pass over a large backlog must not hold up the node.
           Retention retention = new Retention(pool, config.retention(), registry);
           retention.run();
           vertx.setPeriodic(UPKEEP_MILLIS, id -> maintain(partitions).compose(v -> retention.run()));
-          Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
-              .map(rows -> Pong.up())
-              .otherwise(failure -> Pong.down(failure.getClass().getSimpleName())));
+          // The role is up once every address is registered (across the cluster, when clustered).
+          return Future.all(served);
         });
   }
 

@@ -69,10 +69,11 @@ final class ProgressStore {
     this.watermark = watermark;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, GetMyProgress.ENDPOINT, this::mine);
-    Rows.serve(vertx, GetStudentProgress.ENDPOINT, this::student);
-    Rows.serve(vertx, GetAssignmentStats.ENDPOINT, this::stats);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, GetMyProgress.ENDPOINT, this::mine),
+        Rows.serve(vertx, GetStudentProgress.ENDPOINT, this::student),
+        Rows.serve(vertx, GetAssignmentStats.ENDPOINT, this::stats)).mapEmpty();
   }
 
   Future<Progress> mine(GetMyProgress request) {

@@ -72,10 +72,11 @@ final class RefreshTokenStore {
     this.pool = pool;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, IssueRefreshToken.ENDPOINT, this::issue);
-    Rows.serve(vertx, RotateRefreshToken.ENDPOINT, this::rotate);
-    Rows.serve(vertx, RevokeRefreshTokens.ENDPOINT, this::revoke);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, IssueRefreshToken.ENDPOINT, this::issue),
+        Rows.serve(vertx, RotateRefreshToken.ENDPOINT, this::rotate),
+        Rows.serve(vertx, RevokeRefreshTokens.ENDPOINT, this::revoke)).mapEmpty();
   }
 
   Future<RefreshToken> issue(IssueRefreshToken request) {

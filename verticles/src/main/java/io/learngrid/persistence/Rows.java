@@ -55,10 +55,13 @@ final class Rows {
     return Future.failedFuture(BusError.UNAVAILABLE.exception("the database is unavailable"));
   }
 
-  /** Serves a store's address with {@link #classify} applied to its failures. */
-  static <Q extends BusMessage, R extends BusMessage> void serve(Vertx vertx, Endpoint<Q, R> endpoint,
-                                                                 Function<Q, Future<R>> handler) {
-    Bus.serve(vertx, endpoint, request -> handler.apply(request).recover(Rows::classify));
+  /**
+   * Serves a store's address with {@link #classify} applied to its failures; completes once the
+   * consumer is registered (across the cluster, when clustered).
+   */
+  static <Q extends BusMessage, R extends BusMessage> Future<Void> serve(Vertx vertx, Endpoint<Q, R> endpoint,
+                                                                         Function<Q, Future<R>> handler) {
+    return Bus.serve(vertx, endpoint, request -> handler.apply(request).recover(Rows::classify)).completion();
   }
 
   static boolean isSqlState(Throwable failure, String state) {

@@ -27,13 +27,18 @@ final class UserStore {
     this.pool = pool;
   }
 
-  void serve(Vertx vertx) {
-    Rows.serve(vertx, CreateUser.ENDPOINT, this::create);
-    Rows.serve(vertx, GetUser.ENDPOINT, this::get);
-    Rows.serve(vertx, FindCredentials.ENDPOINT, this::credentials);
+  Future<Void> serve(Vertx vertx) {
+    return Future.all(
+        Rows.serve(vertx, CreateUser.ENDPOINT, this::create),
+        Rows.serve(vertx, GetUser.ENDPOINT, this::get),
+        Rows.serve(vertx, FindCredentials.ENDPOINT, this::credentials)).mapEmpty();
   }
 
   Future<User> create(CreateUser user) {
+    if (user.email() == null || user.passwordHash() == null || user.displayName() == null || user.role() == null) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception(
+          "an account needs email, passwordHash, displayName and role"));
+    }
     return Idempotent.create(pool, user.createdBy(), user.idempotency(), created -> 201, User.class, conn -> conn.preparedQuery(INSERT)
             .execute(Tuple.of(user.email(), user.passwordHash(), user.displayName(), user.role()))
             .compose(rows -> Rows.one(rows, UserStore::user, "user not stored")))

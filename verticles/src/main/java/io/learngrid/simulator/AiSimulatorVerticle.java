@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,7 +120,7 @@ public class AiSimulatorVerticle extends VerticleBase {
    * {@code disconnect}); the seeded draws resume after them.
    */
   public void planFaults(String... faults) {
-    this.faults.plan(java.util.Arrays.stream(faults).map(FaultInjector.Fault::parse).toList());
+    this.faults.plan(Arrays.stream(faults).map(FaultInjector.Fault::parse).toList());
   }
 
   public JsonObject stats() {

@@ -2,7 +2,6 @@ package io.learngrid.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;

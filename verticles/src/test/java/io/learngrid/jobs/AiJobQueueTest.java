@@ -3,12 +3,12 @@ package io.learngrid.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.Endpoint;
 import io.learngrid.bus.jobs.ClaimAiJobs;
 import io.learngrid.bus.jobs.ClaimedAiJobs;
-import io.learngrid.bus.Done;
 import io.learngrid.bus.jobs.FinishAiJob;
 import io.learngrid.bus.jobs.FinishedAiJob;
 import io.learngrid.bus.jobs.ReleaseAiJobs;
@@ -65,8 +65,9 @@ class AiJobQueueTest {
     Database.update("DELETE FROM ai_jobs WHERE status IN ('queued', 'running')");
   }
 
-  private <T> T bus(String address, BusMessage message, Class<T> reply) throws Exception {
-    Future<T> future = Bus.request(node.node().vertx(), address, message, 5_000, reply);
+  private <Q extends BusMessage, R extends BusMessage> R bus(Endpoint<Q, R> endpoint, Q message)
+      throws Exception {
+    Future<R> future = new BusClient(node.node().vertx(), 5_000).request(endpoint, message);
     return future.await(10, TimeUnit.SECONDS);
   }
 
@@ -97,7 +98,7 @@ class AiJobQueueTest {
     Account teacher = api.account("teacher");
     String jobId = submit(teacher);
 
-    ClaimedAiJobs first = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("node-a", 10, 1), ClaimedAiJobs.class);
+    ClaimedAiJobs first = bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs("node-a", 10, 1));
     assertThat(first.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
     ClaimedAiJobs.Claimed a = first.jobs().getFirst();
     assertThat(a.attempt()).isEqualTo(1);
@@ -109,19 +110,17 @@ class AiJobQueueTest {
     assertThat(b.leaseToken()).isNotEqualTo(a.leaseToken());
 
     JsonObject lateResult = new JsonObject().put("questions", new JsonArray());
-    assertThatThrownBy(() -> bus(FinishAiJob.ADDRESS, new FinishAiJob(jobId, a.leaseToken(), lateResult, null, false, 0),
-        FinishedAiJob.class))
+    assertThatThrownBy(() -> bus(FinishAiJob.ENDPOINT, new FinishAiJob(jobId, a.leaseToken(), lateResult, null, false, 0)))
         .isInstanceOfSatisfying(ReplyException.class,
             e -> assertThat(e.failureCode()).isEqualTo(BusError.CONFLICT.code()));
 
     JsonObject result = new JsonObject().put("questions", new JsonArray().add(new JsonObject().put("prompt", "p")
         .put("kind", "text").put("answer", "a").put("points", 1)));
-    FinishedAiJob done = bus(FinishAiJob.ADDRESS, new FinishAiJob(jobId, b.leaseToken(), result, null, false, 0),
-        FinishedAiJob.class);
+    FinishedAiJob done = bus(FinishAiJob.ENDPOINT, new FinishAiJob(jobId, b.leaseToken(), result, null, false, 0));
     assertThat(done.status()).isEqualTo("succeeded");
     // Finishing twice is refused too: a job finishes exactly once.
-    assertThatThrownBy(() -> bus(FinishAiJob.ADDRESS, new FinishAiJob(jobId, b.leaseToken(), lateResult, null, false, 0),
-        FinishedAiJob.class)).isInstanceOf(ReplyException.class);
+    assertThatThrownBy(() -> bus(FinishAiJob.ENDPOINT, new FinishAiJob(jobId, b.leaseToken(), lateResult, null, false, 0)))
+        .isInstanceOf(ReplyException.class);
 
     JsonObject job = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
     assertThat(job.getString("status")).isEqualTo("succeeded");
@@ -134,13 +133,12 @@ class AiJobQueueTest {
   void renewedLeaseHolds() throws Exception {
     Account teacher = api.account("teacher");
     String jobId = submit(teacher);
-    ClaimedAiJobs claimed = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("busy-node", 10, 1), ClaimedAiJobs.class);
+    ClaimedAiJobs claimed = bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs("busy-node", 10, 1));
     assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
 
-    bus(RenewAiJobLeases.ADDRESS, new RenewAiJobLeases(List.of(claimed.jobs().getFirst().leaseToken()), 600_000),
-        Done.class);
+    bus(RenewAiJobLeases.ENDPOINT, new RenewAiJobLeases(List.of(claimed.jobs().getFirst().leaseToken()), 600_000));
 
-    assertThat(bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs("other-node", 10, 600_000), ClaimedAiJobs.class).jobs())
+    assertThat(bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs("other-node", 10, 600_000)).jobs())
         .isEmpty();
   }
 
@@ -151,7 +149,7 @@ class AiJobQueueTest {
     String jobId = submit(teacher);
     ClaimedAiJobs.Claimed held = claimFor("draining-node", jobId);
     // A long lease: only the hand-back can make the job claimable again.
-    bus(ReleaseAiJobs.ADDRESS, new ReleaseAiJobs(List.of(held.leaseToken())), Done.class);
+    bus(ReleaseAiJobs.ENDPOINT, new ReleaseAiJobs(List.of(held.leaseToken())));
 
     JsonObject job = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
     assertThat(job.getString("status")).isEqualTo("queued");
@@ -161,7 +159,7 @@ class AiJobQueueTest {
   }
 
   private ClaimedAiJobs.Claimed claimFor(String owner, String jobId) throws Exception {
-    ClaimedAiJobs claimed = bus(ClaimAiJobs.ADDRESS, new ClaimAiJobs(owner, 10, 600_000), ClaimedAiJobs.class);
+    ClaimedAiJobs claimed = bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs(owner, 10, 600_000));
     assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
     return claimed.jobs().getFirst();
   }
