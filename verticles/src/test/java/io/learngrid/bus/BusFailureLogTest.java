@@ -34,7 +34,7 @@ class BusFailureLogTest {
 
       assertThat(failure).isInstanceOf(ReplyException.class);
       assertThat(((ReplyException) failure).failureCode()).isEqualTo(BusError.INTERNAL.code());
-      assertThat(failure.getMessage()).isEqualTo("internal error");
+      assertThat(BusFailure.of((ReplyException) failure).detail()).isEqualTo("internal error");
       // Logged before the reply left, so it is there by now.
       ILoggingEvent logged = logs.events().stream()
           .filter(event -> event.getFormattedMessage().startsWith("bus handler failed on " + Ping.PERSISTENCE.address()))
