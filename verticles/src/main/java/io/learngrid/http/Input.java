@@ -1,6 +1,7 @@
 package io.learngrid.http;
 
 import io.learngrid.http.ProblemException.FieldError;
+import io.learngrid.http.contract.ContractValidation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * what {@link ContractValidation} already found in the request and adds what only code can check
  * (cross-field rules); each field is named once, with the first problem found for it.
  */
-final class Input {
+public final class Input {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
@@ -37,7 +38,7 @@ final class Input {
   }
 
   /** The body as a JSON object whose only fields are {@code allowed}, or a 400. */
-  static Input of(RoutingContext ctx, Set<String> allowed) {
+  public static Input of(RoutingContext ctx, Set<String> allowed) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -63,11 +64,11 @@ final class Input {
     }
   }
 
-  String text(String field, int min, int max) {
+  public String text(String field, int min, int max) {
     return text(field, min, max, true);
   }
 
-  String optionalText(String field, int min, int max) {
+  public String optionalText(String field, int min, int max) {
     return text(field, min, max, false);
   }
 
@@ -92,7 +93,7 @@ final class Input {
     return text;
   }
 
-  String email(String field) {
+  public String email(String field) {
     String email = text(field, 3, 254);
     if (email == null) {
       return null;
@@ -104,7 +105,7 @@ final class Input {
     return email.trim().toLowerCase(Locale.ROOT);
   }
 
-  String oneOf(String field, Set<String> allowed, boolean required) {
+  public String oneOf(String field, Set<String> allowed, boolean required) {
     String value = text(field, 1, 64, required);
     if (value != null && !allowed.contains(value)) {
       add(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
@@ -114,7 +115,7 @@ final class Input {
   }
 
   /** A required answer: a string of at most {@code maxLength} characters or a finite JSON number. */
-  Object answer(String field, int maxLength) {
+  public Object answer(String field, int maxLength) {
     Object value = body.getValue(field);
     if (value == null) {
       errors.add(new FieldError(prefix + field, "is required"));
@@ -140,7 +141,7 @@ final class Input {
     return null;
   }
 
-  Boolean optionalBoolean(String field) {
+  public Boolean optionalBoolean(String field) {
     Object value = body.getValue(field);
     if (value == null) {
       return null;
@@ -153,7 +154,7 @@ final class Input {
   }
 
   /** A whole number in {@code min..max}, or null (with an error when required). */
-  Integer integer(String field, int min, int max, boolean required) {
+  public Integer integer(String field, int min, int max, boolean required) {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {
@@ -174,7 +175,7 @@ final class Input {
   }
 
   /** An RFC 3339 timestamp with an offset, as an instant; absent or null reads as null. */
-  Instant optionalTimestamp(String field) {
+  public Instant optionalTimestamp(String field) {
     String text = optionalText(field, 1, 64);
     if (text == null) {
       return null;
@@ -188,7 +189,7 @@ final class Input {
   }
 
   /** A list of {@code min..max} strings of {@code minLength..maxLength} characters each. */
-  List<String> strings(String field, int min, int max, int minLength, int maxLength) {
+  public List<String> strings(String field, int min, int max, int minLength, int maxLength) {
     Object value = body.getValue(field);
     if (!(value instanceof JsonArray array)) {
       add(field, value == null ? "is required" : "must be an array");
@@ -212,22 +213,22 @@ final class Input {
     return items;
   }
 
-  boolean has(String field) {
+  public boolean has(String field) {
     return body.getValue(field) != null;
   }
 
   /** The raw value of {@code field}, for checks that depend on other fields. */
-  Object raw(String field) {
+  public Object raw(String field) {
     return body.getValue(field);
   }
 
   /** Records a problem found by a check of the caller's own. */
-  void reject(String field, String message) {
+  public void reject(String field, String message) {
     add(field, message);
   }
 
   /** Each element of the array {@code field}, read as an object with its own allowed fields. */
-  List<Input> objects(String field, int min, int max, Set<String> allowed) {
+  public List<Input> objects(String field, int min, int max, Set<String> allowed) {
     Object value = body.getValue(field);
     if (value == null) {
       add(field, "is required");
@@ -263,7 +264,7 @@ final class Input {
   }
 
   /** Throws the 400 that lists every problem found so far. */
-  void validate() {
+  public void validate() {
     if (!errors.isEmpty()) {
       throw ProblemException.validation(errors);
     }

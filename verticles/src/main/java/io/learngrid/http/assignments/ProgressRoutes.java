@@ -1,12 +1,17 @@
-package io.learngrid.http;
+package io.learngrid.http.assignments;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusMessage;
-import io.learngrid.bus.cache.CacheGet;
-import io.learngrid.bus.cache.CacheValue;
 import io.learngrid.bus.answers.GetMyProgress;
 import io.learngrid.bus.answers.GetStudentProgress;
 import io.learngrid.bus.answers.Progress;
+import io.learngrid.bus.cache.CacheGet;
+import io.learngrid.bus.cache.CacheValue;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Ids;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +20,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /** Aggregated progress: a student's own, and one student's in a course for its teacher or an admin. */
-final class ProgressRoutes {
+public final class ProgressRoutes {
 
   private static final Set<String> STUDENTS = Set.of("student");
 
@@ -25,7 +30,7 @@ final class ProgressRoutes {
   private final long cacheTimeout;
   private final int ttlSeconds;
 
-  ProgressRoutes(Vertx vertx, CacheAside cache, long busTimeout, long cacheTimeout, int ttlSeconds) {
+  public ProgressRoutes(Vertx vertx, CacheAside cache, long busTimeout, long cacheTimeout, int ttlSeconds) {
     this.vertx = vertx;
     this.cache = cache;
     this.busTimeout = busTimeout;
@@ -37,7 +42,7 @@ final class ProgressRoutes {
    * Cache-aside under the aggregation version: a cached progress lives {@code ttlSeconds} or until
    * the next aggregation, whichever comes first. Without a cache, straight from the aggregates.
    */
-  void mine(RoutingContext ctx) {
+  public void mine(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(STUDENTS);
     Supplier<Future<? extends BusMessage>> load = () -> Bus.request(vertx, GetMyProgress.ADDRESS,
         new GetMyProgress(caller.id()), busTimeout, Progress.class);
@@ -51,7 +56,7 @@ final class ProgressRoutes {
   }
 
   /** The persistence role decides: the course's teacher or an admin, about an enrolled student; else 404. */
-  void student(RoutingContext ctx) {
+  public void student(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "progress");
     String studentId = Ids.path(ctx, "studentId", "progress");

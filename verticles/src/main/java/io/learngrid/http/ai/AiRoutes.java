@@ -1,16 +1,19 @@
-package io.learngrid.http;
+package io.learngrid.http.ai;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Input;
+import io.learngrid.http.Replies;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 
 /** The AI routes; the work happens in the ai role, reached over the bus. */
-final class AiRoutes {
+public final class AiRoutes {
 
   private static final Set<String> CHAT_FIELDS = Set.of("messages", "model", "stream");
   private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
@@ -20,13 +23,13 @@ final class AiRoutes {
   private final long chatTimeout;
   private final ChatStreamRelay streams;
 
-  AiRoutes(Vertx vertx, long chatTimeout, ChatStreamRelay streams) {
+  public AiRoutes(Vertx vertx, long chatTimeout, ChatStreamRelay streams) {
     this.vertx = vertx;
     this.chatTimeout = chatTimeout;
     this.streams = streams;
   }
 
-  void chat(RoutingContext ctx) {
+  public void chat(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     Input input = Input.of(ctx, CHAT_FIELDS);
     List<ChatMessage> messages = input.objects("messages", 1, 50, MESSAGE_FIELDS).stream()

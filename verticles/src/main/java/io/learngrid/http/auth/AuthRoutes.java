@@ -1,19 +1,26 @@
-package io.learngrid.http;
+package io.learngrid.http.auth;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.Done;
+import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.bus.accounts.Credentials;
-import io.learngrid.bus.Done;
 import io.learngrid.bus.accounts.FindCredentials;
 import io.learngrid.bus.accounts.GetUser;
-import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.accounts.IssueRefreshToken;
 import io.learngrid.bus.accounts.RefreshToken;
 import io.learngrid.bus.accounts.RevokeRefreshTokens;
 import io.learngrid.bus.accounts.RotateRefreshToken;
 import io.learngrid.bus.accounts.RotatedRefreshToken;
 import io.learngrid.bus.accounts.User;
+import io.learngrid.http.Caller;
+import io.learngrid.http.ClientAddress;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Input;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
 import io.learngrid.security.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +31,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Register, login, token refresh and logout, and the caller's own profile. */
-final class AuthRoutes {
+public final class AuthRoutes {
 
   private static final Set<String> REGISTER_FIELDS = Set.of("email", "password", "displayName");
   private static final Set<String> LOGIN_FIELDS = Set.of("email", "password");
@@ -40,7 +47,7 @@ final class AuthRoutes {
   private final long busTimeout;
   private final int profileSeconds;
 
-  AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, LoginThrottle throttle,
+  public AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, LoginThrottle throttle,
              long busTimeout, int profileSeconds) {
     this.vertx = vertx;
     this.hasher = hasher;
@@ -52,7 +59,7 @@ final class AuthRoutes {
   }
 
   /** Anyone may register; the account is always a student's. */
-  void register(RoutingContext ctx) {
+  public void register(RoutingContext ctx) {
     Input input = Input.of(ctx, REGISTER_FIELDS);
     String email = input.email("email");
     String password = input.text("password", 8, 128);
@@ -62,7 +69,7 @@ final class AuthRoutes {
   }
 
   /** Admins create accounts of any role (teachers, other admins). */
-  void createUser(RoutingContext ctx) {
+  public void createUser(RoutingContext ctx) {
     Caller admin = Caller.of(ctx).requireRole(Set.of("admin"));
     Input input = Input.of(ctx, ADMIN_CREATE_FIELDS);
     String email = input.email("email");
@@ -85,7 +92,7 @@ final class AuthRoutes {
    * Unknown email and wrong password look the same, in body and in time (a dummy hash is checked).
    * The throttle answers 429 before any of that while the email or the client is over its limit.
    */
-  void login(RoutingContext ctx) {
+  public void login(RoutingContext ctx) {
     Input input = Input.of(ctx, LOGIN_FIELDS);
     String email = input.text("email", 1, 254);
     String password = input.text("password", 1, 128);
@@ -110,7 +117,7 @@ final class AuthRoutes {
    * the account's current role. An unknown, expired, revoked or spent token is a 401 (a spent one
    * also revokes its family: see RefreshTokenStore).
    */
-  void refresh(RoutingContext ctx) {
+  public void refresh(RoutingContext ctx) {
     String refreshToken = refreshToken(ctx);
     Replies.json(ctx, 200, Bus.request(vertx, RotateRefreshToken.ADDRESS, new RotateRefreshToken(refreshToken),
             busTimeout, RotatedRefreshToken.class)
@@ -118,7 +125,7 @@ final class AuthRoutes {
   }
 
   /** Revokes the token's family if it is the caller's; 204 either way, so nothing is revealed. */
-  void logout(RoutingContext ctx) {
+  public void logout(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String refreshToken = refreshToken(ctx);
     Replies.noContent(ctx, Bus.request(vertx, RevokeRefreshTokens.ADDRESS,
@@ -132,7 +139,7 @@ final class AuthRoutes {
     return refreshToken;
   }
 
-  void me(RoutingContext ctx) {
+  public void me(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     // Accounts cannot be changed through API v1, so a cached profile is never stale before its TTL.
     Replies.json(ctx, 200, cache.readAs("profile", "user:" + caller.id(), profileSeconds, User.class,

@@ -1,10 +1,20 @@
-package io.learngrid.http;
+package io.learngrid.http.courses;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.courses.Enroll;
 import io.learngrid.bus.courses.Enrollment;
 import io.learngrid.bus.courses.ListStudents;
 import io.learngrid.bus.courses.StudentList;
+import io.learngrid.http.Access;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Cursors;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.Paging;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -13,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /** A course's students: enrolling (its teacher, an admin, or a student enrolling themselves) and listing. */
-final class EnrollmentRoutes {
+public final class EnrollmentRoutes {
 
   private static final Set<String> FIELDS = Set.of("studentId");
 
@@ -23,7 +33,7 @@ final class EnrollmentRoutes {
   private final Cursors cursors;
   private final long busTimeout;
 
-  EnrollmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout) {
+  public EnrollmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout) {
     this.vertx = vertx;
     this.cache = cache;
     this.access = access;
@@ -32,7 +42,7 @@ final class EnrollmentRoutes {
   }
 
   /** 201 for a new enrollment, 200 with the same body when the student was already enrolled. */
-  void enroll(RoutingContext ctx) {
+  public void enroll(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "course");
     Input input = Input.of(ctx, FIELDS);
@@ -57,7 +67,7 @@ final class EnrollmentRoutes {
         ctx::fail);
   }
 
-  void students(RoutingContext ctx) {
+  public void students(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "course");
     Paging paging = Paging.of(ctx, cursors, "students/" + courseId);

@@ -1,10 +1,15 @@
-package io.learngrid.http;
+package io.learngrid.http.ai;
 
-import io.learngrid.bus.jobs.AiJob;
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.jobs.AiJob;
 import io.learngrid.bus.jobs.CreateAiJob;
 import io.learngrid.bus.jobs.GetAiJob;
 import io.learngrid.bus.jobs.JobAccepted;
+import io.learngrid.http.Caller;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.Replies;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,7 +19,7 @@ import java.util.Set;
  * AI generation as durable jobs: a teacher's POST only queues the job (202 with its id, never a
  * wait on the AI), any node's ai role runs it, and its owner polls it. Others' jobs do not exist (404).
  */
-final class AiJobRoutes {
+public final class AiJobRoutes {
 
   private static final Set<String> TEACHERS = Set.of("teacher");
   private static final Set<String> QUESTION_FIELDS = Set.of("topic", "count", "difficulty");
@@ -24,12 +29,12 @@ final class AiJobRoutes {
   private final Vertx vertx;
   private final long busTimeout;
 
-  AiJobRoutes(Vertx vertx, long busTimeout) {
+  public AiJobRoutes(Vertx vertx, long busTimeout) {
     this.vertx = vertx;
     this.busTimeout = busTimeout;
   }
 
-  void questions(RoutingContext ctx) {
+  public void questions(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(TEACHERS);
     Input input = Input.of(ctx, QUESTION_FIELDS);
     JsonObject job = new JsonObject()
@@ -40,7 +45,7 @@ final class AiJobRoutes {
     queue(ctx, caller, CreateAiJob.QUESTIONS, job);
   }
 
-  void lessonPlan(RoutingContext ctx) {
+  public void lessonPlan(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(TEACHERS);
     Input input = Input.of(ctx, LESSON_PLAN_FIELDS);
     JsonObject job = new JsonObject()
@@ -57,7 +62,7 @@ final class AiJobRoutes {
         .map(JobAccepted::toJson));
   }
 
-  void get(RoutingContext ctx) {
+  public void get(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String id = Ids.path(ctx, "jobId", "job");
     Replies.json(ctx, 200, Bus.request(vertx, GetAiJob.ADDRESS, new GetAiJob(id, caller.id()), busTimeout, AiJob.class)

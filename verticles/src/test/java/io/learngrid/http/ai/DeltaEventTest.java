@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

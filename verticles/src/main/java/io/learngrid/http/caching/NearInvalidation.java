@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.caching;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Done;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * bus timeout of the cache. A node that does not answer in time (overloaded, partitioned, just
  * gone) is counted and logged; it may serve its old entry until the near-cache TTL ends it.
  */
-final class NearInvalidation {
+public final class NearInvalidation {
 
   private static final Logger LOG = Logger.getLogger(NearInvalidation.class.getName());
 
@@ -30,7 +30,7 @@ final class NearInvalidation {
   private final long timeoutMillis;
   private final Counter unanswered;
 
-  NearInvalidation(Vertx vertx, NearCache near, String nodeId, long timeoutMillis, MeterRegistry registry) {
+  public NearInvalidation(Vertx vertx, NearCache near, String nodeId, long timeoutMillis, MeterRegistry registry) {
     this.vertx = vertx;
     this.near = near;
     this.nodeId = nodeId;
@@ -41,7 +41,7 @@ final class NearInvalidation {
   }
 
   /** Serves this node's address; the future completes once the cluster knows the consumer. */
-  Future<Void> serve() {
+  public Future<Void> serve() {
     return Bus.serve(vertx, NearInvalidate.endpoint(nodeId), request -> {
           dropHere(request);
           return Future.succeededFuture(Done.INSTANCE);
@@ -53,7 +53,7 @@ final class NearInvalidation {
     return everywhere(new NearInvalidate(keys, List.of()));
   }
 
-  Future<Void> prefixes(List<String> prefixes) {
+  public Future<Void> prefixes(List<String> prefixes) {
     return everywhere(new NearInvalidate(List.of(), prefixes));
   }
 

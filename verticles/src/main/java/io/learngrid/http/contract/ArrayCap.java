@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.contract;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,11 @@
-package io.learngrid.http;
+package io.learngrid.http.auth;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.bus.cache.CacheDecrement;
 import io.learngrid.bus.cache.CacheIncrement;
 import io.learngrid.config.LearngridConfig;
+import io.learngrid.http.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * parallel guesses cannot all pass a check that reads the count before any of them has failed.
  * So a counter is "failed logins plus logins in flight", and a success or a refusal leaves no trace.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
   private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
   static final String TOO_MANY = "too many failed logins, try again later";
@@ -44,7 +45,7 @@ final class LoginThrottle {
   private final long timeoutMillis;
   private final LocalCounters local;
 
-  LoginThrottle(Vertx vertx, boolean enabled, LearngridConfig.LoginLimits limits, long timeoutMillis) {
+  public LoginThrottle(Vertx vertx, boolean enabled, LearngridConfig.LoginLimits limits, long timeoutMillis) {
     this.vertx = vertx;
     this.enabled = enabled;
     this.limits = limits;

@@ -1,11 +1,21 @@
-package io.learngrid.http;
+package io.learngrid.http.assignments;
 
+import io.learngrid.bus.Bus;
 import io.learngrid.bus.assignments.Assignment;
 import io.learngrid.bus.assignments.AssignmentList;
-import io.learngrid.bus.Bus;
 import io.learngrid.bus.assignments.CreateAssignment;
 import io.learngrid.bus.assignments.GetAssignment;
 import io.learngrid.bus.assignments.ListAssignments;
+import io.learngrid.http.Access;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Cursors;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.Paging;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +29,7 @@ import java.util.Set;
  * Assignments: their teacher creates them and sees the answers; enrolled students see them
  * without answers. To anyone else an assignment does not exist (404).
  */
-final class AssignmentRoutes {
+public final class AssignmentRoutes {
 
   private static final Set<String> FIELDS = Set.of("title", "dueAt", "questions");
   private static final Set<String> QUESTION_FIELDS = Set.of("prompt", "kind", "choices", "answer", "points");
@@ -32,7 +42,7 @@ final class AssignmentRoutes {
   private final long busTimeout;
   private final int ttlSeconds;
 
-  AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
+  public AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
     this.vertx = vertx;
     this.cache = cache;
     this.access = access;
@@ -41,7 +51,7 @@ final class AssignmentRoutes {
     this.ttlSeconds = ttlSeconds;
   }
 
-  void create(RoutingContext ctx) {
+  public void create(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "course");
     Input input = Input.of(ctx, FIELDS);
@@ -82,7 +92,7 @@ final class AssignmentRoutes {
     return new CreateAssignment.NewQuestion(prompt, kind, choices, answer, points == null ? 0 : points);
   }
 
-  void list(RoutingContext ctx) {
+  public void list(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "course");
     Paging paging = Paging.of(ctx, cursors, "assignments/" + courseId);
@@ -108,7 +118,7 @@ final class AssignmentRoutes {
             .put("questionCount", summary.questionCount()))));
   }
 
-  void get(RoutingContext ctx) {
+  public void get(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String id = Ids.path(ctx, "assignmentId", "assignment");
     Future<Assignment> assignment = cache.readAs("assignment", "assignment:" + id, ttlSeconds, Assignment.class,

@@ -1,8 +1,12 @@
-package io.learngrid.http;
+package io.learngrid.http.ops;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.cache.CacheClear;
 import io.learngrid.bus.cache.CacheCount;
+import io.learngrid.http.Caller;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.NearInvalidation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +17,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /** {@code POST /api/v1/admin/cache/clear}: empties a scope of the cache in Redis and on every node. */
-final class CacheRoutes {
+public final class CacheRoutes {
 
   private static final Logger LOG = Logger.getLogger(CacheRoutes.class.getName());
   private static final Set<String> ADMINS = Set.of("admin");
@@ -31,7 +35,7 @@ final class CacheRoutes {
   private final NearInvalidation invalidation;
   private final long timeoutMillis;
 
-  CacheRoutes(Vertx vertx, NearInvalidation invalidation, long timeoutMillis) {
+  public CacheRoutes(Vertx vertx, NearInvalidation invalidation, long timeoutMillis) {
     this.vertx = vertx;
     this.invalidation = invalidation;
     this.timeoutMillis = timeoutMillis;
@@ -41,7 +45,7 @@ final class CacheRoutes {
    * Redis first, then the near caches, so that no node refills its near cache from a Redis entry
    * about to go. A Redis that cannot be cleared is a 503 (the near caches are cleared anyway).
    */
-  void clear(RoutingContext ctx) {
+  public void clear(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(ADMINS);
     JsonObject body = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
     String scope = body.getString("scope", "all");

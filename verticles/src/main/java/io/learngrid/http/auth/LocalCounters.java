@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.auth;
 
 import io.learngrid.bus.cache.CacheCount;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.limits;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * of each waiting out its own timeout while Redis hangs. When the second is over one caller probes
  * (the others still skip), and the first success makes every caller ask again.
  */
-final class RedisBackoff {
+public final class RedisBackoff {
 
   private static final long HEALTHY = Long.MIN_VALUE;
   private static final long PAUSE_NANOS = 1_000_000_000L;
@@ -16,7 +16,7 @@ final class RedisBackoff {
   private final AtomicLong pausedUntil = new AtomicLong(HEALTHY);
 
   /** True when this caller should ask the cache role now (it is healthy, or this is the probe). */
-  boolean ask() {
+  public boolean ask() {
     long until = pausedUntil.get();
     if (until == HEALTHY) {
       return true;
@@ -26,12 +26,12 @@ final class RedisBackoff {
   }
 
   /** Returns true when this success ended a pause. */
-  boolean succeeded() {
+  public boolean succeeded() {
     return pausedUntil.get() != HEALTHY && pausedUntil.getAndSet(HEALTHY) != HEALTHY;
   }
 
   /** Returns true when this failure started a pause. */
-  boolean failed() {
+  public boolean failed() {
     return pausedUntil.getAndSet(System.nanoTime() + PAUSE_NANOS) == HEALTHY;
   }
 }

@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.ops;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Endpoint;
@@ -6,6 +6,8 @@ import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.cluster.NodeRegistryVerticle;
 import io.learngrid.cluster.NodeState;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /** Health, readiness, the contract and the cluster view. */
-final class OpsRoutes {
+public final class OpsRoutes {
 
   private static final Buffer UP = new JsonObject().put("status", "UP").toBuffer();
   private static final long CHECK_TIMEOUT_MILLIS = 1_000;
@@ -25,13 +27,13 @@ final class OpsRoutes {
   private final NodeState node;
   private final Buffer openApi;
 
-  OpsRoutes(Vertx vertx, NodeState node, Buffer openApi) {
+  public OpsRoutes(Vertx vertx, NodeState node, Buffer openApi) {
     this.vertx = vertx;
     this.node = node;
     this.openApi = openApi;
   }
 
-  void health(RoutingContext ctx) {
+  public void health(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(UP);
   }
 
@@ -39,7 +41,7 @@ final class OpsRoutes {
    * 503 only while starting, draining, or when PostgreSQL does not answer: a node without Redis
    * or the AI upstream still serves most requests, so it stays in the load balancer.
    */
-  void ready(RoutingContext ctx) {
+  public void ready(RoutingContext ctx) {
     Future<String> postgres = check(Ping.PERSISTENCE);
     Future<String> redis = check(Ping.CACHE);
     Future<String> ai = check(Ping.AI);
@@ -63,11 +65,11 @@ final class OpsRoutes {
         .otherwise("DOWN");
   }
 
-  void openApi(RoutingContext ctx) {
+  public void openApi(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApi);
   }
 
-  void cluster(RoutingContext ctx) {
+  public void cluster(RoutingContext ctx) {
     Caller.of(ctx).requireRole(Set.of("admin"));
     Replies.json(ctx, 200, NodeRegistryVerticle.list(vertx)
         .map(nodes -> new JsonObject().put("self", node.nodeId()).put("nodes", new JsonArray(nodes))));

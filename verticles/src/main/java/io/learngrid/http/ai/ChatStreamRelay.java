@@ -1,13 +1,13 @@
-package io.learngrid.http;
+package io.learngrid.http.ai;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.Micros;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatStreamAccepted;
 import io.learngrid.bus.ai.ChatStreamControl;
 import io.learngrid.bus.ai.ChatStreamEvent;
 import io.learngrid.bus.ai.ChatStreamStart;
-import io.learngrid.bus.Micros;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * slow reader slows the upstream read instead of filling memory. A client that goes away cancels the
  * stream (and with it the upstream request); an ai role silent for three heartbeats ends it.
  */
-final class ChatStreamRelay {
+public final class ChatStreamRelay {
 
   /** Deltas the ai role may send ahead of the client; half of it is granted back at a time. */
   static final int WINDOW = 32;
@@ -53,7 +53,7 @@ final class ChatStreamRelay {
   private MessageConsumer<JsonObject> events;
   private long watchdog;
 
-  ChatStreamRelay(Vertx vertx, long startTimeoutMillis, long heartbeatMillis, MeterRegistry registry) {
+  public ChatStreamRelay(Vertx vertx, long startTimeoutMillis, long heartbeatMillis, MeterRegistry registry) {
     this.vertx = vertx;
     // What the gateway adds to each token, as operators see it; on one node it is exact, across
     // nodes it also holds the difference of their clocks.
@@ -68,7 +68,7 @@ final class ChatStreamRelay {
   }
 
   /** Registers the event address (cluster-wide, so it completes asynchronously) and the watchdog. */
-  Future<Void> start() {
+  public Future<Void> start() {
     events = vertx.eventBus().consumer(eventAddress, message -> {
       ChatStreamEvent event;
       try {
@@ -87,7 +87,7 @@ final class ChatStreamRelay {
     return events.completion();
   }
 
-  Future<Void> stop() {
+  public Future<Void> stop() {
     vertx.cancelTimer(watchdog);
     Map.copyOf(streams).values().forEach(Stream::clientGone);
     return events == null ? Future.succeededFuture() : events.unregister();

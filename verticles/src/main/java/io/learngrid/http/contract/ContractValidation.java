@@ -1,6 +1,7 @@
-package io.learngrid.http;
+package io.learngrid.http.contract;
 
 import io.learngrid.http.ProblemException.FieldError;
+import io.learngrid.http.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -109,7 +110,7 @@ public final class ContractValidation {
   }
 
   /** The errors the contract found in a request whose route reads its body with {@link Input}. */
-  static List<FieldError> takeDeferred(RoutingContext ctx) {
+  public static List<FieldError> takeDeferred(RoutingContext ctx) {
     List<FieldError> errors = ctx.remove(DEFERRED);
     return errors == null ? List.of() : errors;
   }

@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.auth;
 
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Vertx;
@@ -12,21 +12,21 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
  * Access tokens: HS256 JWTs signed with LEARNGRID_JWT_SECRET, which every node shares, so any
  * node verifies a token another node issued without asking anyone.
  */
-final class Tokens {
+public final class Tokens {
 
   private static final String ISSUER = "learngrid";
 
   private final JWTAuth jwt;
   private final int accessTokenSeconds;
 
-  Tokens(Vertx vertx, LearngridConfig.Auth auth) {
+  public Tokens(Vertx vertx, LearngridConfig.Auth auth) {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(auth.jwtSecret()))
         .setJWTOptions(new JWTOptions().setIssuer(ISSUER)));
     this.accessTokenSeconds = auth.accessTokenSeconds();
   }
 
-  JWTAuth provider() {
+  public JWTAuth provider() {
     return jwt;
   }
 

@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.courses;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.courses.Course;
@@ -7,12 +7,22 @@ import io.learngrid.bus.courses.CreateCourse;
 import io.learngrid.bus.courses.GetCourse;
 import io.learngrid.bus.courses.ListCourses;
 import io.learngrid.bus.courses.UpdateCourse;
+import io.learngrid.http.Access;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Cursors;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.Paging;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /** Courses: create and change (their teacher, admins), list and read (any user, reads cache-aside). */
-final class CourseRoutes {
+public final class CourseRoutes {
 
   private static final Set<String> FIELDS = Set.of("title", "subject", "description");
   private static final Set<String> AUTHORS = Set.of("teacher", "admin");
@@ -24,7 +34,7 @@ final class CourseRoutes {
   private final long busTimeout;
   private final int ttlSeconds;
 
-  CourseRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
+  public CourseRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
     this.vertx = vertx;
     this.cache = cache;
     this.access = access;
@@ -33,7 +43,7 @@ final class CourseRoutes {
     this.ttlSeconds = ttlSeconds;
   }
 
-  void create(RoutingContext ctx) {
+  public void create(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(AUTHORS);
     Input input = Input.of(ctx, FIELDS);
     String title = input.text("title", 1, 200);
@@ -45,13 +55,13 @@ final class CourseRoutes {
     Replies.json(ctx, 201, Bus.request(vertx, CreateCourse.ADDRESS, course, busTimeout, Course.class).map(Course::toJson));
   }
 
-  void get(RoutingContext ctx) {
+  public void get(RoutingContext ctx) {
     String id = Ids.path(ctx, "courseId", "course");
     Replies.raw(ctx, 200, cache.read("course", Access.courseKey(id), ttlSeconds,
         () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class)));
   }
 
-  void list(RoutingContext ctx) {
+  public void list(RoutingContext ctx) {
     String subject = ctx.queryParams().get("subject");
     if (subject != null && (subject.isEmpty() || subject.length() > 100)) {
       throw ProblemException.validation(java.util.List.of(
@@ -63,7 +73,7 @@ final class CourseRoutes {
         .map(page -> paging.reply(cursors, page.items(), Course::id, Course::toJson)));
   }
 
-  void update(RoutingContext ctx) {
+  public void update(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String id = Ids.path(ctx, "courseId", "course");
     Input input = Input.of(ctx, FIELDS);

@@ -1,9 +1,12 @@
-package io.learngrid.http;
+package io.learngrid.http.limits;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.cache.RateCheck;
 import io.learngrid.bus.cache.RateDecision;
 import io.learngrid.config.LearngridConfig;
+import io.learngrid.http.Caller;
+import io.learngrid.http.ClientAddress;
+import io.learngrid.http.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -24,7 +27,7 @@ import java.util.regex.Pattern;
  * the cache role fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is
  * tried again a second later. Every answer carries the tightest budget in RateLimit-* headers.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
   private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
   private static final int MINUTE = 60;
@@ -39,7 +42,7 @@ final class RateLimiter {
   private final Counter allowed;
   private final Counter refused;
 
-  RateLimiter(Vertx vertx, LearngridConfig.RateLimits limits, long timeoutMillis, MeterRegistry registry) {
+  public RateLimiter(Vertx vertx, LearngridConfig.RateLimits limits, long timeoutMillis, MeterRegistry registry) {
     this.vertx = vertx;
     this.limits = limits;
     this.timeoutMillis = timeoutMillis;
@@ -49,12 +52,12 @@ final class RateLimiter {
   }
 
   /** Routes without a token (register, login, refresh): the client address's budget only. */
-  Handler<RoutingContext> anonymous() {
+  public Handler<RoutingContext> anonymous() {
     return ctx -> check(ctx, addressLimit(ctx, new ArrayList<>()));
   }
 
   /** After authentication: the address's, the user's, and the route's budgets. */
-  Handler<RoutingContext> authenticated() {
+  public Handler<RoutingContext> authenticated() {
     return ctx -> {
       List<RateCheck.Limit> budgets = addressLimit(ctx, new ArrayList<>());
       Caller caller = Caller.of(ctx);

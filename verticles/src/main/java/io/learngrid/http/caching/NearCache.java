@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.caching;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * An entry lives the shorter of its kind's TTL and the near-cache TTL; the latter caps how long a
  * node that missed an invalidation (it did not answer in time) can serve an old entry.
  */
-final class NearCache implements Shareable {
+public final class NearCache implements Shareable {
 
   /** A loaded value, ready to be written out. The bytes are never changed after construction. */
   record Entry(String kind, byte[] json, long ttlNanos) {
@@ -103,7 +103,7 @@ final class NearCache implements Shareable {
         .baseUnit("bytes").register(registry);
   }
 
-  static NearCache of(Vertx vertx, LearngridConfig.NearCache settings, MeterRegistry registry) {
+  public static NearCache of(Vertx vertx, LearngridConfig.NearCache settings, MeterRegistry registry) {
     return vertx.sharedData().<String, NearCache>getLocalMap("learngrid.http")
         .computeIfAbsent("near-cache", name -> new NearCache(settings, registry));
   }

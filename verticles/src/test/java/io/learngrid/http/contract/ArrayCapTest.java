@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,15 +1,16 @@
-package io.learngrid.http;
+package io.learngrid.http.caching;
 
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
+import io.learngrid.bus.Done;
 import io.learngrid.bus.cache.CacheClear;
 import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.bus.cache.CacheEntry;
 import io.learngrid.bus.cache.CacheFill;
 import io.learngrid.bus.cache.CacheInvalidate;
 import io.learngrid.bus.cache.CacheLookup;
-import io.learngrid.bus.Done;
+import io.learngrid.http.limits.RedisBackoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  * cache role answers, once per cluster: the first node to miss takes a short Redis lock and loads;
  * the others poll Redis a few times for its result before loading themselves.
  */
-final class CacheAside {
+public final class CacheAside {
 
   private static final Logger LOG = Logger.getLogger(CacheAside.class.getName());
   /** How long a loader holds a key's Redis lock at most; others wait for its result up to this. */
@@ -44,7 +45,7 @@ final class CacheAside {
   private final long timeoutMillis;
   private final RedisBackoff backoff = new RedisBackoff();
 
-  CacheAside(Vertx vertx, NearCache near, NearInvalidation invalidation, long timeoutMillis) {
+  public CacheAside(Vertx vertx, NearCache near, NearInvalidation invalidation, long timeoutMillis) {
     this.vertx = vertx;
     this.near = near;
     this.invalidation = invalidation;
@@ -52,7 +53,7 @@ final class CacheAside {
   }
 
   /** The JSON of the value under {@code key}, loaded and stored for {@code ttlSeconds} on a miss. */
-  Future<Buffer> read(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load) {
+  public Future<Buffer> read(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load) {
     NearCache.Entry entry = near.get(kind, key);
     if (entry != null) {
       return Future.succeededFuture(entry.buffer());
@@ -65,7 +66,7 @@ final class CacheAside {
   }
 
   /** The same read, decoded: for values the http role inspects (ownership, enrollment). */
-  <T extends BusMessage> Future<T> readAs(String kind, String key, int ttlSeconds, Class<T> type,
+  public <T extends BusMessage> Future<T> readAs(String kind, String key, int ttlSeconds, Class<T> type,
                                           Supplier<Future<? extends BusMessage>> load) {
     return read(kind, key, ttlSeconds, load).map(json -> BusJson.fromJson(new JsonObject(json), type));
   }
@@ -137,7 +138,7 @@ final class CacheAside {
    * (Redis entries expire with their TTL), and a node that does not answer in time keeps its near
    * entry at most the near-cache TTL.
    */
-  Future<Void> invalidate(String... keys) {
+  public Future<Void> invalidate(String... keys) {
     List<String> list = List.of(keys);
     return Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(list), timeoutMillis, Done.class)
         .<Void>mapEmpty()
@@ -162,7 +163,7 @@ final class CacheAside {
    * Sends the Redis invalidations that failed, once Redis answers again (called every second).
    * Keys are taken out before sending and put back if the send fails.
    */
-  void retryPendingInvalidations() {
+  public void retryPendingInvalidations() {
     if (near.pendingInvalidations.isEmpty()) {
       return;
     }

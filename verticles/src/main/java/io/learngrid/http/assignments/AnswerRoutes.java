@@ -1,10 +1,16 @@
-package io.learngrid.http;
+package io.learngrid.http.assignments;
 
-import io.learngrid.bus.assignments.AssignmentStats;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Created;
-import io.learngrid.bus.assignments.GetAssignmentStats;
 import io.learngrid.bus.answers.SubmitAnswer;
+import io.learngrid.bus.assignments.AssignmentStats;
+import io.learngrid.bus.assignments.GetAssignmentStats;
+import io.learngrid.http.Caller;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -14,7 +20,7 @@ import java.util.regex.Pattern;
  * Answer submission (enrolled students) and assignment statistics (the course's teacher). The
  * persistence role grades and stores; the reply comes only once the answer is durably stored.
  */
-final class AnswerRoutes {
+public final class AnswerRoutes {
 
   private static final Set<String> FIELDS = Set.of("questionId", "answer");
   private static final Set<String> STUDENTS = Set.of("student");
@@ -25,12 +31,12 @@ final class AnswerRoutes {
   private final Vertx vertx;
   private final long busTimeout;
 
-  AnswerRoutes(Vertx vertx, long busTimeout) {
+  public AnswerRoutes(Vertx vertx, long busTimeout) {
     this.vertx = vertx;
     this.busTimeout = busTimeout;
   }
 
-  void submit(RoutingContext ctx) {
+  public void submit(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(STUDENTS);
     String assignmentId = Ids.path(ctx, "assignmentId", "assignment");
     Input input = Input.of(ctx, FIELDS);
@@ -46,7 +52,7 @@ final class AnswerRoutes {
   }
 
   /** Only the teacher who owns the course sees its statistics; to anyone else the assignment does not exist. */
-  void stats(RoutingContext ctx) {
+  public void stats(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String assignmentId = Ids.path(ctx, "assignmentId", "assignment");
     if (!"teacher".equals(caller.role())) {

@@ -1,4 +1,4 @@
-package io.learngrid.http;
+package io.learngrid.http.limits;
 
 import io.learngrid.bus.cache.RateCheck;
 import io.learngrid.bus.cache.RateDecision;
