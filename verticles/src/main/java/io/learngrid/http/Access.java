@@ -1,6 +1,6 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.courses.CheckEnrollment;
 import io.learngrid.bus.courses.Course;
 import io.learngrid.bus.courses.EnrollmentStatus;
@@ -16,15 +16,13 @@ import io.vertx.core.Vertx;
  */
 public final class Access {
 
-  private final Vertx vertx;
   private final CacheAside cache;
-  private final long busTimeout;
+  private final BusClient persistence;
   private final LearngridConfig.CacheTtls ttls;
 
   public Access(Vertx vertx, CacheAside cache, long busTimeout, LearngridConfig.CacheTtls ttls) {
-    this.vertx = vertx;
     this.cache = cache;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
     this.ttls = ttls;
   }
 
@@ -38,13 +36,12 @@ public final class Access {
 
   public Future<Course> course(String id) {
     return cache.readAs("course", courseKey(id), ttls.courseSeconds(), Course.class,
-        () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class));
+        () -> persistence.request(GetCourse.ENDPOINT, new GetCourse(id)));
   }
 
   public Future<Boolean> enrolled(String courseId, String studentId) {
     return cache.readAs("enrollment", enrollmentKey(courseId, studentId), ttls.enrollmentSeconds(), EnrollmentStatus.class,
-            () -> Bus.request(vertx, CheckEnrollment.ADDRESS, new CheckEnrollment(courseId, studentId), busTimeout,
-                EnrollmentStatus.class))
+            () -> persistence.request(CheckEnrollment.ENDPOINT, new CheckEnrollment(courseId, studentId)))
         .map(EnrollmentStatus::enrolled);
   }
 

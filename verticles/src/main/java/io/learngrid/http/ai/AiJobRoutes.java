@@ -1,6 +1,6 @@
 package io.learngrid.http.ai;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.jobs.AiJob;
 import io.learngrid.bus.jobs.CreateAiJob;
 import io.learngrid.bus.jobs.GetAiJob;
@@ -26,12 +26,10 @@ public final class AiJobRoutes {
   private static final Set<String> DIFFICULTIES = Set.of("easy", "medium", "hard");
   private static final Set<String> LESSON_PLAN_FIELDS = Set.of("topic", "gradeLevel", "durationMinutes");
 
-  private final Vertx vertx;
-  private final long busTimeout;
+  private final BusClient persistence;
 
   public AiJobRoutes(Vertx vertx, long busTimeout) {
-    this.vertx = vertx;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
   }
 
   public void questions(RoutingContext ctx) {
@@ -58,14 +56,14 @@ public final class AiJobRoutes {
 
   private void queue(RoutingContext ctx, Caller caller, String kind, JsonObject job) {
     CreateAiJob create = new CreateAiJob(caller.id(), kind, job, IdempotencyKeys.of(ctx));
-    Replies.json(ctx, 202, Bus.request(vertx, CreateAiJob.ADDRESS, create, busTimeout, JobAccepted.class)
+    Replies.json(ctx, 202, persistence.request(CreateAiJob.ENDPOINT, create)
         .map(JobAccepted::toJson));
   }
 
   public void get(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String id = Ids.path(ctx, "jobId", "job");
-    Replies.json(ctx, 200, Bus.request(vertx, GetAiJob.ADDRESS, new GetAiJob(id, caller.id()), busTimeout, AiJob.class)
+    Replies.json(ctx, 200, persistence.request(GetAiJob.ENDPOINT, new GetAiJob(id, caller.id()))
         .map(AiJobRoutes::view));
   }
 

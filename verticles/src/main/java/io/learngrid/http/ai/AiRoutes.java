@@ -1,6 +1,6 @@
 package io.learngrid.http.ai;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
@@ -19,13 +19,11 @@ public final class AiRoutes {
   private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
   private static final Set<String> MESSAGE_ROLES = Set.of("system", "user", "assistant");
 
-  private final Vertx vertx;
-  private final long chatTimeout;
+  private final BusClient ai;
   private final ChatStreamRelay streams;
 
   public AiRoutes(Vertx vertx, long chatTimeout, ChatStreamRelay streams) {
-    this.vertx = vertx;
-    this.chatTimeout = chatTimeout;
+    this.ai = new BusClient(vertx, chatTimeout);
     this.streams = streams;
   }
 
@@ -42,7 +40,7 @@ public final class AiRoutes {
       streams.stream(ctx, caller.id(), model, messages);
       return;
     }
-    Replies.json(ctx, 200, Bus.request(vertx, ChatRequest.ADDRESS, new ChatRequest(caller.id(), model, messages),
-        chatTimeout, ChatReply.class).map(ChatReply::toJson));
+    Replies.json(ctx, 200, ai.request(ChatRequest.ENDPOINT, new ChatRequest(caller.id(), model, messages))
+        .map(ChatReply::toJson));
   }
 }

@@ -1,7 +1,7 @@
 package io.learngrid.http.ai;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.Micros;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatStreamAccepted;
@@ -45,7 +45,7 @@ public final class ChatStreamRelay {
   private static final byte[] DELTA_END = "\"}\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final Vertx vertx;
-  private final long startTimeoutMillis;
+  private final BusClient ai;
   private final long heartbeatMillis;
   private final String eventAddress = "learngrid.ai.events." + UUID.randomUUID();
   private final Map<String, Stream> streams = new HashMap<>();
@@ -54,7 +54,6 @@ public final class ChatStreamRelay {
   private long watchdog;
 
   public ChatStreamRelay(Vertx vertx, long startTimeoutMillis, long heartbeatMillis, MeterRegistry registry) {
-    this.vertx = vertx;
     // What the gateway adds to each token, as operators see it; on one node it is exact, across
     // nodes it also holds the difference of their clocks.
     this.relay = Timer.builder("learngrid.ai.stream.relay")
@@ -63,7 +62,8 @@ public final class ChatStreamRelay {
         .minimumExpectedValue(Duration.ofNanos(100_000))
         .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
-    this.startTimeoutMillis = startTimeoutMillis;
+    this.vertx = vertx;
+    this.ai = new BusClient(vertx, startTimeoutMillis);
     this.heartbeatMillis = heartbeatMillis;
   }
 
@@ -98,9 +98,7 @@ public final class ChatStreamRelay {
     Stream stream = new Stream(ctx, streamId);
     streams.put(streamId, stream);
     ctx.response().closeHandler(v -> stream.clientGone());
-    Bus.request(vertx, ChatStreamStart.ADDRESS,
-            new ChatStreamStart(streamId, eventAddress, WINDOW, userId, model, messages), startTimeoutMillis,
-            ChatStreamAccepted.class)
+    ai.request(ChatStreamStart.ENDPOINT, new ChatStreamStart(streamId, eventAddress, WINDOW, userId, model, messages))
         .onComplete(stream::accepted, failure -> {
           streams.remove(streamId);
           ctx.fail(failure);

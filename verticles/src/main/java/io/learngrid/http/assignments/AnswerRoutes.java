@@ -1,7 +1,6 @@
 package io.learngrid.http.assignments;
 
-import io.learngrid.bus.Bus;
-import io.learngrid.bus.Created;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.answers.SubmitAnswer;
 import io.learngrid.bus.assignments.AssignmentStats;
 import io.learngrid.bus.assignments.GetAssignmentStats;
@@ -28,12 +27,10 @@ public final class AnswerRoutes {
   // The AnswerValue of openapi.yaml: the same limit as a question's stored answer.
   static final int MAX_ANSWER_LENGTH = 2_000;
 
-  private final Vertx vertx;
-  private final long busTimeout;
+  private final BusClient persistence;
 
   public AnswerRoutes(Vertx vertx, long busTimeout) {
-    this.vertx = vertx;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
   }
 
   public void submit(RoutingContext ctx) {
@@ -48,7 +45,7 @@ public final class AnswerRoutes {
     }
     SubmitAnswer submission = new SubmitAnswer(caller.id(), assignmentId, questionId.toLowerCase(java.util.Locale.ROOT),
         answer, IdempotencyKeys.of(ctx));
-    Replies.created(ctx, Bus.request(vertx, SubmitAnswer.ADDRESS, submission, busTimeout, Created.class));
+    Replies.created(ctx, persistence.request(SubmitAnswer.ENDPOINT, submission));
   }
 
   /** Only the teacher who owns the course sees its statistics; to anyone else the assignment does not exist. */
@@ -58,7 +55,7 @@ public final class AnswerRoutes {
     if (!"teacher".equals(caller.role())) {
       throw new ProblemException(404, "assignment not found");
     }
-    Replies.json(ctx, 200, Bus.request(vertx, GetAssignmentStats.ADDRESS, new GetAssignmentStats(caller.id(), assignmentId),
-        busTimeout, AssignmentStats.class).map(AssignmentStats::toJson));
+    Replies.json(ctx, 200, persistence.request(GetAssignmentStats.ENDPOINT, new GetAssignmentStats(caller.id(), assignmentId))
+        .map(AssignmentStats::toJson));
   }
 }

@@ -1,6 +1,6 @@
 package io.learngrid.http.assignments;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.assignments.Assignment;
 import io.learngrid.bus.assignments.AssignmentList;
 import io.learngrid.bus.assignments.CreateAssignment;
@@ -35,19 +35,17 @@ public final class AssignmentRoutes {
   private static final Set<String> QUESTION_FIELDS = Set.of("prompt", "kind", "choices", "answer", "points");
   private static final Set<String> KINDS = Set.of("choice", "text", "number");
 
-  private final Vertx vertx;
   private final CacheAside cache;
   private final Access access;
   private final Cursors cursors;
-  private final long busTimeout;
+  private final BusClient persistence;
   private final int ttlSeconds;
 
   public AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
-    this.vertx = vertx;
     this.cache = cache;
     this.access = access;
     this.cursors = cursors;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
     this.ttlSeconds = ttlSeconds;
   }
 
@@ -65,7 +63,7 @@ public final class AssignmentRoutes {
     CreateAssignment create = new CreateAssignment(courseId, title, dueAt == null ? null : dueAt.toString(), questions,
         caller.id(), IdempotencyKeys.of(ctx));
     Replies.json(ctx, 201, access.owned(caller, courseId, false)
-        .compose(owned -> Bus.request(vertx, CreateAssignment.ADDRESS, create, busTimeout, Assignment.class))
+        .compose(owned -> persistence.request(CreateAssignment.ENDPOINT, create))
         .map(assignment -> view(assignment, true)));
   }
 
@@ -109,8 +107,8 @@ public final class AssignmentRoutes {
           });
     });
     Replies.json(ctx, 200, allowed
-        .compose(ok -> Bus.request(vertx, ListAssignments.ADDRESS, new ListAssignments(courseId, paging.afterId(),
-            paging.limit() + 1), busTimeout, AssignmentList.class))
+        .compose(ok -> persistence.request(ListAssignments.ENDPOINT, new ListAssignments(courseId, paging.afterId(),
+            paging.limit() + 1)))
         .map(page -> paging.reply(cursors, page.items(), AssignmentList.Summary::id, summary -> new JsonObject()
             .put("id", summary.id())
             .put("title", summary.title())
@@ -122,7 +120,7 @@ public final class AssignmentRoutes {
     Caller caller = Caller.of(ctx);
     String id = Ids.path(ctx, "assignmentId", "assignment");
     Future<Assignment> assignment = cache.readAs("assignment", "assignment:" + id, ttlSeconds, Assignment.class,
-        () -> Bus.request(vertx, GetAssignment.ADDRESS, new GetAssignment(id), busTimeout, Assignment.class));
+        () -> persistence.request(GetAssignment.ENDPOINT, new GetAssignment(id)));
     Replies.json(ctx, 200, assignment.compose(found -> {
       if (caller.id().equals(found.teacherId())) {
         return Future.succeededFuture(view(found, true));

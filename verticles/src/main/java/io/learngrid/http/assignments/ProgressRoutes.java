@@ -1,12 +1,11 @@
 package io.learngrid.http.assignments;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusMessage;
 import io.learngrid.bus.answers.GetMyProgress;
 import io.learngrid.bus.answers.GetStudentProgress;
 import io.learngrid.bus.answers.Progress;
 import io.learngrid.bus.cache.CacheGet;
-import io.learngrid.bus.cache.CacheValue;
 import io.learngrid.http.Caller;
 import io.learngrid.http.Ids;
 import io.learngrid.http.ProblemException;
@@ -24,17 +23,15 @@ public final class ProgressRoutes {
 
   private static final Set<String> STUDENTS = Set.of("student");
 
-  private final Vertx vertx;
   private final CacheAside cache;
-  private final long busTimeout;
-  private final long cacheTimeout;
+  private final BusClient persistence;
+  private final BusClient cacheRole;
   private final int ttlSeconds;
 
   public ProgressRoutes(Vertx vertx, CacheAside cache, long busTimeout, long cacheTimeout, int ttlSeconds) {
-    this.vertx = vertx;
     this.cache = cache;
-    this.busTimeout = busTimeout;
-    this.cacheTimeout = cacheTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
+    this.cacheRole = new BusClient(vertx, cacheTimeout);
     this.ttlSeconds = ttlSeconds;
   }
 
@@ -44,10 +41,9 @@ public final class ProgressRoutes {
    */
   public void mine(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(STUDENTS);
-    Supplier<Future<? extends BusMessage>> load = () -> Bus.request(vertx, GetMyProgress.ADDRESS,
-        new GetMyProgress(caller.id()), busTimeout, Progress.class);
-    Future<Buffer> progress = Bus.request(vertx, CacheGet.ADDRESS, new CacheGet(Progress.VERSION_KEY),
-            cacheTimeout, CacheValue.class)
+    Supplier<Future<? extends BusMessage>> load =
+        () -> persistence.request(GetMyProgress.ENDPOINT, new GetMyProgress(caller.id()));
+    Future<Buffer> progress = cacheRole.request(CacheGet.ENDPOINT, new CacheGet(Progress.VERSION_KEY))
         .transform(version -> version.succeeded()
             ? cache.read("progress", "progress:" + caller.id() + ":" + (version.result().value() == null ? "0"
                 : version.result().value()), ttlSeconds, load)
@@ -63,8 +59,8 @@ public final class ProgressRoutes {
     if (!"teacher".equals(caller.role()) && !"admin".equals(caller.role())) {
       throw new ProblemException(404, "progress not found");
     }
-    Replies.json(ctx, 200, Bus.request(vertx, GetStudentProgress.ADDRESS,
-        new GetStudentProgress(caller.id(), caller.role(), courseId, studentId), busTimeout, Progress.class)
+    Replies.json(ctx, 200, persistence.request(GetStudentProgress.ENDPOINT,
+            new GetStudentProgress(caller.id(), caller.role(), courseId, studentId))
         .map(Progress::toJson));
   }
 }

@@ -1,18 +1,14 @@
 package io.learngrid.http.auth;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.Done;
 import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.accounts.CreateUser;
-import io.learngrid.bus.accounts.Credentials;
 import io.learngrid.bus.accounts.FindCredentials;
 import io.learngrid.bus.accounts.GetUser;
 import io.learngrid.bus.accounts.IssueRefreshToken;
-import io.learngrid.bus.accounts.RefreshToken;
 import io.learngrid.bus.accounts.RevokeRefreshTokens;
 import io.learngrid.bus.accounts.RotateRefreshToken;
-import io.learngrid.bus.accounts.RotatedRefreshToken;
 import io.learngrid.bus.accounts.User;
 import io.learngrid.http.Caller;
 import io.learngrid.http.ClientAddress;
@@ -39,22 +35,20 @@ public final class AuthRoutes {
   private static final Set<String> ADMIN_CREATE_FIELDS = Set.of("email", "password", "displayName", "role");
   private static final Set<String> ROLES = Set.of("student", "teacher", "admin");
 
-  private final Vertx vertx;
   private final PasswordHasher hasher;
   private final Tokens tokens;
   private final CacheAside cache;
   private final LoginThrottle throttle;
-  private final long busTimeout;
+  private final BusClient persistence;
   private final int profileSeconds;
 
   public AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, LoginThrottle throttle,
              long busTimeout, int profileSeconds) {
-    this.vertx = vertx;
     this.hasher = hasher;
     this.tokens = tokens;
     this.cache = cache;
     this.throttle = throttle;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
     this.profileSeconds = profileSeconds;
   }
 
@@ -83,8 +77,8 @@ public final class AuthRoutes {
   private Future<JsonObject> create(String email, String password, String displayName, String role, String createdBy,
                                     Idempotency idempotency) {
     return hasher.hash(password)
-        .compose(hash -> Bus.request(vertx, CreateUser.ADDRESS,
-            new CreateUser(email, hash, displayName.trim(), role, createdBy, idempotency), busTimeout, User.class))
+        .compose(hash -> persistence.request(CreateUser.ENDPOINT,
+            new CreateUser(email, hash, displayName.trim(), role, createdBy, idempotency)))
         .map(AuthRoutes::publicUser);
   }
 
@@ -102,12 +96,11 @@ public final class AuthRoutes {
   }
 
   private Future<JsonObject> authenticate(String email, String password) {
-    return Bus.request(vertx, FindCredentials.ADDRESS, new FindCredentials(email), busTimeout, Credentials.class)
+    return persistence.request(FindCredentials.ENDPOINT, new FindCredentials(email))
         .recover(failure -> isNotFound(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
         .compose(found -> hasher.verify(password, found == null ? null : found.passwordHash())
             .compose(valid -> valid
-                ? Bus.request(vertx, IssueRefreshToken.ADDRESS, new IssueRefreshToken(found.userId()), busTimeout,
-                        RefreshToken.class)
+                ? persistence.request(IssueRefreshToken.ENDPOINT, new IssueRefreshToken(found.userId()))
                     .map(refresh -> tokens.issue(found.userId(), found.role(), refresh.token()))
                 : Future.failedFuture(new ProblemException(401, "email or password is wrong"))));
   }
@@ -119,8 +112,7 @@ public final class AuthRoutes {
    */
   public void refresh(RoutingContext ctx) {
     String refreshToken = refreshToken(ctx);
-    Replies.json(ctx, 200, Bus.request(vertx, RotateRefreshToken.ADDRESS, new RotateRefreshToken(refreshToken),
-            busTimeout, RotatedRefreshToken.class)
+    Replies.json(ctx, 200, persistence.request(RotateRefreshToken.ENDPOINT, new RotateRefreshToken(refreshToken))
         .map(rotated -> tokens.issue(rotated.userId(), rotated.role(), rotated.token())));
   }
 
@@ -128,8 +120,8 @@ public final class AuthRoutes {
   public void logout(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String refreshToken = refreshToken(ctx);
-    Replies.noContent(ctx, Bus.request(vertx, RevokeRefreshTokens.ADDRESS,
-        new RevokeRefreshTokens(caller.id(), refreshToken), busTimeout, Done.class));
+    Replies.noContent(ctx, persistence.request(RevokeRefreshTokens.ENDPOINT,
+        new RevokeRefreshTokens(caller.id(), refreshToken)));
   }
 
   private static String refreshToken(RoutingContext ctx) {
@@ -143,7 +135,7 @@ public final class AuthRoutes {
     Caller caller = Caller.of(ctx);
     // Accounts cannot be changed through API v1, so a cached profile is never stale before its TTL.
     Replies.json(ctx, 200, cache.readAs("profile", "user:" + caller.id(), profileSeconds, User.class,
-            () -> Bus.request(vertx, GetUser.ADDRESS, new GetUser(caller.id()), busTimeout, User.class))
+            () -> persistence.request(GetUser.ENDPOINT, new GetUser(caller.id())))
         .map(AuthRoutes::publicUser));
   }
 

@@ -1,6 +1,6 @@
 package io.learngrid.http.auth;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.bus.cache.CacheDecrement;
 import io.learngrid.bus.cache.CacheIncrement;
@@ -39,17 +39,15 @@ public final class LoginThrottle {
     }
   }
 
-  private final Vertx vertx;
   private final boolean enabled;
   private final LearngridConfig.LoginLimits limits;
-  private final long timeoutMillis;
+  private final BusClient cacheRole;
   private final LocalCounters local;
 
   public LoginThrottle(Vertx vertx, boolean enabled, LearngridConfig.LoginLimits limits, long timeoutMillis) {
-    this.vertx = vertx;
     this.enabled = enabled;
     this.limits = limits;
-    this.timeoutMillis = timeoutMillis;
+    this.cacheRole = new BusClient(vertx, timeoutMillis);
     this.local = LocalCounters.of(vertx);
   }
 
@@ -86,8 +84,7 @@ public final class LoginThrottle {
   }
 
   private Future<Hold> hold(String key, int max) {
-    return Bus.request(vertx, CacheIncrement.ADDRESS, new CacheIncrement(key, limits.windowSeconds()), timeoutMillis,
-            CacheCount.class)
+    return cacheRole.request(CacheIncrement.ENDPOINT, new CacheIncrement(key, limits.windowSeconds()))
         .map(count -> {
           if (local.inUse.compareAndSet(true, false)) {
             LOG.info("login counters are cluster-wide again (cache role answers)");
@@ -113,7 +110,7 @@ public final class LoginThrottle {
       return Future.succeededFuture();
     }
     // If the take-back is lost, the attempt stays counted as a failure until the window ends.
-    return Bus.request(vertx, CacheDecrement.ADDRESS, new CacheDecrement(hold.key()), timeoutMillis, CacheCount.class)
+    return cacheRole.request(CacheDecrement.ENDPOINT, new CacheDecrement(hold.key()))
         .<Void>mapEmpty()
         .recover(failure -> {
           LOG.log(Level.FINE, "login counter " + hold.key() + " not taken back: " + failure.getMessage());

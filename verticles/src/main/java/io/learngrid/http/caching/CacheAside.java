@@ -1,11 +1,9 @@
 package io.learngrid.http.caching;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
-import io.learngrid.bus.Done;
 import io.learngrid.bus.cache.CacheClear;
-import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.bus.cache.CacheEntry;
 import io.learngrid.bus.cache.CacheFill;
 import io.learngrid.bus.cache.CacheInvalidate;
@@ -39,17 +37,17 @@ public final class CacheAside {
   static final long LOCK_MILLIS = 1_000;
   private static final long POLL_MILLIS = 25;
 
-  private final Vertx vertx;
   private final NearCache near;
   private final NearInvalidation invalidation;
-  private final long timeoutMillis;
+  private final Vertx vertx;
+  private final BusClient cacheRole;
   private final RedisBackoff backoff = new RedisBackoff();
 
   public CacheAside(Vertx vertx, NearCache near, NearInvalidation invalidation, long timeoutMillis) {
-    this.vertx = vertx;
     this.near = near;
     this.invalidation = invalidation;
-    this.timeoutMillis = timeoutMillis;
+    this.vertx = vertx;
+    this.cacheRole = new BusClient(vertx, timeoutMillis);
   }
 
   /** The JSON of the value under {@code key}, loaded and stored for {@code ttlSeconds} on a miss. */
@@ -79,7 +77,7 @@ public final class CacheAside {
       near.ratio(kind, false);
       return loadFromStore(kind, load);
     }
-    return Bus.request(vertx, CacheLookup.ADDRESS, new CacheLookup(key, LOCK_MILLIS), timeoutMillis, CacheEntry.class)
+    return cacheRole.request(CacheLookup.ENDPOINT, new CacheLookup(key, LOCK_MILLIS))
         .andThen(lookup -> {
           if (lookup.succeeded()) {
             backoff.succeeded();
@@ -124,7 +122,7 @@ public final class CacheAside {
   private Future<Void> fill(String key, byte[] json, int ttlSeconds, CacheEntry miss) {
     CacheFill fill = new CacheFill(key, new String(json, StandardCharsets.UTF_8), ttlSeconds, miss.generation(),
         miss.lockToken());
-    return Bus.request(vertx, CacheFill.ADDRESS, fill, timeoutMillis, Done.class)
+    return cacheRole.request(CacheFill.ENDPOINT, fill)
         .<Void>mapEmpty()
         .otherwise(failure -> {
           LOG.log(Level.FINE, "cache fill of " + key + " failed: " + failure.getMessage());
@@ -140,7 +138,7 @@ public final class CacheAside {
    */
   public Future<Void> invalidate(String... keys) {
     List<String> list = List.of(keys);
-    return Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(list), timeoutMillis, Done.class)
+    return cacheRole.request(CacheInvalidate.ENDPOINT, new CacheInvalidate(list))
         .<Void>mapEmpty()
         .otherwise(failure -> {
           LOG.log(Level.FINE, "cache invalidation of " + String.join(",", keys) + " failed: " + failure.getMessage());
@@ -173,8 +171,8 @@ public final class CacheAside {
       iterator.remove();
     }
     Future<?> sent = keys.contains(NearCache.CLEAR_ALL)
-        ? Bus.request(vertx, CacheClear.ADDRESS, new CacheClear(List.of("")), timeoutMillis, CacheCount.class)
-        : Bus.request(vertx, CacheInvalidate.ADDRESS, new CacheInvalidate(keys), timeoutMillis, Done.class);
+        ? cacheRole.request(CacheClear.ENDPOINT, new CacheClear(List.of("")))
+        : cacheRole.request(CacheInvalidate.ENDPOINT, new CacheInvalidate(keys));
     sent.onComplete(
         done -> LOG.info("cache invalidations made while Redis was away are applied (" + keys.size() + " keys)"),
         failure -> near.pendingInvalidations.addAll(keys));

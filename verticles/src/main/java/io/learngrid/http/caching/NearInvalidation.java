@@ -1,6 +1,7 @@
 package io.learngrid.http.caching;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.Done;
 import io.learngrid.bus.cache.NearInvalidate;
 import io.learngrid.cluster.NodeRegistryVerticle;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +26,17 @@ public final class NearInvalidation {
 
   private static final Logger LOG = Logger.getLogger(NearInvalidation.class.getName());
 
-  private final Vertx vertx;
   private final NearCache near;
   private final String nodeId;
-  private final long timeoutMillis;
+  private final Vertx vertx;
+  private final BusClient peers;
   private final Counter unanswered;
 
   public NearInvalidation(Vertx vertx, NearCache near, String nodeId, long timeoutMillis, MeterRegistry registry) {
-    this.vertx = vertx;
     this.near = near;
     this.nodeId = nodeId;
-    this.timeoutMillis = timeoutMillis;
+    this.vertx = vertx;
+    this.peers = new BusClient(vertx, timeoutMillis);
     this.unanswered = Counter.builder("learngrid.cache.near.invalidations.unanswered")
         .description("Near-cache invalidations another http node did not confirm in time")
         .register(registry);
@@ -64,8 +66,8 @@ public final class NearInvalidation {
           List<Future<Done>> answers = new ArrayList<>();
           for (JsonObject node : nodes) {
             String id = node.getString("nodeId");
-            if (!nodeId.equals(id) && node.getJsonArray("roles", new io.vertx.core.json.JsonArray()).contains("http")) {
-              answers.add(Bus.request(vertx, NearInvalidate.endpoint(id).address(), request, timeoutMillis, Done.class)
+            if (!nodeId.equals(id) && node.getJsonArray("roles", new JsonArray()).contains("http")) {
+              answers.add(peers.request(NearInvalidate.endpoint(id), request)
                   .onFailure(failure -> {
                     unanswered.increment();
                     LOG.warning("near-cache invalidation not confirmed by node " + id + ": " + failure.getMessage());

@@ -1,7 +1,6 @@
 package io.learngrid.http.contract;
 
 import io.learngrid.http.ProblemException.FieldError;
-import io.learngrid.http.ProblemException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.OutputUnit;

@@ -1,8 +1,7 @@
 package io.learngrid.http.courses;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.courses.Course;
-import io.learngrid.bus.courses.CourseList;
 import io.learngrid.bus.courses.CreateCourse;
 import io.learngrid.bus.courses.GetCourse;
 import io.learngrid.bus.courses.ListCourses;
@@ -27,19 +26,17 @@ public final class CourseRoutes {
   private static final Set<String> FIELDS = Set.of("title", "subject", "description");
   private static final Set<String> AUTHORS = Set.of("teacher", "admin");
 
-  private final Vertx vertx;
   private final CacheAside cache;
   private final Access access;
   private final Cursors cursors;
-  private final long busTimeout;
+  private final BusClient persistence;
   private final int ttlSeconds;
 
   public CourseRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
-    this.vertx = vertx;
     this.cache = cache;
     this.access = access;
     this.cursors = cursors;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
     this.ttlSeconds = ttlSeconds;
   }
 
@@ -52,13 +49,13 @@ public final class CourseRoutes {
     input.validate();
     CreateCourse course = new CreateCourse(caller.id(), title, subject, description == null ? "" : description,
         IdempotencyKeys.of(ctx));
-    Replies.json(ctx, 201, Bus.request(vertx, CreateCourse.ADDRESS, course, busTimeout, Course.class).map(Course::toJson));
+    Replies.json(ctx, 201, persistence.request(CreateCourse.ENDPOINT, course).map(Course::toJson));
   }
 
   public void get(RoutingContext ctx) {
     String id = Ids.path(ctx, "courseId", "course");
     Replies.raw(ctx, 200, cache.read("course", Access.courseKey(id), ttlSeconds,
-        () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class)));
+        () -> persistence.request(GetCourse.ENDPOINT, new GetCourse(id))));
   }
 
   public void list(RoutingContext ctx) {
@@ -68,8 +65,8 @@ public final class CourseRoutes {
           new ProblemException.FieldError("subject", "must be 1 to 100 characters long")));
     }
     Paging paging = Paging.of(ctx, cursors, subject == null ? "courses" : "courses/subject/" + subject);
-    Replies.json(ctx, 200, Bus.request(vertx, ListCourses.ADDRESS,
-            new ListCourses(subject, paging.afterId(), paging.limit() + 1), busTimeout, CourseList.class)
+    Replies.json(ctx, 200, persistence.request(ListCourses.ENDPOINT,
+            new ListCourses(subject, paging.afterId(), paging.limit() + 1))
         .map(page -> paging.reply(cursors, page.items(), Course::id, Course::toJson)));
   }
 
@@ -85,8 +82,7 @@ public final class CourseRoutes {
     }
     input.validate();
     Replies.json(ctx, 200, access.owned(caller, id, true)
-        .compose(owned -> Bus.request(vertx, UpdateCourse.ADDRESS, new UpdateCourse(id, title, subject, description),
-            busTimeout, Course.class))
+        .compose(owned -> persistence.request(UpdateCourse.ENDPOINT, new UpdateCourse(id, title, subject, description)))
         .compose(updated -> cache.invalidate(Access.courseKey(id)).map(updated.toJson())));
   }
 }

@@ -1,6 +1,6 @@
 package io.learngrid.http.courses;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.courses.Enroll;
 import io.learngrid.bus.courses.Enrollment;
 import io.learngrid.bus.courses.ListStudents;
@@ -27,18 +27,16 @@ public final class EnrollmentRoutes {
 
   private static final Set<String> FIELDS = Set.of("studentId");
 
-  private final Vertx vertx;
   private final CacheAside cache;
   private final Access access;
   private final Cursors cursors;
-  private final long busTimeout;
+  private final BusClient persistence;
 
   public EnrollmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout) {
-    this.vertx = vertx;
     this.cache = cache;
     this.access = access;
     this.cursors = cursors;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
   }
 
   /** 201 for a new enrollment, 200 with the same body when the student was already enrolled. */
@@ -53,8 +51,8 @@ public final class EnrollmentRoutes {
             : Future.failedFuture(new ProblemException(403, "a student may enroll only themselves")))
         : access.owned(caller, courseId, true);
     Future<Enrollment> enrolled = allowed
-        .compose(ok -> Bus.request(vertx, Enroll.ADDRESS, new Enroll(courseId, studentId, caller.id(), IdempotencyKeys.of(ctx)),
-            busTimeout, Enrollment.class))
+        .compose(ok -> persistence.request(Enroll.ENDPOINT,
+            new Enroll(courseId, studentId, caller.id(), IdempotencyKeys.of(ctx))))
         .compose(enrollment -> cache.invalidate(Access.enrollmentKey(courseId, studentId)).map(enrollment));
     enrolled.onComplete(enrollment -> ctx.response()
             .setStatusCode(enrollment.created() ? 201 : 200)
@@ -72,8 +70,8 @@ public final class EnrollmentRoutes {
     String courseId = Ids.path(ctx, "courseId", "course");
     Paging paging = Paging.of(ctx, cursors, "students/" + courseId);
     Replies.json(ctx, 200, access.owned(caller, courseId, true)
-        .compose(owned -> Bus.request(vertx, ListStudents.ADDRESS, new ListStudents(courseId, paging.afterId(),
-            paging.limit() + 1), busTimeout, StudentList.class))
+        .compose(owned -> persistence.request(ListStudents.ENDPOINT, new ListStudents(courseId, paging.afterId(),
+            paging.limit() + 1)))
         .map(page -> paging.reply(cursors, page.items(), StudentList.Student::id,
             student -> JsonObject.mapFrom(student))));
   }

@@ -1,6 +1,6 @@
 package io.learngrid.http.limits;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.cache.RateCheck;
 import io.learngrid.bus.cache.RateDecision;
 import io.learngrid.config.LearngridConfig;
@@ -34,18 +34,16 @@ public final class RateLimiter {
   // A teacher's actions on a class: creating its assignments and enrolling students in it.
   private static final Pattern CLASS_ACTION = Pattern.compile("/api/v1/courses/([^/]+)/(assignments|enrollments)/?");
 
-  private final Vertx vertx;
   private final LearngridConfig.RateLimits limits;
-  private final long timeoutMillis;
+  private final BusClient cacheRole;
   private final LocalRates local;
   private final RedisBackoff backoff = new RedisBackoff();
   private final Counter allowed;
   private final Counter refused;
 
   public RateLimiter(Vertx vertx, LearngridConfig.RateLimits limits, long timeoutMillis, MeterRegistry registry) {
-    this.vertx = vertx;
     this.limits = limits;
-    this.timeoutMillis = timeoutMillis;
+    this.cacheRole = new BusClient(vertx, timeoutMillis);
     this.local = LocalRates.of(vertx);
     this.allowed = counter(registry, "allowed");
     this.refused = counter(registry, "refused");
@@ -125,7 +123,7 @@ public final class RateLimiter {
     if (!backoff.ask()) {
       return Future.succeededFuture(local.check(budgets));
     }
-    return Bus.request(vertx, RateCheck.ADDRESS, new RateCheck(budgets), timeoutMillis, RateDecision.class)
+    return cacheRole.request(RateCheck.ENDPOINT, new RateCheck(budgets))
         .map(decision -> {
           if (backoff.succeeded()) {
             LOG.info("rate limits are cluster-wide again (the cache role answers)");

@@ -1,6 +1,6 @@
 package io.learngrid.http.ops;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.cache.CacheClear;
 import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.http.Caller;
@@ -31,14 +31,12 @@ public final class CacheRoutes {
       "ai", "ai:",
       "all", "");
 
-  private final Vertx vertx;
   private final NearInvalidation invalidation;
-  private final long timeoutMillis;
+  private final BusClient cacheRole;
 
   public CacheRoutes(Vertx vertx, NearInvalidation invalidation, long timeoutMillis) {
-    this.vertx = vertx;
     this.invalidation = invalidation;
-    this.timeoutMillis = timeoutMillis;
+    this.cacheRole = new BusClient(vertx, timeoutMillis);
   }
 
   /**
@@ -54,8 +52,7 @@ public final class CacheRoutes {
       throw ProblemException.validation(List.of(new ProblemException.FieldError("scope",
           "must be one of " + String.join(", ", SCOPES.keySet().stream().sorted().toList()))));
     }
-    Future<CacheCount> redis = Bus.request(vertx, CacheClear.ADDRESS, new CacheClear(List.of(prefix)), timeoutMillis,
-        CacheCount.class);
+    Future<CacheCount> redis = cacheRole.request(CacheClear.ENDPOINT, new CacheClear(List.of(prefix)));
     Replies.noContent(ctx, redis.transform(cleared -> invalidation.prefixes(List.of(prefix)).compose(v -> {
       if (cleared.failed()) {
         return Future.failedFuture(ProblemException.unavailable("the cache could not be cleared: Redis did not answer",

@@ -1,6 +1,6 @@
 package io.learngrid.http.ops;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.Endpoint;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
@@ -24,11 +24,13 @@ public final class OpsRoutes {
   private static final long CHECK_TIMEOUT_MILLIS = 1_000;
 
   private final Vertx vertx;
+  private final BusClient checks;
   private final NodeState node;
   private final Buffer openApi;
 
   public OpsRoutes(Vertx vertx, NodeState node, Buffer openApi) {
     this.vertx = vertx;
+    this.checks = new BusClient(vertx, CHECK_TIMEOUT_MILLIS);
     this.node = node;
     this.openApi = openApi;
   }
@@ -60,7 +62,7 @@ public final class OpsRoutes {
   }
 
   private Future<String> check(Endpoint<Ping, Pong> role) {
-    return Bus.request(vertx, role.address(), new Ping(), CHECK_TIMEOUT_MILLIS, Pong.class)
+    return checks.request(role, new Ping())
         .map(Pong::status)
         .otherwise("DOWN");
   }
