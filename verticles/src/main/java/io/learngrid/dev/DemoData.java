@@ -7,6 +7,7 @@ import io.learngrid.bus.courses.CreateCourse;
 import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.bus.accounts.User;
 import io.learngrid.security.PasswordHasher;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -26,9 +27,9 @@ public final class DemoData {
   public static Future<Void> load(Vertx vertx, int bcryptCost) {
     PasswordHasher hasher = new PasswordHasher(vertx, bcryptCost);
     return hasher.hash(PASSWORD).compose(hash -> Future.join(
-            account(vertx, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", "teacher", null, null))
+            account(vertx, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", UserRole.TEACHER.wire(), null, null))
                 .compose(teacher -> teacher == null ? Future.succeededFuture() : course(vertx, teacher)),
-            account(vertx, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", "student", null, null))))
+            account(vertx, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", UserRole.STUDENT.wire(), null, null))))
         .mapEmpty();
   }
 

@@ -7,6 +7,7 @@ import io.learngrid.bus.courses.EnrollmentStatus;
 import io.learngrid.bus.courses.GetCourse;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -48,7 +49,7 @@ public final class Access {
   /** The course, when the caller owns it (or is an admin and {@code admins} is true); 403 otherwise. */
   public Future<Course> owned(Caller caller, String courseId, boolean admins) {
     return course(courseId).map(course -> {
-      if (!(caller.id().equals(course.teacherId()) || admins && caller.is("admin"))) {
+      if (!(caller.id().equals(course.teacherId()) || admins && caller.is(UserRole.ADMIN))) {
         throw new ProblemException(403, "only the course's teacher" + (admins ? " or an admin" : "") + " may do this");
       }
       return course;

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -79,7 +80,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       case INTERNAL -> new ProblemException(500, "an unexpected error occurred");
       case UNAVAILABLE, TOO_MANY_REQUESTS -> {
         Integer told = BusError.retryAfterSeconds(reply.getMessage());
-        yield new ProblemException(error.code(), reply.getMessage(), java.util.List.of(),
+        yield new ProblemException(error.code(), reply.getMessage(), List.of(),
             told != null ? told : retryAfterSeconds);
       }
       default -> new ProblemException(error.code(), reply.getMessage());

@@ -5,6 +5,8 @@ import io.learngrid.http.contract.ContractValidation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -133,7 +135,7 @@ public final class Input {
       }
       return text;
     }
-    if (value instanceof Number number && (number instanceof java.math.BigDecimal || number instanceof java.math.BigInteger
+    if (value instanceof Number number && (number instanceof BigDecimal || number instanceof BigInteger
         || Double.isFinite(number.doubleValue()))) {
       return number;
     }

@@ -10,9 +10,11 @@ import io.learngrid.http.IdempotencyKeys;
 import io.learngrid.http.Ids;
 import io.learngrid.http.Input;
 import io.learngrid.http.Replies;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -21,7 +23,7 @@ import java.util.Set;
  */
 public final class AiJobRoutes {
 
-  private static final Set<String> TEACHERS = Set.of("teacher");
+  private static final Set<UserRole> TEACHERS = EnumSet.of(UserRole.TEACHER);
   private static final Set<String> QUESTION_FIELDS = Set.of("topic", "count", "difficulty");
   private static final Set<String> DIFFICULTIES = Set.of("easy", "medium", "hard");
   private static final Set<String> LESSON_PLAN_FIELDS = Set.of("topic", "gradeLevel", "durationMinutes");

@@ -1,6 +1,7 @@
 package io.learngrid.http.assignments;
 
 import io.learngrid.bus.BusClient;
+import io.learngrid.bus.Uuids;
 import io.learngrid.bus.answers.SubmitAnswer;
 import io.learngrid.bus.assignments.AssignmentStats;
 import io.learngrid.bus.assignments.GetAssignmentStats;
@@ -10,10 +11,11 @@ import io.learngrid.http.Ids;
 import io.learngrid.http.Input;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Answer submission (enrolled students) and assignment statistics (the course's teacher). The
@@ -22,8 +24,7 @@ import java.util.regex.Pattern;
 public final class AnswerRoutes {
 
   private static final Set<String> FIELDS = Set.of("questionId", "answer");
-  private static final Set<String> STUDENTS = Set.of("student");
-  private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Set<UserRole> STUDENTS = EnumSet.of(UserRole.STUDENT);
   // The AnswerValue of openapi.yaml: the same limit as a question's stored answer.
   static final int MAX_ANSWER_LENGTH = 2_000;
 
@@ -40,10 +41,10 @@ public final class AnswerRoutes {
     String questionId = input.text("questionId", 1, 64);
     Object answer = input.answer("answer", MAX_ANSWER_LENGTH);
     input.validate();
-    if (!UUID.matcher(questionId).matches()) {
+    if (!Uuids.isUuid(questionId)) {
       throw new ProblemException(404, "assignment or question not found");
     }
-    SubmitAnswer submission = new SubmitAnswer(caller.id(), assignmentId, questionId.toLowerCase(java.util.Locale.ROOT),
+    SubmitAnswer submission = new SubmitAnswer(caller.id(), assignmentId, Uuids.normalize(questionId),
         answer, IdempotencyKeys.of(ctx));
     Replies.created(ctx, persistence.request(SubmitAnswer.ENDPOINT, submission));
   }
@@ -52,7 +53,7 @@ public final class AnswerRoutes {
   public void stats(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String assignmentId = Ids.path(ctx, "assignmentId", "assignment");
-    if (!"teacher".equals(caller.role())) {
+    if (!caller.is(UserRole.TEACHER)) {
       throw new ProblemException(404, "assignment not found");
     }
     Replies.json(ctx, 200, persistence.request(GetAssignmentStats.ENDPOINT, new GetAssignmentStats(caller.id(), assignmentId))

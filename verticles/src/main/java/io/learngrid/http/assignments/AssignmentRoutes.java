@@ -16,6 +16,7 @@ import io.learngrid.http.Paging;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -98,7 +99,7 @@ public final class AssignmentRoutes {
       if (caller.id().equals(course.teacherId())) {
         return Future.succeededFuture();
       }
-      return (caller.is("student") ? access.enrolled(courseId, caller.id()) : Future.succeededFuture(false))
+      return (caller.is(UserRole.STUDENT) ? access.enrolled(courseId, caller.id()) : Future.succeededFuture(false))
           .map(enrolled -> {
             if (!enrolled) {
               throw new ProblemException(403, "only the course's teacher and its students may list its assignments");
@@ -125,7 +126,7 @@ public final class AssignmentRoutes {
       if (caller.id().equals(found.teacherId())) {
         return Future.succeededFuture(view(found, true));
       }
-      return (caller.is("student") ? access.enrolled(found.courseId(), caller.id()) : Future.succeededFuture(false))
+      return (caller.is(UserRole.STUDENT) ? access.enrolled(found.courseId(), caller.id()) : Future.succeededFuture(false))
           .map(enrolled -> {
             if (!enrolled) {
               throw new ProblemException(404, "assignment not found");

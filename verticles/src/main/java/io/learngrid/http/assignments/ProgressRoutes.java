@@ -11,17 +11,19 @@ import io.learngrid.http.Ids;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /** Aggregated progress: a student's own, and one student's in a course for its teacher or an admin. */
 public final class ProgressRoutes {
 
-  private static final Set<String> STUDENTS = Set.of("student");
+  private static final Set<UserRole> STUDENTS = EnumSet.of(UserRole.STUDENT);
 
   private final CacheAside cache;
   private final BusClient persistence;
@@ -56,11 +58,11 @@ public final class ProgressRoutes {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "progress");
     String studentId = Ids.path(ctx, "studentId", "progress");
-    if (!"teacher".equals(caller.role()) && !"admin".equals(caller.role())) {
+    if (!caller.is(UserRole.TEACHER) && !caller.is(UserRole.ADMIN)) {
       throw new ProblemException(404, "progress not found");
     }
     Replies.json(ctx, 200, persistence.request(GetStudentProgress.ENDPOINT,
-            new GetStudentProgress(caller.id(), caller.role(), courseId, studentId))
+            new GetStudentProgress(caller.id(), caller.role().wire(), courseId, studentId))
         .map(Progress::toJson));
   }
 }

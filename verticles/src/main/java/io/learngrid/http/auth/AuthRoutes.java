@@ -18,13 +18,17 @@ import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
 import io.learngrid.security.PasswordHasher;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Register, login, token refresh and logout, and the caller's own profile. */
 public final class AuthRoutes {
@@ -33,7 +37,8 @@ public final class AuthRoutes {
   private static final Set<String> LOGIN_FIELDS = Set.of("email", "password");
   private static final Set<String> REFRESH_FIELDS = Set.of("refreshToken");
   private static final Set<String> ADMIN_CREATE_FIELDS = Set.of("email", "password", "displayName", "role");
-  private static final Set<String> ROLES = Set.of("student", "teacher", "admin");
+  private static final Set<String> ROLES =
+      Arrays.stream(UserRole.values()).map(UserRole::wire).collect(Collectors.toUnmodifiableSet());
 
   private final PasswordHasher hasher;
   private final Tokens tokens;
@@ -59,12 +64,12 @@ public final class AuthRoutes {
     String password = input.text("password", 8, 128);
     String displayName = input.text("displayName", 1, 100);
     input.validate();
-    Replies.json(ctx, 201, create(email, password, displayName, "student", null, null));
+    Replies.json(ctx, 201, create(email, password, displayName, UserRole.STUDENT.wire(), null, null));
   }
 
   /** Admins create accounts of any role (teachers, other admins). */
   public void createUser(RoutingContext ctx) {
-    Caller admin = Caller.of(ctx).requireRole(Set.of("admin"));
+    Caller admin = Caller.of(ctx).requireRole(EnumSet.of(UserRole.ADMIN));
     Input input = Input.of(ctx, ADMIN_CREATE_FIELDS);
     String email = input.email("email");
     String password = input.text("password", 8, 128);

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -165,7 +166,7 @@ public final class CacheAside {
     if (near.pendingInvalidations.isEmpty()) {
       return;
     }
-    List<String> keys = new java.util.ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (var iterator = near.pendingInvalidations.iterator(); iterator.hasNext() && keys.size() < 500; ) {
       keys.add(iterator.next());
       iterator.remove();

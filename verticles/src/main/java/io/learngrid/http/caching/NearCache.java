@@ -3,6 +3,7 @@ package io.learngrid.http.caching;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.learngrid.config.LearngridConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,9 +17,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.shareddata.Shareable;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * This node's first cache level, in front of Redis, and the single-flight table of loads in
@@ -57,7 +60,7 @@ public final class NearCache implements Shareable {
    * back with its data must not serve what was written meanwhile. Bounded; past the bound the
    * retry clears every cache entry instead ({@link #CLEAR_ALL}).
    */
-  final java.util.Set<String> pendingInvalidations = ConcurrentHashMap.newKeySet();
+  final Set<String> pendingInvalidations = ConcurrentHashMap.newKeySet();
   static final String CLEAR_ALL = "";
   static final int MAX_PENDING = 10_000;
 
@@ -88,7 +91,7 @@ public final class NearCache implements Shareable {
             return currentDuration;
           }
         })
-        .removalListener((String key, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+        .removalListener((String key, Entry entry, RemovalCause cause) -> {
           if (cause.wasEvicted() && entry != null) {
             counter("learngrid.cache.evictions", "Entries dropped for size or age", entry.kind(), "near",
                 cause.name().toLowerCase()).increment();
@@ -133,7 +136,7 @@ public final class NearCache implements Shareable {
    * Joins the load of {@code key} in progress, or starts one with {@code load} when there is
    * none. The result reaches each caller on its own context (its event loop).
    */
-  Future<Buffer> join(String key, java.util.function.Function<Flight, Future<Buffer>> load) {
+  Future<Buffer> join(String key, Function<Flight, Future<Buffer>> load) {
     Flight flight = new Flight();
     Flight running = flights.putIfAbsent(key, flight);
     if (running == null) {

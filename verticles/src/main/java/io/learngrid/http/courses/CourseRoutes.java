@@ -16,15 +16,18 @@ import io.learngrid.http.Paging;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** Courses: create and change (their teacher, admins), list and read (any user, reads cache-aside). */
 public final class CourseRoutes {
 
   private static final Set<String> FIELDS = Set.of("title", "subject", "description");
-  private static final Set<String> AUTHORS = Set.of("teacher", "admin");
+  private static final Set<UserRole> AUTHORS = EnumSet.of(UserRole.TEACHER, UserRole.ADMIN);
 
   private final CacheAside cache;
   private final Access access;
@@ -61,7 +64,7 @@ public final class CourseRoutes {
   public void list(RoutingContext ctx) {
     String subject = ctx.queryParams().get("subject");
     if (subject != null && (subject.isEmpty() || subject.length() > 100)) {
-      throw ProblemException.validation(java.util.List.of(
+      throw ProblemException.validation(List.of(
           new ProblemException.FieldError("subject", "must be 1 to 100 characters long")));
     }
     Paging paging = Paging.of(ctx, cursors, subject == null ? "courses" : "courses/subject/" + subject);

@@ -15,6 +15,7 @@ import io.learngrid.http.Paging;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -46,7 +47,7 @@ public final class EnrollmentRoutes {
     Input input = Input.of(ctx, FIELDS);
     String studentId = Ids.body(input, "studentId");
     input.validate();
-    Future<?> allowed = caller.is("student")
+    Future<?> allowed = caller.is(UserRole.STUDENT)
         ? (caller.id().equals(studentId) ? access.course(courseId)
             : Future.failedFuture(new ProblemException(403, "a student may enroll only themselves")))
         : access.owned(caller, courseId, true);

@@ -7,6 +7,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.http.Caller;
 import io.learngrid.http.ClientAddress;
 import io.learngrid.http.ProblemException;
+import io.learngrid.security.UserRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -68,7 +69,7 @@ public final class RateLimiter {
           case "/api/v1/ai/chat" -> add(budgets, "ai-chat:" + caller.id(), limits.aiChat());
           default -> {
             Matcher classAction = CLASS_ACTION.matcher(path);
-            if (caller.is("teacher") && classAction.matches()) {
+            if (caller.is(UserRole.TEACHER) && classAction.matches()) {
               add(budgets, "class:" + caller.id() + ":" + classAction.group(1), limits.classAction());
             }
           }

@@ -7,10 +7,12 @@ import io.learngrid.http.Caller;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.NearInvalidation;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,7 @@ import java.util.logging.Logger;
 public final class CacheRoutes {
 
   private static final Logger LOG = Logger.getLogger(CacheRoutes.class.getName());
-  private static final Set<String> ADMINS = Set.of("admin");
+  private static final Set<UserRole> ADMINS = EnumSet.of(UserRole.ADMIN);
   /** Scope → the key prefix of its entries (keys as CacheAside names them). */
   static final Map<String, String> SCOPES = Map.of(
       "course", "course:",

@@ -8,6 +8,7 @@ import io.learngrid.cluster.NodeRegistryVerticle;
 import io.learngrid.cluster.NodeState;
 import io.learngrid.http.Caller;
 import io.learngrid.http.Replies;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
+import java.util.EnumSet;
 
 /** Health, readiness, the contract and the cluster view. */
 public final class OpsRoutes {
@@ -72,7 +73,7 @@ public final class OpsRoutes {
   }
 
   public void cluster(RoutingContext ctx) {
-    Caller.of(ctx).requireRole(Set.of("admin"));
+    Caller.of(ctx).requireRole(EnumSet.of(UserRole.ADMIN));
     Replies.json(ctx, 200, NodeRegistryVerticle.list(vertx)
         .map(nodes -> new JsonObject().put("self", node.nodeId()).put("nodes", new JsonArray(nodes))));
   }
