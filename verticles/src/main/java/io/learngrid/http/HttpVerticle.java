@@ -28,16 +28,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The http role: the public API of API.md. It validates, authorizes and turns each request into
+ * The http role: the public API of docs/api.md. It validates, authorizes and turns each request into
  * event-bus requests; it never talks to PostgreSQL, Redis or the AI upstream itself.
  */
 public final class HttpVerticle extends VerticleBase {
@@ -46,6 +48,7 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private Router router;
   private ChatStreamRelay chatStreams;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
@@ -73,7 +76,8 @@ public final class HttpVerticle extends VerticleBase {
               // the upgrade (the JDK's, curl's) fail on a large first response that follows the 101.
               .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(120));
-          return server.requestHandler(router(openApi, contract, near, invalidation)).listen();
+          router = router(openApi, contract, near, invalidation);
+          return server.requestHandler(router).listen();
         }));
   }
 
@@ -177,6 +181,11 @@ public final class HttpVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The route table once started; RouteCoverageTest holds it against openapi.yaml. */
+  List<Route> routes() {
+    return router.getRoutes();
   }
 
   /**

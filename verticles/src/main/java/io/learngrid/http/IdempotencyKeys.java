@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 
-/** Reads the Idempotency-Key header of a creating POST (API.md: any string up to 255 characters). */
+/** Reads the Idempotency-Key header of a creating POST (docs/api.md: any string up to 255 characters). */
 public final class IdempotencyKeys {
 
   static final String HEADER = "Idempotency-Key";

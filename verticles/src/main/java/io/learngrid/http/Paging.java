@@ -7,7 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Function;
 
-/** {@code ?limit=&cursor=} of API.md's lists, and the {@code {items, nextCursor}} reply. */
+/** {@code ?limit=&cursor=} of docs/api.md's lists, and the {@code {items, nextCursor}} reply. */
 public record Paging(String list, String afterId, int limit) {
 
   static final int DEFAULT_LIMIT = 20;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("The thin slice of API.md over real HTTP, PostgreSQL, Redis and the AI simulator")
+@DisplayName("The thin slice of docs/api.md over real HTTP, PostgreSQL, Redis and the AI simulator")
 class ThinSliceApiTest {
 
   private static TestNode node;

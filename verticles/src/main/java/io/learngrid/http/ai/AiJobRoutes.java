@@ -69,7 +69,7 @@ public final class AiJobRoutes {
         .map(AiJobRoutes::view));
   }
 
-  /** API.md's job: result, error and finishedAt only once there is one. */
+  /** docs/api.md's job: result, error and finishedAt only once there is one. */
   private static JsonObject view(AiJob job) {
     JsonObject view = new JsonObject()
         .put("id", job.id())

@@ -136,7 +136,7 @@ public final class AssignmentRoutes {
     }));
   }
 
-  /** API.md's assignment; answers only for its teacher. */
+  /** docs/api.md's assignment; answers only for its teacher. */
   static JsonObject view(Assignment assignment, boolean withAnswers) {
     JsonArray questions = new JsonArray();
     for (Assignment.Question q : assignment.questions()) {

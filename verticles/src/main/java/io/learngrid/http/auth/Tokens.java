@@ -30,7 +30,7 @@ public final class Tokens {
     return jwt;
   }
 
-  /** The login reply of API.md around a fresh access token and the given refresh token. */
+  /** The login reply of docs/api.md around a fresh access token and the given refresh token. */
   JsonObject issue(String userId, String role, String refreshToken) {
     String accessToken = jwt.generateToken(
         new JsonObject().put("sub", userId).put("role", role),

@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Request budgets of API.md: per client address on every {@code /api/v1} route, per user on the
+ * Request budgets of docs/api.md: per client address on every {@code /api/v1} route, per user on the
  * authenticated ones, and per user on some routes besides (AI generation, AI chat, a teacher's
  * actions on one class). All budgets of a request are taken in one Redis script, cluster-wide; while
  * the cache role fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is
