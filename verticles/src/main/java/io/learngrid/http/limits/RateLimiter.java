@@ -13,27 +13,25 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Request budgets of docs/api.md: per client address on every {@code /api/v1} route, per user on the
  * authenticated ones, and per user on some routes besides (AI generation, AI chat, a teacher's
- * actions on one class). All budgets of a request are taken in one Redis script, cluster-wide; while
- * the cache role fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is
+ * actions on one class). Which route has which budgets is said by the route table
+ * (HttpVerticle.router()): each route starts with one of this class's handlers. All budgets of a
+ * request are taken in one Redis script, cluster-wide; while the cache role fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is
  * tried again a second later. Every answer carries the tightest budget in RateLimit-* headers.
  */
 public final class RateLimiter {
 
   private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
   private static final int MINUTE = 60;
-  // A teacher's actions on a class: creating its assignments and enrolling students in it.
-  private static final Pattern CLASS_ACTION = Pattern.compile("/api/v1/courses/([^/]+)/(assignments|enrollments)/?");
 
   private final LearngridConfig.RateLimits limits;
   private final BusClient cacheRole;
@@ -51,43 +49,60 @@ public final class RateLimiter {
   }
 
   /** Routes without a token (register, login, refresh): the client address's budget only. */
-  public Handler<RoutingContext> anonymous() {
-    return ctx -> check(ctx, addressLimit(ctx, new ArrayList<>()));
+  public Handler<RoutingContext> address() {
+    return budget(ctx -> addressLimit(ctx, new ArrayList<>()));
   }
 
-  /** After authentication: the address's, the user's, and the route's budgets. */
-  public Handler<RoutingContext> authenticated() {
-    return ctx -> {
-      List<RateCheck.Limit> budgets = addressLimit(ctx, new ArrayList<>());
+  /** An authenticated route: the address's and the user's budgets. */
+  public Handler<RoutingContext> user() {
+    return budget(this::userLimits);
+  }
+
+  /** AI generation (questions, lesson plans): the user's AI-generation budget besides. */
+  public Handler<RoutingContext> aiGeneration() {
+    return budget(ctx -> add(userLimits(ctx), "ai-generation:" + Caller.of(ctx).id(), limits.aiGeneration()));
+  }
+
+  /** AI chat: the user's chat budget besides. */
+  public Handler<RoutingContext> aiChat() {
+    return budget(ctx -> add(userLimits(ctx), "ai-chat:" + Caller.of(ctx).id(), limits.aiChat()));
+  }
+
+  /**
+   * A teacher's action on one class (creating its assignments, enrolling students in it): that
+   * teacher's budget for that class besides; other roles have none.
+   */
+  public Handler<RoutingContext> classAction() {
+    return budget(ctx -> {
+      List<RateCheck.Limit> budgets = userLimits(ctx);
       Caller caller = Caller.of(ctx);
-      add(budgets, "user:" + caller.id(), limits.perUser());
-      if (ctx.request().method() == HttpMethod.POST) {
-        String path = ctx.request().path();
-        switch (path) {
-          case "/api/v1/ai/questions", "/api/v1/ai/lesson-plans" ->
-              add(budgets, "ai-generation:" + caller.id(), limits.aiGeneration());
-          case "/api/v1/ai/chat" -> add(budgets, "ai-chat:" + caller.id(), limits.aiChat());
-          default -> {
-            Matcher classAction = CLASS_ACTION.matcher(path);
-            if (caller.is(UserRole.TEACHER) && classAction.matches()) {
-              add(budgets, "class:" + caller.id() + ":" + classAction.group(1), limits.classAction());
-            }
-          }
-        }
-      }
-      check(ctx, budgets);
-    };
+      return caller.is(UserRole.TEACHER)
+          ? add(budgets, "class:" + caller.id() + ":" + ctx.pathParam("courseId"), limits.classAction())
+          : budgets;
+    });
+  }
+
+  /**
+   * The route's budgets, all taken in one check. A security policy to Vert.x, so that it may come
+   * first on a route, before the route's BodyHandler: a refused request's body is never read.
+   */
+  private Handler<RoutingContext> budget(Function<RoutingContext, List<RateCheck.Limit>> budgets) {
+    return (SecurityPolicyHandler) ctx -> check(ctx, budgets.apply(ctx));
+  }
+
+  private List<RateCheck.Limit> userLimits(RoutingContext ctx) {
+    return add(addressLimit(ctx, new ArrayList<>()), "user:" + Caller.of(ctx).id(), limits.perUser());
   }
 
   private List<RateCheck.Limit> addressLimit(RoutingContext ctx, List<RateCheck.Limit> budgets) {
-    add(budgets, "ip:" + ClientAddress.of(ctx), limits.perIp());
-    return budgets;
+    return add(budgets, "ip:" + ClientAddress.of(ctx), limits.perIp());
   }
 
-  private static void add(List<RateCheck.Limit> budgets, String key, int perMinute) {
+  private static List<RateCheck.Limit> add(List<RateCheck.Limit> budgets, String key, int perMinute) {
     if (perMinute > 0) {
       budgets.add(new RateCheck.Limit(key, perMinute, MINUTE));
     }
+    return budgets;
   }
 
   private void check(RoutingContext ctx, List<RateCheck.Limit> budgets) {
