@@ -40,6 +40,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The http role: the public API of docs/api.md. It validates, authorizes and turns each request into
  * event-bus requests; it never talks to PostgreSQL, Redis or the AI upstream itself.
+ *
+ * <p>{@link #router} is the route table. Its handlers live by feature: {@code http.auth},
+ * {@code http.courses} (courses, enrollments), {@code http.assignments} (assignments, answers,
+ * progress and statistics), {@code http.ai} (chat, streams, AI jobs), {@code http.ops} (health,
+ * contract, cluster, cache clear), each in a {@code *Routes} class; the contract check is
+ * {@code http.contract}, the rate budgets {@code http.limits}, cache-aside and the near cache
+ * {@code http.caching}. This package keeps what every feature uses: Input, Caller, Ids, Access,
+ * Paging, Replies and the failure handler.
  */
 public final class HttpVerticle extends VerticleBase {
 

@@ -21,7 +21,8 @@ public final class Ids {
 
   /** An id in a request body: one of ours, or a 400 naming the field. */
   public static String body(Input input, String field) {
-    String id = input.text(field, 36, 36);
+    // Narrower than the contract's Id (1 to 128 characters): ours are UUIDs.
+    String id = input.textWithin(field, 36, 36);
     if (id != null && !Uuids.isUuid(id)) {
       input.reject(field, "is not an id");
       return null;

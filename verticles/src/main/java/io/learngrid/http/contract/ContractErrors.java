@@ -4,20 +4,17 @@ import io.learngrid.http.ProblemException.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.OutputUnit;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Turns what vertx-json-schema reports (a flat list of {@link OutputUnit}s whose locations are
  * JSON pointers into the value and into the schema) into {@code errors[]} entries named the way
- * {@link Input} names fields ({@code title}, {@code questions[200]}, {@code questions[0].answer})
+ * {@link io.learngrid.http.Input} names fields ({@code title}, {@code questions[200]}, {@code questions[0].answer})
  * with short messages of our own: the library's texts and schema pointers never reach clients.
  * One entry per field, the first problem found for it.
  */
@@ -69,7 +66,7 @@ final class ContractErrors {
     void walk(List<OutputUnit> units) {
       for (int i = 0; i < units.size(); i++) {
         OutputUnit unit = units.get(i);
-        String keyword = last(unit.getKeywordLocation());
+        String keyword = JsonPointers.last(unit.getKeywordLocation());
         if ("oneOf".equals(keyword) || "anyOf".equals(keyword)) {
           // The failing alternatives' errors follow their summary, under its keyword location.
           String prefix = unit.getKeywordLocation() + "/";
@@ -100,7 +97,7 @@ final class ContractErrors {
       int base = summary.getKeywordLocation().length() + 1;
       Set<String> wrongType = new HashSet<>();
       for (OutputUnit unit : branchErrors) {
-        if ("type".equals(last(unit.getKeywordLocation())) && at.equals(unit.getInstanceLocation())) {
+        if ("type".equals(JsonPointers.last(unit.getKeywordLocation())) && at.equals(unit.getInstanceLocation())) {
           wrongType.add(branchOf(unit, base));
         }
       }
@@ -117,7 +114,7 @@ final class ContractErrors {
         for (Object option : array) {
           Object type = option instanceof JsonObject object ? deref(object).getValue("type") : null;
           if (type != null) {
-            types.add(typeNames(type));
+            types.add(ErrorMessages.typeNames(type));
           }
         }
       }
@@ -126,7 +123,7 @@ final class ContractErrors {
 
     private void leaf(OutputUnit unit, String keyword) {
       String at = unit.getInstanceLocation();
-      Object node = schemaAt(parent(unit.getKeywordLocation()));
+      Object node = schemaAt(JsonPointers.parent(unit.getKeywordLocation()));
       JsonObject parent = node instanceof JsonObject object ? deref(object) : new JsonObject();
       switch (keyword) {
         case "required" -> {
@@ -142,11 +139,11 @@ final class ContractErrors {
           // The library also lists declared properties whose value failed their own schema; those
           // are reported by their own errors, not as unknown.
           JsonObject declared = parent.getJsonObject("properties", new JsonObject());
-          if (Boolean.FALSE.equals(parent.getValue("additionalProperties")) && !declared.containsKey(lastPointerSegment(at))) {
+          if (Boolean.FALSE.equals(parent.getValue("additionalProperties")) && !declared.containsKey(JsonPointers.lastPointerSegment(at))) {
             add(field(at), "is not a known field");
           }
         }
-        default -> add(field(at), message(keyword, parent));
+        default -> add(field(at), ErrorMessages.message(keyword, parent));
       }
     }
 
@@ -158,10 +155,10 @@ final class ContractErrors {
     private String field(String pointer) {
       StringBuilder field = new StringBuilder(name == null ? "" : name);
       Object at = value;
-      for (String segment : segments(pointer)) {
+      for (String segment : JsonPointers.segments(pointer)) {
         if (at instanceof JsonArray array) {
           field.append('[').append(segment).append(']');
-          int index = parseIndex(segment);
+          int index = JsonPointers.parseIndex(segment);
           at = index >= 0 && index < array.size() ? array.getValue(index) : null;
         } else {
           field.append(field.isEmpty() ? "" : ".").append(segment);
@@ -177,9 +174,9 @@ final class ContractErrors {
 
     private Object instanceAt(String pointer) {
       Object at = value;
-      for (String segment : segments(pointer)) {
+      for (String segment : JsonPointers.segments(pointer)) {
         if (at instanceof JsonArray array) {
-          int index = parseIndex(segment);
+          int index = JsonPointers.parseIndex(segment);
           at = index >= 0 && index < array.size() ? array.getValue(index) : null;
         } else {
           at = at instanceof JsonObject object ? object.getValue(segment) : null;
@@ -191,7 +188,7 @@ final class ContractErrors {
     /** The schema node at a keyword location, following each {@code $ref} in the contract. */
     private Object schemaAt(String keywordLocation) {
       Object node = deref(schema);
-      for (String segment : segments(keywordLocation)) {
+      for (String segment : JsonPointers.segments(keywordLocation)) {
         if (node instanceof JsonObject object) {
           // "$ref" steps into the referenced schema; a keyword next to a $ref is the object's own.
           if ("$ref".equals(segment)) {
@@ -200,7 +197,7 @@ final class ContractErrors {
             node = object.containsKey(segment) ? object.getValue(segment) : deref(object).getValue(segment);
           }
         } else if (node instanceof JsonArray array) {
-          int index = parseIndex(segment);
+          int index = JsonPointers.parseIndex(segment);
           node = index >= 0 && index < array.size() ? array.getValue(index) : null;
         } else {
           return null;
@@ -216,80 +213,12 @@ final class ContractErrors {
     }
   }
 
-  /** The message for a failed keyword of {@code schema}, in the words {@link Input} uses. */
-  private static String message(String keyword, JsonObject schema) {
-    Object limit = schema.getValue(keyword);
-    return switch (keyword) {
-      case "type" -> "must be " + typeNames(limit);
-      case "enum" -> "must be one of " + (limit instanceof JsonArray values
-          ? values.stream().map(String::valueOf).collect(Collectors.joining(", ")) : "the allowed values");
-      case "const" -> "must be " + limit;
-      case "minLength" -> isOne(limit) ? "must not be empty" : "must be at least " + number(limit) + " characters long";
-      case "maxLength" -> "must be at most " + number(limit) + " characters long";
-      case "minimum" -> "must be at least " + number(limit);
-      case "maximum" -> "must be at most " + number(limit);
-      case "exclusiveMinimum" -> "must be more than " + number(limit);
-      case "exclusiveMaximum" -> "must be less than " + number(limit);
-      case "minItems" -> "must have at least " + number(limit) + (isOne(limit) ? " item" : " items");
-      case "maxItems" -> "must have at most " + number(limit) + (isOne(limit) ? " item" : " items");
-      case "minProperties" -> isOne(limit) && schema.getValue("properties") instanceof JsonObject properties
-          ? "must have at least one of " + String.join(", ", properties.fieldNames())
-          : "must have at least " + number(limit) + " fields";
-      case "maxProperties" -> "must have at most " + number(limit) + " fields";
-      case "format" -> switch (String.valueOf(limit)) {
-        case "date-time" -> "must be an RFC 3339 date-time such as 2026-01-31T23:59:00Z";
-        case "email" -> "must be an email address";
-        case "date" -> "must be a date such as 2026-01-31";
-        case "uuid" -> "must be a UUID";
-        default -> "must be a valid " + limit;
-      };
-      case "multipleOf" -> "must be a multiple of " + number(limit);
-      case "uniqueItems" -> "must not repeat an item";
-      default -> "is not valid";
-    };
-  }
-
-  private static String typeNames(Object type) {
-    List<String> names = new ArrayList<>();
-    if (type instanceof JsonArray types) {
-      types.forEach(t -> names.add(typeName(String.valueOf(t))));
-    } else {
-      names.add(typeName(String.valueOf(type)));
-    }
-    return String.join(" or ", names);
-  }
-
-  private static String typeName(String type) {
-    return switch (type) {
-      case "string" -> "a string";
-      case "integer" -> "a whole number";
-      case "number" -> "a number";
-      case "boolean" -> "true or false";
-      case "object" -> "an object";
-      case "array" -> "an array";
-      case "null" -> "null";
-      default -> type;
-    };
-  }
-
-  private static boolean isOne(Object limit) {
-    return limit instanceof Number number && number.doubleValue() == 1;
-  }
-
-  private static String number(Object limit) {
-    if (limit instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())
-        && Math.abs(number.doubleValue()) < 1e15) {
-      return Long.toString(number.longValue());
-    }
-    return String.valueOf(limit);
-  }
-
   /** Follows {@code $ref}s (internal ones, {@code #/…}) until a schema that is not one. */
   JsonObject deref(JsonObject node) {
     JsonObject at = node;
     for (int hops = 0; hops < 32 && at.getValue("$ref") instanceof String ref && ref.startsWith("#/"); hops++) {
       Object target = contract;
-      for (String segment : segments(ref)) {
+      for (String segment : JsonPointers.segments(ref)) {
         target = target instanceof JsonObject object ? object.getValue(segment) : null;
       }
       if (!(target instanceof JsonObject next)) {
@@ -298,65 +227,5 @@ final class ContractErrors {
       at = next;
     }
     return at;
-  }
-
-  private static String parent(String pointer) {
-    int slash = pointer.lastIndexOf('/');
-    return slash < 0 ? "" : pointer.substring(0, slash);
-  }
-
-  private static String last(String pointer) {
-    return pointer == null ? "" : pointer.substring(pointer.lastIndexOf('/') + 1);
-  }
-
-  private static String lastPointerSegment(String pointer) {
-    List<String> segments = segments(pointer);
-    return segments.isEmpty() ? "" : segments.get(segments.size() - 1);
-  }
-
-  private static int parseIndex(String segment) {
-    try {
-      return Integer.parseInt(segment);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /** The unescaped segments of a JSON pointer, with or without its leading {@code #}. */
-  static List<String> segments(String pointer) {
-    List<String> segments = new ArrayList<>();
-    if (pointer == null) {
-      return segments;
-    }
-    String path = pointer.startsWith("#") ? pointer.substring(1) : pointer;
-    if (path.isEmpty()) {
-      return segments;
-    }
-    for (String raw : path.substring(path.startsWith("/") ? 1 : 0).split("/", -1)) {
-      segments.add(unescape(raw));
-    }
-    return segments;
-  }
-
-  /** vertx-json-schema percent-encodes pointer segments (RFC 6901 in a URI fragment) besides ~0 and ~1. */
-  private static String unescape(String segment) {
-    String decoded = segment;
-    if (segment.indexOf('%') >= 0) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-      int i = 0;
-      while (i < segment.length()) {
-        if (segment.charAt(i) == '%' && i + 2 < segment.length()
-            && Character.digit(segment.charAt(i + 1), 16) >= 0 && Character.digit(segment.charAt(i + 2), 16) >= 0) {
-          bytes.write(Integer.parseInt(segment, i + 1, i + 3, 16));
-          i += 3;
-        } else {
-          int codePoint = segment.codePointAt(i);
-          bytes.writeBytes(new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8));
-          i += Character.charCount(codePoint);
-        }
-      }
-      decoded = bytes.toString(StandardCharsets.UTF_8);
-    }
-    return decoded.replace("~1", "/").replace("~0", "~");
   }
 }

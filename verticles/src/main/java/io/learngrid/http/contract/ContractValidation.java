@@ -17,54 +17,25 @@ import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Checks each request against its operation in the served contract (openapi.yaml): path, query
  * and header parameters and the JSON body. A request that does not fit gets a 400 whose
- * {@code errors[]} names every offending field the way {@link Input} does ({@code title},
+ * {@code errors[]} names every offending field the way {@link io.learngrid.http.Input} does ({@code title},
  * {@code questions[200]}, {@code questions[0].answer}, {@code limit}, {@code Idempotency-Key}).
  *
- * <p>When the route reads a JSON-object body, the errors are handed to {@link Input} instead of
+ * <p>When the route reads a JSON-object body, the errors are handed to {@link io.learngrid.http.Input} instead of
  * answered at once: Input adds what only code can check (an answer that is not one of the
  * choices) and answers one 400 with all of them. Every operation with a body is served by a route
- * that reads it with {@link Input#of}; an invalid request that still gets a 2xx is logged as SEVERE.
+ * that reads it with {@link io.learngrid.http.Input#of}; an invalid request that still gets a 2xx is logged as SEVERE.
  *
- * <p>Notes on vertx-openapi 5.0.8 (checked against its sources and this contract):
- * <ul>
- * <li>The contract is loaded from an in-memory copy, adjusted where 5.0.8 cannot take the served
- *     file as it is; see {@link #forValidator}. The served bytes stay as they are.</li>
- * <li>Defaults ({@code limit: 20}) are not applied by the library; the routes apply them (Paging).</li>
- * <li>Its {@code RequestValidator} is not used per request: for every parameter of every request it
- *     builds a new schema validator (which copies the repository's whole lookup map: ~30 µs), it
- *     runs even a single path parameter on a worker thread, stops at the first bad parameter,
- *     URL-decodes values that HttpServerRequest already decoded (a {@code %} in a header or query
- *     value throws, {@code +} turns into a space), and parses string values that look like JSON
- *     ({@code -5}, {@code 1.5}, {@code {}}) as numbers or objects, so such an Idempotency-Key fails
- *     {@code type: string}. Instead the same library pieces are used once: the contract's
- *     {@code SchemaRepository} builds one {@link Validator} per parameter and per body at start
- *     (so formats and {@code $ref}s behave as in RequestValidator), parameters are checked on the
- *     event loop (plain schemas by a compiled predicate, see {@link ContractParameter}), bodies on
- *     a worker (ordered, so one thread at a time per verticle).</li>
- * <li>The schema validator walks every item of an array even after {@code maxItems} failed and
- *     reports several errors per bad item: 63 KB of {@code {}} questions cost ~0.5 s of CPU and
- *     126,000 errors. Bodies are therefore checked with arrays cut to the largest {@code maxItems}
- *     + 1 (only when every array of the schema has one), and at most {@value #MAX_ERRORS} errors
- *     are reported.</li>
- * <li>{@code additionalProperties: false} also reports declared properties whose value failed
- *     their own schema; {@link ContractErrors} ignores those.</li>
- * <li>Validators rewrite schema nodes lazily (a JsonObject value is replaced by a wrapper of the same
- *     map); each HttpVerticle instance therefore builds its own contract and validators.</li>
- * </ul>
+ * <p>What vertx-openapi 5.0.8 cannot do, and how this check works around it, is written in
+ * package-info.java of this package.
  */
 public final class ContractValidation {
 
@@ -95,7 +66,7 @@ public final class ContractValidation {
 
   /** Parses the served YAML and builds the validators, off the event loop. */
   public static Future<ContractValidation> load(Vertx vertx, Buffer yaml) {
-    return vertx.executeBlocking(() -> forValidator(parse(yaml)))
+    return vertx.executeBlocking(() -> ContractCopy.forValidator(ContractCopy.parse(yaml)))
         .compose(json -> OpenAPIContract.from(vertx, json.copy())
             .compose(contract -> vertx.executeBlocking(() -> new ContractValidation(vertx, contract, json))));
   }
@@ -109,89 +80,10 @@ public final class ContractValidation {
     return handler;
   }
 
-  /** The errors the contract found in a request whose route reads its body with {@link Input}. */
+  /** The errors the contract found in a request whose route reads its body with {@link io.learngrid.http.Input}. */
   public static List<FieldError> takeDeferred(RoutingContext ctx) {
     List<FieldError> errors = ctx.remove(DEFERRED);
     return errors == null ? List.of() : errors;
-  }
-
-  private static JsonObject parse(Buffer yaml) {
-    Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml.toString(StandardCharsets.UTF_8));
-    return (JsonObject) toJson(document);
-  }
-
-  private static Object toJson(Object yaml) {
-    if (yaml instanceof Map<?, ?> map) {
-      JsonObject object = new JsonObject();
-      map.forEach((key, value) -> object.put(String.valueOf(key), toJson(value)));
-      return object;
-    }
-    if (yaml instanceof List<?> list) {
-      JsonArray array = new JsonArray();
-      list.forEach(item -> array.add(toJson(item)));
-      return array;
-    }
-    return yaml instanceof Date date ? date.toInstant().toString() : yaml;
-  }
-
-  /**
-   * The copy of the contract the validators are built from. Each change works around vertx-openapi
-   * 5.0.8 and changes nothing that requests are checked against.
-   */
-  static JsonObject forValidator(JsonObject contract) {
-    JsonObject json = contract.copy();
-    // 5.0.8 parses every server url as an absolute URL: `url: /` fails the whole contract with
-    // "The specified URL is malformed". Servers play no part in request validation.
-    JsonArray servers = json.getJsonArray("servers", new JsonArray());
-    for (Object server : servers) {
-      if (server instanceof JsonObject s && !s.getString("url", "").contains("://")) {
-        s.put("url", "http://localhost" + (s.getString("url", "").startsWith("/") ? "" : "/") + s.getString("url", ""));
-      }
-    }
-    // 5.0.8 refuses to load a response with a media type outside MediaType.SUPPORTED_MEDIA_TYPES
-    // (application/problem+json, text/event-stream and application/yaml here). Responses are not
-    // validated, so those media types are dropped from the copy.
-    JsonObject paths = json.getJsonObject("paths", new JsonObject());
-    for (String path : paths.fieldNames()) {
-      JsonObject item = paths.getJsonObject(path);
-      for (String method : item.fieldNames()) {
-        if (item.getValue(method) instanceof JsonObject operation) {
-          stripResponseMediaTypes(operation.getJsonObject("responses"));
-        }
-      }
-    }
-    stripResponseMediaTypes(json.getJsonObject("components", new JsonObject()).getJsonObject("responses"));
-    // 5.0.8's `format: email` check throws StringIndexOutOfBoundsException on "" (it reads the
-    // first character), which would abort the whole validation; the copy checks the format of
-    // non-empty strings only (an empty email is still refused by its length or by Input).
-    emailFormatOnlyWhenNotEmpty(json);
-    return json;
-  }
-
-  private static void stripResponseMediaTypes(JsonObject responses) {
-    if (responses == null) {
-      return;
-    }
-    for (String status : responses.fieldNames()) {
-      if (responses.getValue(status) instanceof JsonObject response && response.getValue("content") instanceof JsonObject content) {
-        content.fieldNames().removeIf(type -> !MediaType.isMediaTypeSupported(type));
-        if (content.isEmpty()) {
-          response.remove("content");
-        }
-      }
-    }
-  }
-
-  private static void emailFormatOnlyWhenNotEmpty(Object node) {
-    if (node instanceof JsonObject object) {
-      object.forEach(entry -> emailFormatOnlyWhenNotEmpty(entry.getValue()));
-      if ("email".equals(object.getValue("format")) && !object.containsKey("if")) {
-        object.remove("format");
-        object.put("if", new JsonObject().put("minLength", 1)).put("then", new JsonObject().put("format", "email"));
-      }
-    } else if (node instanceof JsonArray array) {
-      array.forEach(ContractValidation::emailFormatOnlyWhenNotEmpty);
-    }
   }
 
   /** Each operation of the copy by its id, with the path item's parameters merged in under {@code parameters}. */

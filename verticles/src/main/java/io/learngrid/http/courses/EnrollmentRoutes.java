@@ -21,12 +21,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /** A course's students: enrolling (its teacher, an admin, or a student enrolling themselves) and listing. */
 public final class EnrollmentRoutes {
 
-  private static final Set<String> FIELDS = Set.of("studentId");
 
   private final CacheAside cache;
   private final Access access;
@@ -44,7 +42,7 @@ public final class EnrollmentRoutes {
   public void enroll(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "course");
-    Input input = Input.of(ctx, FIELDS);
+    Input input = Input.of(ctx);
     String studentId = Ids.body(input, "studentId");
     input.validate();
     Future<?> allowed = caller.is(UserRole.STUDENT)
