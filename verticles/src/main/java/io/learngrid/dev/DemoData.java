@@ -7,6 +7,7 @@ import io.learngrid.bus.courses.CreateCourse;
 import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.bus.accounts.User;
 import io.learngrid.security.PasswordHasher;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -31,9 +32,9 @@ public final class DemoData {
     PasswordHasher hasher = new PasswordHasher(vertx, bcryptCost);
     BusClient persistence = new BusClient(vertx, BUS_TIMEOUT_MILLIS);
     return hasher.hash(PASSWORD).compose(hash -> Future.join(
-            account(persistence, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", "teacher", null, null))
+            account(persistence, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", UserRole.TEACHER.wire(), null, null))
                 .compose(teacher -> teacher == null ? Future.succeededFuture() : course(persistence, teacher)),
-            account(persistence, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", "student", null, null))))
+            account(persistence, new CreateUser(STUDENT_EMAIL, hash, "Demo Student", UserRole.STUDENT.wire(), null, null))))
         .mapEmpty();
   }
 

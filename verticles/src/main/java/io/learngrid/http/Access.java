@@ -1,11 +1,13 @@
 package io.learngrid.http;
 
-import io.learngrid.bus.Bus;
+import io.learngrid.bus.BusClient;
 import io.learngrid.bus.courses.CheckEnrollment;
 import io.learngrid.bus.courses.Course;
 import io.learngrid.bus.courses.EnrollmentStatus;
 import io.learngrid.bus.courses.GetCourse;
 import io.learngrid.config.LearngridConfig;
+import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -13,44 +15,41 @@ import io.vertx.core.Vertx;
  * What authorization needs to know, read through the cache: a course (for its owner) and whether a
  * student is enrolled. Both change only through routes that invalidate them.
  */
-final class Access {
+public final class Access {
 
-  private final Vertx vertx;
   private final CacheAside cache;
-  private final long busTimeout;
+  private final BusClient persistence;
   private final LearngridConfig.CacheTtls ttls;
 
-  Access(Vertx vertx, CacheAside cache, long busTimeout, LearngridConfig.CacheTtls ttls) {
-    this.vertx = vertx;
+  public Access(Vertx vertx, CacheAside cache, long busTimeout, LearngridConfig.CacheTtls ttls) {
     this.cache = cache;
-    this.busTimeout = busTimeout;
+    this.persistence = new BusClient(vertx, busTimeout);
     this.ttls = ttls;
   }
 
-  static String courseKey(String courseId) {
+  public static String courseKey(String courseId) {
     return "course:" + courseId;
   }
 
-  static String enrollmentKey(String courseId, String studentId) {
+  public static String enrollmentKey(String courseId, String studentId) {
     return "enrollment:" + courseId + ":" + studentId;
   }
 
-  Future<Course> course(String id) {
+  public Future<Course> course(String id) {
     return cache.readAs("course", courseKey(id), ttls.courseSeconds(), Course.class,
-        () -> Bus.request(vertx, GetCourse.ADDRESS, new GetCourse(id), busTimeout, Course.class));
+        () -> persistence.request(GetCourse.ENDPOINT, new GetCourse(id)));
   }
 
-  Future<Boolean> enrolled(String courseId, String studentId) {
+  public Future<Boolean> enrolled(String courseId, String studentId) {
     return cache.readAs("enrollment", enrollmentKey(courseId, studentId), ttls.enrollmentSeconds(), EnrollmentStatus.class,
-            () -> Bus.request(vertx, CheckEnrollment.ADDRESS, new CheckEnrollment(courseId, studentId), busTimeout,
-                EnrollmentStatus.class))
+            () -> persistence.request(CheckEnrollment.ENDPOINT, new CheckEnrollment(courseId, studentId)))
         .map(EnrollmentStatus::enrolled);
   }
 
   /** The course, when the caller owns it (or is an admin and {@code admins} is true); 403 otherwise. */
-  Future<Course> owned(Caller caller, String courseId, boolean admins) {
+  public Future<Course> owned(Caller caller, String courseId, boolean admins) {
     return course(courseId).map(course -> {
-      if (!(caller.id().equals(course.teacherId()) || admins && caller.is("admin"))) {
+      if (!(caller.id().equals(course.teacherId()) || admins && caller.is(UserRole.ADMIN))) {
         throw new ProblemException(403, "only the course's teacher" + (admins ? " or an admin" : "") + " may do this");
       }
       return course;

@@ -13,7 +13,7 @@ import java.util.List;
  * the proxies append to the header, so everything left of that address may be forged and is not
  * looked at; a header sent by an untrusted peer is ignored altogether.
  */
-final class ClientAddress implements Handler<RoutingContext> {
+public final class ClientAddress implements Handler<RoutingContext> {
 
   private static final String KEY = "learngrid.clientAddress";
 
@@ -22,7 +22,7 @@ final class ClientAddress implements Handler<RoutingContext> {
 
   private final List<Cidr> trusted;
 
-  ClientAddress(List<Cidr> trusted) {
+  public ClientAddress(List<Cidr> trusted) {
     this.trusted = trusted;
   }
 
@@ -34,7 +34,7 @@ final class ClientAddress implements Handler<RoutingContext> {
   }
 
   /** The client of this request (the TCP peer when no resolving handler ran). */
-  static String of(RoutingContext ctx) {
+  public static String of(RoutingContext ctx) {
     String resolved = ctx.get(KEY);
     return resolved != null ? resolved : new ClientAddress(List.of()).resolve(ctx);
   }

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * secret and bound to the list it came from. A cursor that was altered, forged or taken from
  * another list is a clean 400, never a query with attacker-chosen input.
  */
-final class Cursors {
+public final class Cursors {
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -24,7 +24,7 @@ final class Cursors {
 
   private final SecretKeySpec key;
 
-  Cursors(String secret) {
+  public Cursors(String secret) {
     try {
       // A key of its own, so a cursor can never double as anything signed with the JWT secret.
       byte[] derived = MessageDigest.getInstance("SHA-256")

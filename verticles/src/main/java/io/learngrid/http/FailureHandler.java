@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     BusFailure told = BusFailure.of(reply);
     return switch (error) {
       case INTERNAL -> new ProblemException(500, "an unexpected error occurred");
-      case UNAVAILABLE, TOO_MANY_REQUESTS -> new ProblemException(error.code(), told.shownDetail(), java.util.List.of(),
+      case UNAVAILABLE, TOO_MANY_REQUESTS -> new ProblemException(error.code(), told.shownDetail(), List.of(),
           told.retryAfterSeconds() != null ? told.retryAfterSeconds() : retryAfterSeconds);
       default -> new ProblemException(error.code(), told.shownDetail());
     };

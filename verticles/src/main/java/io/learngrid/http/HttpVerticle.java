@@ -2,25 +2,52 @@ package io.learngrid.http;
 
 import io.learngrid.cluster.NodeState;
 import io.learngrid.config.LearngridConfig;
+import io.learngrid.http.ai.AiJobRoutes;
+import io.learngrid.http.ai.AiRoutes;
+import io.learngrid.http.ai.ChatStreamRelay;
+import io.learngrid.http.assignments.AnswerRoutes;
+import io.learngrid.http.assignments.AssignmentRoutes;
+import io.learngrid.http.assignments.ProgressRoutes;
+import io.learngrid.http.auth.AuthRoutes;
+import io.learngrid.http.auth.LoginThrottle;
+import io.learngrid.http.auth.Tokens;
+import io.learngrid.http.caching.CacheAside;
+import io.learngrid.http.caching.NearCache;
+import io.learngrid.http.caching.NearInvalidation;
+import io.learngrid.http.contract.ContractValidation;
+import io.learngrid.http.courses.CourseRoutes;
+import io.learngrid.http.courses.EnrollmentRoutes;
+import io.learngrid.http.limits.RateLimiter;
+import io.learngrid.http.ops.CacheRoutes;
+import io.learngrid.http.ops.OpsRoutes;
 import io.learngrid.security.PasswordHasher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The http role: the public API of API.md. It validates, authorizes and turns each request into
+ * The http role: the public API of docs/api.md. It validates, authorizes and turns each request into
  * event-bus requests; it never talks to PostgreSQL, Redis or the AI upstream itself.
+ *
+ * <p>{@link #router} is the route table. Its handlers live by feature: {@code http.auth},
+ * {@code http.courses} (courses, enrollments), {@code http.assignments} (assignments, answers,
+ * progress and statistics), {@code http.ai} (chat, streams, AI jobs), {@code http.ops} (health,
+ * contract, cluster, cache clear), each in a {@code *Routes} class; the contract check is
+ * {@code http.contract}, the rate budgets {@code http.limits}, cache-aside and the near cache
+ * {@code http.caching}. This package keeps what every feature uses: Input, Caller, Ids, Access,
+ * Paging, Replies and the failure handler.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -28,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeState node;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private Router router;
   private ChatStreamRelay chatStreams;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
@@ -55,11 +83,12 @@ public final class HttpVerticle extends VerticleBase {
               // the upgrade (the JDK's, curl's) fail on a large first response that follows the 101.
               .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(120));
-          return server.requestHandler(router(openApi, contract, near, invalidation)).listen();
+          router = router(openApi, contract, near, invalidation);
+          return server.requestHandler(router).listen();
         }));
   }
 
-  /** Every API route: its body handler, then the contract's check of its operation, then the route. */
+  /** The route table: every route and, in order, the handlers a request meets on it. */
   private Router router(Buffer openApi, ContractValidation contract, NearCache near, NearInvalidation invalidation) {
     long busTimeout = config.busTimeoutMillis();
     long cacheTimeout = config.redis().busTimeoutMillis();
@@ -69,7 +98,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.setPeriodic(1_000, tick -> cache.retryPendingInvalidations());
     Access access = new Access(vertx, cache, busTimeout, config.cacheTtls());
     LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits().enabled(), config.loginLimits(), cacheTimeout);
-    RateLimiter limiter = new RateLimiter(vertx, config.rateLimits(), cacheTimeout, registry);
+    RateLimiter limits = new RateLimiter(vertx, config.rateLimits(), cacheTimeout, registry);
     CacheRoutes caches = new CacheRoutes(vertx, invalidation, busTimeout);
     AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, cache, throttle,
         busTimeout, config.cacheTtls().profileSeconds());
@@ -96,50 +125,61 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/openapi.yaml").handler(ops::openApi);
 
-    // The routes without a token count per client address only (a route of their own: a body
-    // handler may not follow this one on the same route).
-    router.routeWithRegex(HttpMethod.POST, "/api/v1/auth/(register|login|refresh)").handler(limiter.anonymous());
-    router.post("/api/v1/auth/register").handler(body).handler(contract.operation("registerUser")).handler(auth::register);
-    router.post("/api/v1/auth/login").handler(body).handler(contract.operation("login")).handler(auth::login);
-    router.post("/api/v1/auth/refresh").handler(body).handler(contract.operation("refreshToken")).handler(auth::refresh);
+    // Each API route: its rate budgets (before the body is read), its body handler, the contract's
+    // check of its operation, then the route.
+    router.post("/api/v1/auth/register").handler(limits.address()).handler(body)
+        .handler(contract.operation("registerUser")).handler(auth::register);
+    router.post("/api/v1/auth/login").handler(limits.address()).handler(body)
+        .handler(contract.operation("login")).handler(auth::login);
+    router.post("/api/v1/auth/refresh").handler(limits.address()).handler(body)
+        .handler(contract.operation("refreshToken")).handler(auth::refresh);
 
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
-    // Every authenticated route, by path: the AI generation routes get their budget from here too.
-    router.route("/api/v1/*").handler(limiter.authenticated());
-    router.post("/api/v1/auth/logout").handler(body).handler(contract.operation("logout")).handler(auth::logout);
-    router.get("/api/v1/me").handler(contract.operation("getMe")).handler(auth::me);
-    router.post("/api/v1/admin/users").handler(body).handler(contract.operation("createUser")).handler(auth::createUser);
-    router.post("/api/v1/courses").handler(body).handler(contract.operation("createCourse")).handler(courses::create);
-    router.get("/api/v1/courses").handler(contract.operation("listCourses")).handler(courses::list);
-    router.get("/api/v1/courses/:courseId").handler(contract.operation("getCourse")).handler(courses::get);
-    router.patch("/api/v1/courses/:courseId").handler(body).handler(contract.operation("updateCourse"))
-        .handler(courses::update);
-    router.post("/api/v1/courses/:courseId/enrollments").handler(body).handler(contract.operation("enrollStudent"))
-        .handler(enrollments::enroll);
-    router.get("/api/v1/courses/:courseId/students").handler(contract.operation("listCourseStudents"))
-        .handler(enrollments::students);
-    router.post("/api/v1/courses/:courseId/assignments").handler(body).handler(contract.operation("createAssignment"))
-        .handler(assignments::create);
-    router.get("/api/v1/courses/:courseId/assignments").handler(contract.operation("listAssignments"))
-        .handler(assignments::list);
-    router.get("/api/v1/assignments/:assignmentId").handler(contract.operation("getAssignment"))
-        .handler(assignments::get);
-    router.post("/api/v1/assignments/:assignmentId/answers").handler(body).handler(contract.operation("submitAnswer"))
-        .handler(answers::submit);
-    router.get("/api/v1/assignments/:assignmentId/stats").handler(contract.operation("getAssignmentStats"))
-        .handler(answers::stats);
-    router.get("/api/v1/me/progress").handler(contract.operation("getMyProgress")).handler(progress::mine);
-    router.get("/api/v1/courses/:courseId/students/:studentId/progress").handler(contract.operation("getStudentProgress"))
-        .handler(progress::student);
-    router.post("/api/v1/ai/chat").handler(aiBody).handler(contract.operation("aiChat")).handler(ai::chat);
-    router.post("/api/v1/ai/questions").handler(aiBody).handler(contract.operation("generateQuestions"))
-        .handler(aiJobs::questions);
-    router.post("/api/v1/ai/lesson-plans").handler(aiBody).handler(contract.operation("createLessonPlan"))
-        .handler(aiJobs::lessonPlan);
-    router.get("/api/v1/jobs/:jobId").handler(contract.operation("getJob")).handler(aiJobs::get);
-    router.get("/api/v1/admin/cluster").handler(contract.operation("getCluster")).handler(ops::cluster);
-    router.post("/api/v1/admin/cache/clear").handler(body).handler(contract.operation("clearCache"))
-        .handler(caches::clear);
+    router.post("/api/v1/auth/logout").handler(limits.user()).handler(body)
+        .handler(contract.operation("logout")).handler(auth::logout);
+    router.get("/api/v1/me").handler(limits.user()).handler(contract.operation("getMe")).handler(auth::me);
+    router.post("/api/v1/admin/users").handler(limits.user()).handler(body)
+        .handler(contract.operation("createUser")).handler(auth::createUser);
+    router.post("/api/v1/courses").handler(limits.user()).handler(body)
+        .handler(contract.operation("createCourse")).handler(courses::create);
+    router.get("/api/v1/courses").handler(limits.user()).handler(contract.operation("listCourses"))
+        .handler(courses::list);
+    router.get("/api/v1/courses/:courseId").handler(limits.user()).handler(contract.operation("getCourse"))
+        .handler(courses::get);
+    router.patch("/api/v1/courses/:courseId").handler(limits.user()).handler(body)
+        .handler(contract.operation("updateCourse")).handler(courses::update);
+    router.post("/api/v1/courses/:courseId/enrollments").handler(limits.classAction()).handler(body)
+        .handler(contract.operation("enrollStudent")).handler(enrollments::enroll);
+    router.get("/api/v1/courses/:courseId/students").handler(limits.user())
+        .handler(contract.operation("listCourseStudents")).handler(enrollments::students);
+    router.post("/api/v1/courses/:courseId/assignments").handler(limits.classAction()).handler(body)
+        .handler(contract.operation("createAssignment")).handler(assignments::create);
+    router.get("/api/v1/courses/:courseId/assignments").handler(limits.user())
+        .handler(contract.operation("listAssignments")).handler(assignments::list);
+    router.get("/api/v1/assignments/:assignmentId").handler(limits.user())
+        .handler(contract.operation("getAssignment")).handler(assignments::get);
+    router.post("/api/v1/assignments/:assignmentId/answers").handler(limits.user()).handler(body)
+        .handler(contract.operation("submitAnswer")).handler(answers::submit);
+    router.get("/api/v1/assignments/:assignmentId/stats").handler(limits.user())
+        .handler(contract.operation("getAssignmentStats")).handler(answers::stats);
+    router.get("/api/v1/me/progress").handler(limits.user()).handler(contract.operation("getMyProgress"))
+        .handler(progress::mine);
+    router.get("/api/v1/courses/:courseId/students/:studentId/progress").handler(limits.user())
+        .handler(contract.operation("getStudentProgress")).handler(progress::student);
+    router.post("/api/v1/ai/chat").handler(limits.aiChat()).handler(aiBody)
+        .handler(contract.operation("aiChat")).handler(ai::chat);
+    router.post("/api/v1/ai/questions").handler(limits.aiGeneration()).handler(aiBody)
+        .handler(contract.operation("generateQuestions")).handler(aiJobs::questions);
+    router.post("/api/v1/ai/lesson-plans").handler(limits.aiGeneration()).handler(aiBody)
+        .handler(contract.operation("createLessonPlan")).handler(aiJobs::lessonPlan);
+    router.get("/api/v1/jobs/:jobId").handler(limits.user()).handler(contract.operation("getJob"))
+        .handler(aiJobs::get);
+    router.get("/api/v1/admin/cluster").handler(limits.user()).handler(contract.operation("getCluster"))
+        .handler(ops::cluster);
+    router.post("/api/v1/admin/cache/clear").handler(limits.user()).handler(body)
+        .handler(contract.operation("clearCache")).handler(caches::clear);
+    // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
+    router.route("/api/v1/*").handler(limits.user());
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.write(ctx, new ProblemException(404, "no such resource")));
@@ -159,6 +199,11 @@ public final class HttpVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The route table once started; RouteCoverageTest holds it against openapi.yaml. */
+  List<Route> routes() {
+    return router.getRoutes();
   }
 
   /**

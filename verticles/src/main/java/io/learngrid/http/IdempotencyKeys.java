@@ -8,15 +8,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 
-/** Reads the Idempotency-Key header of a creating POST (API.md: any string up to 255 characters). */
-final class IdempotencyKeys {
+/** Reads the Idempotency-Key header of a creating POST (docs/api.md: any string up to 255 characters). */
+public final class IdempotencyKeys {
 
   static final String HEADER = "Idempotency-Key";
 
   private IdempotencyKeys() {}
 
   /** The key and the hash of this request, or null when the client sent no key. */
-  static Idempotency of(RoutingContext ctx) {
+  public static Idempotency of(RoutingContext ctx) {
     String key = ctx.request().getHeader(HEADER);
     if (key == null) {
       return null;

@@ -7,14 +7,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Function;
 
-/** {@code ?limit=&cursor=} of API.md's lists, and the {@code {items, nextCursor}} reply. */
-record Paging(String list, String afterId, int limit) {
+/** {@code ?limit=&cursor=} of docs/api.md's lists, and the {@code {items, nextCursor}} reply. */
+public record Paging(String list, String afterId, int limit) {
 
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
   /** Reads the query of a request on {@code list} (a name that also binds its filters). */
-  static Paging of(RoutingContext ctx, Cursors cursors, String list) {
+  public static Paging of(RoutingContext ctx, Cursors cursors, String list) {
     String limitParam = ctx.queryParams().get("limit");
     int limit = DEFAULT_LIMIT;
     if (limitParam != null) {
@@ -31,7 +31,7 @@ record Paging(String list, String afterId, int limit) {
   }
 
   /** The reply for a page fetched with {@code limit + 1} rows: the extra row only says there is more. */
-  <T> JsonObject reply(Cursors cursors, List<T> rows, Function<T, String> id, Function<T, JsonObject> json) {
+  public <T> JsonObject reply(Cursors cursors, List<T> rows, Function<T, String> id, Function<T, JsonObject> json) {
     boolean more = rows.size() > limit;
     List<T> page = more ? rows.subList(0, limit) : rows;
     JsonArray items = new JsonArray();

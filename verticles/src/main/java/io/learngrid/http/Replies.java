@@ -8,18 +8,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes a JSON reply when a future succeeds and hands any failure to {@link FailureHandler}. */
-final class Replies {
+public final class Replies {
 
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
   private Replies() {}
 
-  static void json(RoutingContext ctx, int status, Future<JsonObject> reply) {
+  public static void json(RoutingContext ctx, int status, Future<JsonObject> reply) {
     raw(ctx, status, reply.map(JsonObject::toBuffer));
   }
 
   /** 204 when {@code done} succeeds. */
-  static void noContent(RoutingContext ctx, Future<?> done) {
+  public static void noContent(RoutingContext ctx, Future<?> done) {
     done.onComplete(ok -> ctx.response().setStatusCode(204).end(), ctx::fail);
   }
 
@@ -27,7 +27,7 @@ final class Replies {
    * The reply of a creating request, with the status the store chose. A response replayed for an
    * Idempotency-Key is the first one again, marked with {@code Idempotent-Replayed: true}.
    */
-  static void created(RoutingContext ctx, Future<Created> reply) {
+  public static void created(RoutingContext ctx, Future<Created> reply) {
     reply.onComplete(created -> {
           if (created.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
@@ -41,7 +41,7 @@ final class Replies {
   }
 
   /** A reply that is already JSON text (a cache entry). */
-  static void raw(RoutingContext ctx, int status, Future<Buffer> reply) {
+  public static void raw(RoutingContext ctx, int status, Future<Buffer> reply) {
     reply.onComplete(body -> ctx.response()
             .setStatusCode(status)
             .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)

@@ -2,6 +2,7 @@ package io.learngrid.persistence;
 
 import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.security.PasswordHasher;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -33,7 +34,7 @@ final class AdminBootstrap {
         return Future.succeededFuture();
       }
       return hasher.hash(password)
-          .map(hash -> new CreateUser(normalized, hash, "Administrator", "admin", null, null))
+          .map(hash -> new CreateUser(normalized, hash, "Administrator", UserRole.ADMIN.wire(), null, null))
           .compose(admin -> pool.preparedQuery(INSERT)
               .execute(Tuple.of(admin.email(), admin.passwordHash(), admin.displayName(), admin.role())))
           .onSuccess(inserted -> {

@@ -2,6 +2,7 @@ package io.learngrid.persistence;
 
 import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Done;
+import io.learngrid.bus.Uuids;
 import io.learngrid.bus.ai.RecordAiUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,10 +54,6 @@ final class AiUsageStore {
   }
 
   private static UUID uuid(String id) {
-    try {
-      return id == null ? null : UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return Uuids.parse(id);
   }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The grading rules of API.md. {@code choice}: the chosen string equals the answer exactly.
+ * The grading rules of docs/api.md. {@code choice}: the chosen string equals the answer exactly.
  * {@code text}: equal after stripping surrounding whitespace and lower-casing both (Locale.ROOT).
  * {@code number}: within 1e-9 of the answer; the submission may be a JSON number or a string
  * holding a decimal number ("42", " -0.5 ", "1e3"), since many clients send form input as text.

@@ -9,6 +9,7 @@ import io.learngrid.bus.answers.GetStudentProgress;
 import io.learngrid.bus.answers.Progress;
 import io.learngrid.bus.answers.Progress.AssignmentProgress;
 import io.learngrid.bus.answers.Progress.CourseProgress;
+import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -90,7 +91,7 @@ final class ProgressStore {
       var it = rows.iterator();
       Row course = it.hasNext() ? it.next() : null;
       boolean allowed = course != null && course.getBoolean("enrolled")
-          && ("admin".equals(request.requesterRole()) || requesterId.equals(course.getUUID("teacher_id")));
+          && (UserRole.ADMIN.is(request.requesterRole()) || requesterId.equals(course.getUUID("teacher_id")));
       return allowed ? progress(studentId, courseId)
           : Future.failedFuture(BusError.NOT_FOUND.exception("progress not found"));
     });

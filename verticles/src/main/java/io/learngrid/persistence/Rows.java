@@ -4,6 +4,7 @@ import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.BusMessage;
 import io.learngrid.bus.Endpoint;
+import io.learngrid.bus.Uuids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -24,11 +25,11 @@ final class Rows {
 
   /** Ids are opaque to clients; one that is not a UUID names nothing, so it is simply not found. */
   static UUID id(String id, String what) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    UUID uuid = Uuids.parse(id);
+    if (uuid == null) {
       throw BusError.NOT_FOUND.exception(what + " not found");
     }
+    return uuid;
   }
 
   static String timestamp(Row row, String column) {

@@ -121,7 +121,7 @@ class AnswerClusterTest {
    * Every student posts {@code answersEach} answers one after the other, all students at once,
    * spreading requests over {@code nodes}. Each answer has its own Idempotency-Key; one in four is
    * sent again through another node (a client retry). Without a 202 the client retries with the
-   * same key through the next node, as API.md invites, until it gets one.
+   * same key through the next node, as docs/api.md invites, until it gets one.
    */
   private static Run load(Setup setup, List<TestNode> nodes, int answersEach, int maxTries) throws Exception {
     Run run = new Run();

@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("The thin slice of API.md over real HTTP, PostgreSQL, Redis and the AI simulator")
+@DisplayName("The thin slice of docs/api.md over real HTTP, PostgreSQL, Redis and the AI simulator")
 @LearngridNode
 class ThinSliceApiTest {
 

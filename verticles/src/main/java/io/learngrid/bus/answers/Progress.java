@@ -5,7 +5,7 @@ import io.learngrid.bus.BusMessage;
 import java.util.List;
 
 /**
- * A student's aggregated progress, exactly as API.md shows it. {@code asOf}: every answer event
+ * A student's aggregated progress, exactly as docs/api.md shows it. {@code asOf}: every answer event
  * submitted before this time is folded into the figures.
  */
 public record Progress(String studentId, List<CourseProgress> courses, String asOf) implements BusMessage {

@@ -1,0 +1,164 @@
+package io.learngrid.http.assignments;
+
+import io.learngrid.bus.BusClient;
+import io.learngrid.bus.assignments.Assignment;
+import io.learngrid.bus.assignments.AssignmentList;
+import io.learngrid.bus.assignments.CreateAssignment;
+import io.learngrid.bus.assignments.GetAssignment;
+import io.learngrid.bus.assignments.ListAssignments;
+import io.learngrid.http.Access;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Cursors;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.Paging;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Assignments: their teacher creates them and sees the answers; enrolled students see them
+ * without answers. To anyone else an assignment does not exist (404).
+ */
+public final class AssignmentRoutes {
+
+
+  private final CacheAside cache;
+  private final Access access;
+  private final Cursors cursors;
+  private final BusClient persistence;
+  private final int ttlSeconds;
+
+  public AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
+    this.cache = cache;
+    this.access = access;
+    this.cursors = cursors;
+    this.persistence = new BusClient(vertx, busTimeout);
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  public void create(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Input input = Input.of(ctx);
+    String title = input.text("title");
+    var dueAt = input.optionalTimestamp("dueAt");
+    List<CreateAssignment.NewQuestion> questions = new ArrayList<>();
+    for (Input question : input.objects("questions")) {
+      questions.add(question(question));
+    }
+    input.validate();
+    CreateAssignment create = new CreateAssignment(courseId, title, dueAt == null ? null : dueAt.toString(), questions,
+        caller.id(), IdempotencyKeys.of(ctx));
+    Replies.json(ctx, 201, access.owned(caller, courseId, false)
+        .compose(owned -> persistence.request(CreateAssignment.ENDPOINT, create))
+        .map(assignment -> view(assignment, true)));
+  }
+
+  /**
+   * One question. Its fields' shapes are the contract's (QuestionInput, which also requires choices
+   * of a choice question); what is left is the rule across fields: {@code answer} must fit its kind,
+   * one of the choices, a non-empty text (AnswerValue allows "" and numbers), or a number.
+   */
+  private static CreateAssignment.NewQuestion question(Input q) {
+    String prompt = q.text("prompt");
+    String kind = q.text("kind");
+    Integer points = q.integer("points");
+    List<String> choices = null;
+    Object answer = q.raw("answer");
+    if ("choice".equals(kind)) {
+      choices = q.strings("choices");
+      if (choices != null && !(answer instanceof String chosen && choices.contains(chosen))) {
+        q.reject("answer", "must be one of the choices");
+      }
+    } else if (kind != null && q.has("choices")) {
+      q.reject("choices", "only choice questions have choices");
+    }
+    if ("text".equals(kind)) {
+      answer = q.textWithin("answer", 1, 2000);
+    } else if ("number".equals(kind) && !(answer instanceof Number number && Double.isFinite(number.doubleValue()))) {
+      q.reject("answer", "must be a number");
+    }
+    return new CreateAssignment.NewQuestion(prompt, kind, choices, answer, points == null ? 0 : points);
+  }
+
+  public void list(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Paging paging = Paging.of(ctx, cursors, "assignments/" + courseId);
+    Future<?> allowed = access.course(courseId).compose(course -> {
+      if (caller.id().equals(course.teacherId())) {
+        return Future.succeededFuture();
+      }
+      return (caller.is(UserRole.STUDENT) ? access.enrolled(courseId, caller.id()) : Future.succeededFuture(false))
+          .map(enrolled -> {
+            if (!enrolled) {
+              throw new ProblemException(403, "only the course's teacher and its students may list its assignments");
+            }
+            return null;
+          });
+    });
+    Replies.json(ctx, 200, allowed
+        .compose(ok -> persistence.request(ListAssignments.ENDPOINT, new ListAssignments(courseId, paging.afterId(),
+            paging.limit() + 1)))
+        .map(page -> paging.reply(cursors, page.items(), AssignmentList.Summary::id, summary -> new JsonObject()
+            .put("id", summary.id())
+            .put("title", summary.title())
+            .put("dueAt", summary.dueAt())
+            .put("questionCount", summary.questionCount()))));
+  }
+
+  public void get(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "assignmentId", "assignment");
+    Future<Assignment> assignment = cache.readAs("assignment", "assignment:" + id, ttlSeconds, Assignment.class,
+        () -> persistence.request(GetAssignment.ENDPOINT, new GetAssignment(id)));
+    Replies.json(ctx, 200, assignment.compose(found -> {
+      if (caller.id().equals(found.teacherId())) {
+        return Future.succeededFuture(view(found, true));
+      }
+      return (caller.is(UserRole.STUDENT) ? access.enrolled(found.courseId(), caller.id()) : Future.succeededFuture(false))
+          .map(enrolled -> {
+            if (!enrolled) {
+              throw new ProblemException(404, "assignment not found");
+            }
+            return view(found, false);
+          });
+    }));
+  }
+
+  /** docs/api.md's assignment; answers only for its teacher. */
+  static JsonObject view(Assignment assignment, boolean withAnswers) {
+    JsonArray questions = new JsonArray();
+    for (Assignment.Question q : assignment.questions()) {
+      JsonObject question = new JsonObject()
+          .put("id", q.id())
+          .put("position", q.position())
+          .put("prompt", q.prompt())
+          .put("kind", q.kind())
+          .put("points", q.points());
+      if (q.choices() != null) {
+        question.put("choices", new JsonArray(q.choices()));
+      }
+      if (withAnswers) {
+        question.put("answer", q.answer());
+      }
+      questions.add(question);
+    }
+    return new JsonObject()
+        .put("id", assignment.id())
+        .put("courseId", assignment.courseId())
+        .put("title", assignment.title())
+        .put("dueAt", assignment.dueAt())
+        .put("questions", questions);
+  }
+}

@@ -1,0 +1,130 @@
+package io.learngrid.http.auth;
+
+import io.learngrid.bus.BusClient;
+import io.learngrid.bus.cache.CacheCount;
+import io.learngrid.bus.cache.CacheDecrement;
+import io.learngrid.bus.cache.CacheIncrement;
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.http.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brute-force protection of login: failed logins are counted per email and per client address in
+ * fixed windows, cluster-wide through the cache role (per node when no cache role answers), and a
+ * login over either limit is refused with 429 before its password is looked at.
+ *
+ * <p>Each attempt is counted before the password is verified and taken back unless it failed with
+ * bad credentials. Counting first is what makes the limit hold under concurrency: a burst of
+ * parallel guesses cannot all pass a check that reads the count before any of them has failed.
+ * So a counter is "failed logins plus logins in flight", and a success or a refusal leaves no trace.
+ */
+public final class LoginThrottle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
+  static final String TOO_MANY = "too many failed logins, try again later";
+
+  /** One counter an attempt holds: where it lives, and what it said after the increment. */
+  private record Hold(String key, int max, boolean local, CacheCount count) {
+    boolean over() {
+      return count.value() > max;
+    }
+  }
+
+  private final boolean enabled;
+  private final LearngridConfig.LoginLimits limits;
+  private final BusClient cacheRole;
+  private final LocalCounters local;
+
+  public LoginThrottle(Vertx vertx, boolean enabled, LearngridConfig.LoginLimits limits, long timeoutMillis) {
+    this.enabled = enabled;
+    this.limits = limits;
+    this.cacheRole = new BusClient(vertx, timeoutMillis);
+    this.local = LocalCounters.of(vertx);
+  }
+
+  /**
+   * Runs {@code login} for {@code email} (normalised) from {@code address} unless either is over
+   * its limit; a 401 from it is counted as a failure against both.
+   */
+  <T> Future<T> guard(String email, String address, Supplier<Future<T>> login) {
+    if (!enabled) {
+      return login.get();
+    }
+    return Future.all(
+            hold("login-failures:email:" + digest(email), limits.maxFailuresPerEmail()),
+            hold("login-failures:ip:" + address, limits.maxFailuresPerIp()))
+        .compose(all -> {
+          List<Hold> holds = all.list();
+          long retryAfter = holds.stream().filter(Hold::over).mapToLong(hold -> hold.count().ttlSeconds()).max()
+              .orElse(-1);
+          if (retryAfter >= 0) {
+            return release(holds).compose(released -> Future.failedFuture(
+                new ProblemException(429, TOO_MANY, List.of(), (int) Math.max(1, retryAfter))));
+          }
+          return login.get().transform(result -> {
+            if (result.failed() && result.cause() instanceof ProblemException problem && problem.status() == 401) {
+              holds.stream().filter(hold -> hold.count().value() == hold.max()).forEach(hold -> LOG.info(
+                  "login limit reached: " + hold.key() + " refused for " + hold.count().ttlSeconds() + " s"));
+              return Future.failedFuture(problem);
+            }
+            return release(holds).transform(released -> result.succeeded()
+                ? Future.succeededFuture(result.result())
+                : Future.failedFuture(result.cause()));
+          });
+        });
+  }
+
+  private Future<Hold> hold(String key, int max) {
+    return cacheRole.request(CacheIncrement.ENDPOINT, new CacheIncrement(key, limits.windowSeconds()))
+        .map(count -> {
+          if (local.inUse.compareAndSet(true, false)) {
+            LOG.info("login counters are cluster-wide again (cache role answers)");
+          }
+          return new Hold(key, max, false, count);
+        })
+        .recover(failure -> {
+          if (local.inUse.compareAndSet(false, true)) {
+            LOG.warn("login counters fall back to this node's memory: the cache role failed ("
+                + failure.getMessage() + ")");
+          }
+          return Future.succeededFuture(new Hold(key, max, true, local.increment(key, limits.windowSeconds())));
+        });
+  }
+
+  private Future<Void> release(List<Hold> holds) {
+    return Future.all(holds.stream().map(this::release).toList()).mapEmpty();
+  }
+
+  private Future<Void> release(Hold hold) {
+    if (hold.local()) {
+      local.decrement(hold.key());
+      return Future.succeededFuture();
+    }
+    // If the take-back is lost, the attempt stays counted as a failure until the window ends.
+    return cacheRole.request(CacheDecrement.ENDPOINT, new CacheDecrement(hold.key()))
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          LOG.debug("login counter " + hold.key() + " not taken back: " + failure.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Emails are kept out of Redis keys (and logs): their SHA-256 names the counter instead. */
+  private static String digest(String email) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(email.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.learngrid.http.courses;
+
+import io.learngrid.bus.BusClient;
+import io.learngrid.bus.courses.Enroll;
+import io.learngrid.bus.courses.Enrollment;
+import io.learngrid.bus.courses.ListStudents;
+import io.learngrid.bus.courses.StudentList;
+import io.learngrid.http.Access;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Cursors;
+import io.learngrid.http.IdempotencyKeys;
+import io.learngrid.http.Ids;
+import io.learngrid.http.Input;
+import io.learngrid.http.Paging;
+import io.learngrid.http.ProblemException;
+import io.learngrid.http.Replies;
+import io.learngrid.http.caching.CacheAside;
+import io.learngrid.security.UserRole;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** A course's students: enrolling (its teacher, an admin, or a student enrolling themselves) and listing. */
+public final class EnrollmentRoutes {
+
+
+  private final CacheAside cache;
+  private final Access access;
+  private final Cursors cursors;
+  private final BusClient persistence;
+
+  public EnrollmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout) {
+    this.cache = cache;
+    this.access = access;
+    this.cursors = cursors;
+    this.persistence = new BusClient(vertx, busTimeout);
+  }
+
+  /** 201 for a new enrollment, 200 with the same body when the student was already enrolled. */
+  public void enroll(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Input input = Input.of(ctx);
+    String studentId = Ids.body(input, "studentId");
+    input.validate();
+    Future<?> allowed = caller.is(UserRole.STUDENT)
+        ? (caller.id().equals(studentId) ? access.course(courseId)
+            : Future.failedFuture(new ProblemException(403, "a student may enroll only themselves")))
+        : access.owned(caller, courseId, true);
+    Future<Enrollment> enrolled = allowed
+        .compose(ok -> persistence.request(Enroll.ENDPOINT,
+            new Enroll(courseId, studentId, caller.id(), IdempotencyKeys.of(ctx))))
+        .compose(enrollment -> cache.invalidate(Access.enrollmentKey(courseId, studentId)).map(enrollment));
+    enrolled.onComplete(enrollment -> ctx.response()
+            .setStatusCode(enrollment.created() ? 201 : 200)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject()
+                .put("courseId", enrollment.courseId())
+                .put("studentId", enrollment.studentId())
+                .put("enrolledAt", enrollment.enrolledAt())
+                .toBuffer()),
+        ctx::fail);
+  }
+
+  public void students(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    Paging paging = Paging.of(ctx, cursors, "students/" + courseId);
+    Replies.json(ctx, 200, access.owned(caller, courseId, true)
+        .compose(owned -> persistence.request(ListStudents.ENDPOINT, new ListStudents(courseId, paging.afterId(),
+            paging.limit() + 1)))
+        .map(page -> paging.reply(cursors, page.items(), StudentList.Student::id,
+            student -> JsonObject.mapFrom(student))));
+  }
+}

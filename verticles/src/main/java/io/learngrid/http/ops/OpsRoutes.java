@@ -1,0 +1,80 @@
+package io.learngrid.http.ops;
+
+import io.learngrid.bus.BusClient;
+import io.learngrid.bus.Endpoint;
+import io.learngrid.bus.Ping;
+import io.learngrid.bus.Pong;
+import io.learngrid.cluster.NodeRegistryVerticle;
+import io.learngrid.cluster.NodeState;
+import io.learngrid.http.Caller;
+import io.learngrid.http.Replies;
+import io.learngrid.security.UserRole;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+
+/** Health, readiness, the contract and the cluster view. */
+public final class OpsRoutes {
+
+  private static final Buffer UP = new JsonObject().put("status", "UP").toBuffer();
+  private static final long CHECK_TIMEOUT_MILLIS = 1_000;
+
+  private final Vertx vertx;
+  private final BusClient checks;
+  private final NodeState node;
+  private final Buffer openApi;
+
+  public OpsRoutes(Vertx vertx, NodeState node, Buffer openApi) {
+    this.vertx = vertx;
+    this.checks = new BusClient(vertx, CHECK_TIMEOUT_MILLIS);
+    this.node = node;
+    this.openApi = openApi;
+  }
+
+  public void health(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(UP);
+  }
+
+  /**
+   * 503 only while starting, draining, or when PostgreSQL does not answer: a node without Redis
+   * or the AI upstream still serves most requests, so it stays in the load balancer.
+   */
+  public void ready(RoutingContext ctx) {
+    Future<String> postgres = check(Ping.PERSISTENCE);
+    Future<String> redis = check(Ping.CACHE);
+    Future<String> ai = check(Ping.AI);
+    Future.join(postgres, redis, ai).onComplete(done -> {
+      boolean ready = node.ready() && "UP".equals(postgres.result());
+      JsonObject checks = new JsonObject()
+          .put("postgres", postgres.result())
+          .put("redis", redis.result())
+          .put("cluster", node.clustered() ? "UP" : "STANDALONE")
+          .put("ai", ai.result());
+      ctx.response()
+          .setStatusCode(ready ? 200 : 503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", checks).toBuffer());
+    });
+  }
+
+  private Future<String> check(Endpoint<Ping, Pong> role) {
+    return checks.request(role, new Ping())
+        .map(Pong::status)
+        .otherwise("DOWN");
+  }
+
+  public void openApi(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApi);
+  }
+
+  public void cluster(RoutingContext ctx) {
+    Caller.of(ctx).requireRole(EnumSet.of(UserRole.ADMIN));
+    Replies.json(ctx, 200, NodeRegistryVerticle.list(vertx)
+        .map(nodes -> new JsonObject().put("self", node.nodeId()).put("nodes", new JsonArray(nodes))));
+  }
+}
