@@ -18,6 +18,10 @@ import java.util.Set;
 /**
  * Every setting of a node, read once at start. docs/configuration.md lists the keys; keep the two
  * in step.
+ *
+ * <p>Longer than the ~300 lines other files keep to, on purpose: it is the one table of every key
+ * with its default and bounds, read top to bottom beside docs/configuration.md. Split by role, the
+ * cross-role checks (a role that needs a URL, the dev node's placeholders) would be spread out.
  */
 public record LearngridConfig(
     Set<Role> roles,
