@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 fail() {
   echo "FAIL  $*" >&2
-  for log in "$work"/node*.log; do [ -f "$log" ] && { echo "--- $log" >&2; grep -E "WARNING|SEVERE" "$log" | tail -n 5 >&2; }; done
+  for log in "$work"/node*.log; do [ -f "$log" ] && { echo "--- $log" >&2; grep -E " (WARN|ERROR) " "$log" | tail -n 5 >&2; }; done
   exit 1
 }
 pass() { echo "ok    $*"; }

@@ -212,10 +212,10 @@ stop_orphans() {
   done
 }
 
-scan_logs() {  # the node's WARNING/SEVERE lines and PostgreSQL's WARNING/ERROR/FATAL lines: none in a clean run
+scan_logs() {  # the node's WARN/ERROR lines and PostgreSQL's WARNING/ERROR/FATAL lines: none in a clean run
   [[ -f $NODE_LOG ]] || return 0
   [[ -f $DATA/pg.log ]] && cp "$DATA/pg.log" "$WORK/postgres.log"
-  section "node log: WARNING/SEVERE lines ($NODE_LOG)"
+  section "node log: WARN/ERROR lines ($NODE_LOG)"
   grep -E ' (WARN|ERROR) |Exception|OutOfMemory' "$NODE_LOG" | sort | uniq -c | sort -rn | head -n 40 || echo "(none)"
   if [[ -f $WORK/postgres.log ]]; then
     section "PostgreSQL log: WARNING/ERROR/FATAL lines ($WORK/postgres.log)"
