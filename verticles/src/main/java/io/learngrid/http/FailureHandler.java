@@ -49,6 +49,10 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
+    if (problem.status() == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
+      // RFC 9110 §15.5.2: every 401 names its scheme (the JWT handler sets none on a missing token).
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
     if (problem.retryAfterSeconds() != null) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds().toString());
     }

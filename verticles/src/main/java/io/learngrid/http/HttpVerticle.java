@@ -26,8 +26,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
@@ -134,7 +136,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v1/auth/refresh").handler(limits.address()).handler(body)
         .handler(contract.operation("refreshToken")).handler(auth::refresh);
 
+    // Three routes: Vert.x Web allows no plain handler before an authentication handler on one route.
+    router.route("/api/v1/*").handler(Tokens::requireWellFormed);
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
+    router.route("/api/v1/*").handler(tokens::requireBoundedLifetime);
     router.post("/api/v1/auth/logout").handler(limits.user()).handler(body)
         .handler(contract.operation("logout")).handler(auth::logout);
     router.get("/api/v1/me").handler(limits.user()).handler(contract.operation("getMe")).handler(auth::me);
@@ -182,10 +187,20 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/v1/*").handler(limits.user());
 
     router.route().failureHandler(failures);
-    router.errorHandler(404, ctx -> FailureHandler.write(ctx, new ProblemException(404, "no such resource")));
-    router.errorHandler(405, ctx -> FailureHandler.write(ctx,
-        new ProblemException(405, "method not allowed on this resource")));
+    AllowedMethods allowed = new AllowedMethods(router.getRoutes());
+    router.errorHandler(404, ctx -> notFoundOrNotAllowed(ctx, allowed));
+    router.errorHandler(405, ctx -> notFoundOrNotAllowed(ctx, allowed));
     return router;
+  }
+
+  private static void notFoundOrNotAllowed(RoutingContext ctx, AllowedMethods allowed) {
+    List<String> methods = allowed.on(ctx.request().path());
+    if (methods.isEmpty()) {
+      FailureHandler.write(ctx, new ProblemException(404, "no such resource"));
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", methods));
+    FailureHandler.write(ctx, new ProblemException(405, "this resource allows " + String.join(", ", methods)));
   }
 
   private static Buffer readOpenApi() throws IOException {

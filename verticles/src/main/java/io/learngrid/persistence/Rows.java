@@ -47,9 +47,21 @@ final class Rows {
   /**
    * A failure that is not an answer from PostgreSQL (no connection, pool wait queue full, acquire
    * timeout) means the database is unreachable right now: UNAVAILABLE, so clients get a 503 with
-   * Retry-After. PostgreSQL's own errors stay as they are and surface as 500s.
+   * Retry-After; so do PostgreSQL's own "not now" answers (starting up, shutting down, too many
+   * connections: class 57P and 53300). Text it cannot store (22021, 22P05) is the client's: the
+   * http role refuses NUL and unpaired surrogates first, so this is only a backstop. PostgreSQL's
+   * other errors stay as they are and surface as 500s.
    */
   static <T> Future<T> classify(Throwable failure) {
+    if (failure instanceof PgException pg && pg.getSqlState() != null) {
+      String state = pg.getSqlState();
+      if (state.startsWith("57P") || state.equals("53300")) {
+        return Future.failedFuture(BusError.UNAVAILABLE.exception("the database is unavailable"));
+      }
+      if (state.equals("22021") || state.equals("22P05")) {
+        return Future.failedFuture(BusError.BAD_REQUEST.exception("the text contains characters that cannot be stored"));
+      }
+    }
     if (failure instanceof ReplyException || failure instanceof PgException) {
       return Future.failedFuture(failure);
     }

@@ -100,6 +100,14 @@ public final class Api {
     return send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** Any request: {@code headers} as given (none added), {@code body} null for none. */
+  public Reply exchange(String method, String path, java.util.Map<String, String> headers, String body) {
+    HttpRequest.Builder request = request(path, null).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   /** Registers a fresh student and returns its email. */
   public String registerStudent(String password) {
     String email = "student-" + UUID.randomUUID() + "@test.learngrid";

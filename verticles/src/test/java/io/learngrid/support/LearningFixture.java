@@ -74,10 +74,11 @@ public final class LearningFixture implements AutoCloseable {
     return new Account(id, role, token(id, role));
   }
 
-  /** An access token like the http role issues (HS256, issuer learngrid). */
+  /** An access token like the http role issues (HS256, issuer learngrid, audience learngrid-api, 15 minutes). */
   public String token(String userId, String role) {
     return jwt.generateToken(new JsonObject().put("sub", userId).put("role", role),
-        new JWTOptions().setAlgorithm("HS256").setIssuer("learngrid").setExpiresInSeconds(3600));
+        new JWTOptions().setAlgorithm("HS256").setIssuer("learngrid").setAudience(List.of("learngrid-api"))
+            .setExpiresInSeconds(900));
   }
 
   public String course(String teacherId) {

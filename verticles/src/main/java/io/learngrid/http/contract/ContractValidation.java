@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -82,6 +83,29 @@ public final class ContractValidation {
       throw new IllegalArgumentException("openapi.yaml has no operation " + operationId);
     }
     return handler;
+  }
+
+  /**
+   * {@code application/json}, with at most a UTF-8 charset (RFC 8259 JSON is UTF-8): anything else,
+   * or none, is a 415 before the body is parsed, so a form post or text/plain never reaches a route.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      String value = parameter.length == 2 ? parameter[1].trim().replace("\"", "") : "";
+      if (!parameter[0].trim().equalsIgnoreCase("charset")
+          || !(value.equalsIgnoreCase("utf-8") || value.equalsIgnoreCase("utf8"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The errors the contract found in a request whose route reads its body with {@link io.learngrid.http.Input}. */
@@ -162,6 +186,12 @@ public final class ContractValidation {
           }
           continue;
         }
+        String unstorable = StorableText.problem(text);
+        if (unstorable != null) {
+          found.add(new FieldError(param.name(), unstorable));
+          pathWrong |= param.in() == Location.PATH;
+          continue;
+        }
         Object value = param.typed(text);
         if (!param.surelyValid(value)) {
           List<FieldError> wrong = validate(param.validator(), value, param.schema(), param.name());
@@ -180,6 +210,10 @@ public final class ContractValidation {
           found.add(new FieldError("body", "is required"));
         }
         finish(ctx, found, false);
+        return;
+      }
+      if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+        ctx.fail(new ProblemException(415, "the body must be sent as Content-Type: application/json"));
         return;
       }
       JsonObject json;
@@ -217,6 +251,12 @@ public final class ContractValidation {
     }
 
     private List<FieldError> validateBody(JsonObject value) {
+      List<FieldError> unstorable = new ArrayList<>(0);
+      StorableText.check(value, "", unstorable, MAX_ERRORS);
+      if (!unstorable.isEmpty()) {
+        // Named once: the schema's findings on such a string would only repeat the field.
+        return unstorable;
+      }
       Object bounded = body.arrayCap() > 0 ? ArrayCap.cut(value, body.arrayCap()) : value;
       return validate(body.validator(), bounded, body.schema(), null);
     }
