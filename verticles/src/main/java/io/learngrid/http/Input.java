@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * before the route runs): required fields, types, lengths, ranges, enums and unknown fields. Input
  * starts from what the contract found, reads typed values, and adds only what the contract cannot
  * say: cross-field rules (an answer that is not one of the choices) and the few gaps listed in
- * {@code http/contract/package-info.java} ({@link #email}, {@link #textWithin}, NUL characters in
- * {@link #answer}). A field the contract already refused is not read further, so each field is
- * named once, and an array the contract refused (too many items) is not walked item by item. The
+ * {@code http/contract/package-info.java} ({@link #email}, {@link #textWithin}). A field the
+ * contract already refused is not read further, so each field is named once, and an array the
+ * contract refused (too many items) is not walked item by item. The
  * type checks left here only keep the extraction safe; the contract has reported those fields.
  */
 public final class Input {
@@ -127,8 +127,8 @@ public final class Input {
   }
 
   /**
-   * A required answer: a string (its length is the contract's AnswerValue) or a finite JSON number.
-   * A string with NUL is refused here: the contract allows it, PostgreSQL cannot store it.
+   * A required answer: a string (its length is the contract's AnswerValue, NUL characters the
+   * contract check's StorableText rule) or a finite JSON number.
    */
   public Object answer(String field) {
     if (refused(field)) {
@@ -140,11 +140,6 @@ public final class Input {
       return null;
     }
     if (value instanceof String text) {
-      // PostgreSQL cannot store NUL in text or jsonb.
-      if (text.indexOf('\0') >= 0) {
-        errors.add(new FieldError(prefix + field, "must not contain NUL characters"));
-        return null;
-      }
       return text;
     }
     if (value instanceof Number number && (number instanceof BigDecimal || number instanceof BigInteger

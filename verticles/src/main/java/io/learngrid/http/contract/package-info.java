@@ -51,8 +51,9 @@
  *
  * <h2>Checks that are deliberately not the contract's</h2>
  * Narrower than a schema because the values are ours (ids are UUIDs: {@code Ids.body}, a
- * submitted {@code questionId} of at most 64 characters), PostgreSQL's limits (no NUL in an
- * answer), and rules across fields (a choice question's answer is one of its choices, a text
+ * submitted {@code questionId} of at most 64 characters), PostgreSQL's limits (no NUL and no
+ * unpaired surrogate in any string or parameter: StorableText, applied by ContractValidation to
+ * every operation), and rules across fields (a choice question's answer is one of its choices, a text
  * question's answer is a non-empty string, a number question's a number; only choice questions
  * have choices).
  */
