@@ -15,7 +15,7 @@ public final class TestNode implements AutoCloseable {
 
   public static final String ADMIN_EMAIL = "admin@test.learngrid";
   public static final String ADMIN_PASSWORD = "admin-test-password";
-  static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
   private final Node node;
   private final int port;
