@@ -44,7 +44,8 @@ public final class AdminUserRoutes {
     Paging paging = Paging.of(ctx, cursors, "users|" + q + "|" + role + "|" + status);
     Replies.json(ctx, 200, persistence.request(ListUsers.ENDPOINT,
             new ListUsers(q, role, status, paging.afterId(), paging.limit() + 1))
-        .map(page -> paging.reply(cursors, page.items(), User::id, AuthRoutes::publicUser)));
+        .map(page -> paging.reply(cursors, page.items(), User::id,
+            user -> AuthRoutes.publicUser(user).put("createdAt", user.createdAt()))));
   }
 
   /** Disabling (or a role change) refuses the account's access tokens at once, on every node. */
