@@ -146,6 +146,18 @@ class AdminUsersTest {
         api.adminToken()).status()).isEqualTo(404);
   }
 
+  @Test
+  @DisplayName("an admin cannot disable, demote or erase their own account (403), but may rename it")
+  void adminCannotLockThemselvesOut() {
+    Account admin = api.account("admin");
+    String self = "/api/v1/admin/users/" + admin.id();
+    assertThat(api.patch(self, new JsonObject().put("status", "disabled"), admin.token()).status()).isEqualTo(403);
+    assertThat(api.patch(self, new JsonObject().put("role", "teacher"), admin.token()).status()).isEqualTo(403);
+    assertThat(api.method("DELETE", self, admin.token()).status()).isEqualTo(403);
+    assertThat(api.patch(self, new JsonObject().put("displayName", "Still admin"), admin.token()).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/me", admin.token()).status()).isEqualTo(200);
+  }
+
   private Reply login(String email, String password) {
     return api.post("/api/v1/auth/login", new JsonObject().put("email", email).put("password", password), null);
   }

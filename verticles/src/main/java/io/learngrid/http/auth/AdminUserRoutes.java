@@ -10,6 +10,7 @@ import io.learngrid.http.Cursors;
 import io.learngrid.http.Ids;
 import io.learngrid.http.Input;
 import io.learngrid.http.Paging;
+import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
 import io.learngrid.security.UserRole;
@@ -50,13 +51,16 @@ public final class AdminUserRoutes {
 
   /** Disabling (or a role change) refuses the account's access tokens at once, on every node. */
   public void update(RoutingContext ctx) {
-    Caller.of(ctx).requireRole(ADMINS);
+    Caller admin = Caller.of(ctx).requireRole(ADMINS);
     String userId = Ids.path(ctx, "userId", "user");
     Input input = Input.of(ctx);
     String displayName = input.optionalText("displayName");
     String role = input.optionalText("role");
     String status = input.optionalText("status");
     input.validate();
+    if (admin.id().equals(userId) && (role != null && !UserRole.ADMIN.wire().equals(role) || "disabled".equals(status))) {
+      throw new ProblemException(403, "an admin cannot disable or demote their own account");
+    }
     Replies.json(ctx, 200, persistence.request(UpdateUser.ENDPOINT,
             new UpdateUser(userId, displayName == null ? null : displayName.trim(), null, role, status))
         .andThen(updated -> {
@@ -69,8 +73,13 @@ public final class AdminUserRoutes {
 
   /** Erasure of the personal data; the answer events stay under the id, which now names no one. */
   public void erase(RoutingContext ctx) {
-    Caller.of(ctx).requireRole(ADMINS);
+    Caller admin = Caller.of(ctx).requireRole(ADMINS);
     String userId = Ids.path(ctx, "userId", "user");
+    // The last admin locking themselves out would leave no one to undo it (AdminBootstrap only
+    // creates a missing admin account).
+    if (admin.id().equals(userId)) {
+      throw new ProblemException(403, "an admin cannot erase their own account");
+    }
     Replies.noContent(ctx, persistence.request(EraseUser.ENDPOINT, new EraseUser(userId))
         .andThen(revocations::recordIfDone)
         .compose(revocation -> cache.invalidate(AccountRoutes.profileKey(userId))));
