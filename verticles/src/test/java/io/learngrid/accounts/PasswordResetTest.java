@@ -50,6 +50,29 @@ class PasswordResetTest {
   }
 
   @Test
+  @DisplayName("known and unknown emails take the same time (medians of interleaved requests within 20 ms)")
+  void sameTimeForKnownAndUnknown() {
+    String known = api.registerStudent(PASSWORD);
+    long[] knownNanos = new long[21];
+    long[] unknownNanos = new long[21];
+    for (int i = 0; i < knownNanos.length; i++) {
+      knownNanos[i] = timed(known);
+      unknownNanos[i] = timed("nobody-" + UUID.randomUUID() + "@test.learngrid");
+    }
+    java.util.Arrays.sort(knownNanos);
+    java.util.Arrays.sort(unknownNanos);
+    long difference = Math.abs(knownNanos[10] - unknownNanos[10]) / 1_000_000;
+    assertThat(difference).as("median ms known %d vs unknown %d", knownNanos[10] / 1_000_000,
+        unknownNanos[10] / 1_000_000).isLessThan(20);
+  }
+
+  private long timed(String email) {
+    long start = System.nanoTime();
+    assertThat(api.post(RESET, new JsonObject().put("email", email), null).status()).isEqualTo(202);
+    return System.nanoTime() - start;
+  }
+
+  @Test
   @DisplayName("confirm sets the new password, revokes every token of the account, and the token works once")
   void confirmIsSingleUse() {
     String email = api.registerStudent(PASSWORD);
