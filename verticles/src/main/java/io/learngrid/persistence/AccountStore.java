@@ -80,6 +80,10 @@ final class AccountStore {
       UPDATE users SET email = 'erased-' || id || '@erased.invalid', display_name = 'Erased user',
         password_hash = '', status = 'disabled', erased_at = now(), tokens_valid_after = clock_timestamp()
       WHERE id = $1 AND erased_at IS NULL RETURNING tokens_valid_after""";
+  // Taken first by every change that revokes, in its own statement: a login storing its refresh
+  // token (FOR SHARE, RefreshTokenStore) finishes before, so the next statement's snapshot sees and
+  // revokes that token, or it waits and then finds the account disabled.
+  private static final String LOCK_USER = "SELECT id FROM users WHERE id = $1 FOR UPDATE";
   private static final UUID FIRST = new UUID(0, 0);
 
   private final Pool pool;
@@ -101,8 +105,9 @@ final class AccountStore {
 
   Future<UpdatedUser> update(UpdateUser request) {
     UUID id = Rows.id(request.userId(), "user");
-    return pool.preparedQuery(UPDATE)
-        .execute(Tuple.of(id, request.displayName(), request.email(), request.role(), request.status()))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_USER).execute(Tuple.of(id))
+            .compose(locked -> conn.preparedQuery(UPDATE)
+                .execute(Tuple.of(id, request.displayName(), request.email(), request.role(), request.status()))))
         .compose(rows -> Rows.one(rows, row -> new UpdatedUser(UserStore.user(row), row.getBoolean("revoked")
             ? Revocation.user(id.toString(), Rows.timestamp(row, "tokens_valid_after")) : null), "user not found"))
         .recover(failure -> Rows.isSqlState(failure, Rows.UNIQUE_VIOLATION)
@@ -115,7 +120,8 @@ final class AccountStore {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("a password change needs passwordHash"));
     }
     UUID id = Rows.id(request.userId(), "user");
-    return pool.preparedQuery(CHANGE_PASSWORD).execute(Tuple.of(id, request.passwordHash()))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_USER).execute(Tuple.of(id))
+            .compose(locked -> conn.preparedQuery(CHANGE_PASSWORD).execute(Tuple.of(id, request.passwordHash()))))
         .compose(rows -> revocation(rows, id));
   }
 
@@ -145,7 +151,8 @@ final class AccountStore {
             return Future.failedFuture(BusError.BAD_REQUEST.exception("the reset token is unknown, used or expired"));
           }
           UUID id = spent.iterator().next().getUUID("user_id");
-          return conn.preparedQuery(SPEND_OTHER_RESETS).execute(Tuple.of(id))
+          return conn.preparedQuery(LOCK_USER).execute(Tuple.of(id))
+              .compose(locked -> conn.preparedQuery(SPEND_OTHER_RESETS).execute(Tuple.of(id)))
               .compose(others -> conn.preparedQuery(CHANGE_PASSWORD).execute(Tuple.of(id, request.passwordHash())))
               .compose(rows -> rows.size() == 0
                   ? Future.failedFuture(BusError.BAD_REQUEST.exception("the reset token is unknown, used or expired"))
@@ -167,7 +174,9 @@ final class AccountStore {
 
   Future<Revocation> erase(EraseUser request) {
     UUID id = Rows.id(request.userId(), "user");
-    return pool.preparedQuery(ERASE).execute(Tuple.of(id)).compose(rows -> revocation(rows, id));
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_USER).execute(Tuple.of(id))
+            .compose(locked -> conn.preparedQuery(ERASE).execute(Tuple.of(id))))
+        .compose(rows -> revocation(rows, id));
   }
 
   private static Future<Revocation> revocation(RowSet<Row> rows, UUID id) {

@@ -90,6 +90,21 @@ class AdminUsersTest {
   }
 
   @Test
+  @DisplayName("a refresh token that escaped the revocation (a race with disabling) is refused while the account is disabled")
+  void refreshOfADisabledAccountIsRefused() {
+    Account student = api.account("student");
+    JsonObject session = api.session(student.email(), PASSWORD);
+    // The state a refresh racing the disabling could leave: disabled, this token not revoked.
+    Database.update("UPDATE users SET status = 'disabled' WHERE id = ?::uuid", student.id());
+
+    assertThat(api.post("/api/v1/auth/refresh", new JsonObject().put("refreshToken", session.getString("refreshToken")),
+        null).status()).isEqualTo(401);
+    Database.update("UPDATE users SET status = 'active' WHERE id = ?::uuid", student.id());
+    assertThat(api.post("/api/v1/auth/refresh", new JsonObject().put("refreshToken", session.getString("refreshToken")),
+        null).status()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("a role change refuses the tokens that carry the old role; a new login carries the new one")
   void roleChange() {
     Account teacher = api.account("teacher");

@@ -103,6 +103,9 @@ public final class AuthRoutes {
         .compose(found -> hasher.verify(password, found == null ? null : found.passwordHash())
             .compose(valid -> valid && found.active()
                 ? persistence.request(IssueRefreshToken.ENDPOINT, new IssueRefreshToken(found.userId()))
+                    // Disabled or erased between the lookup and now: the same 401.
+                    .recover(failure -> Future.failedFuture(isNotFound(failure)
+                        ? new ProblemException(401, "email or password is wrong") : failure))
                     .map(refresh -> tokens.issue(found.userId(), found.role(), refresh.token()))
                 : Future.failedFuture(new ProblemException(401, "email or password is wrong"))));
   }
