@@ -87,9 +87,12 @@ public record LearngridConfig(
   /** Price in the table's currency per 1000 prompt and per 1000 completion tokens. */
   public record AiPrice(double promptPer1k, double completionPer1k) {}
 
-  /** {@code jwtSecret} is null only on nodes without the http role. */
+  /**
+   * {@code jwtSecret} is null only on nodes without the http role. {@code revocationChecks} false skips the check of revoked access tokens on the request path
+   * (LEARNGRID_REVOCATION_CHECKS=off): only to measure what the check costs (load/bench-revocation.sh).
+   */
   public record Auth(String jwtSecret, int accessTokenSeconds, int bcryptCost, String adminEmail,
-                     String adminPassword) {}
+                     String adminPassword, boolean revocationChecks) {}
 
   public record Cluster(String config, String name, String host, String publicHost) {}
 
@@ -222,7 +225,8 @@ public record LearngridConfig(
         s.integer("LEARNGRID_ACCESS_TOKEN_SECONDS", 900, 30, 86_400),
         s.integer("LEARNGRID_BCRYPT_COST", 10, 4, 16),
         adminEmail,
-        adminPassword);
+        adminPassword,
+        s.flag("LEARNGRID_REVOCATION_CHECKS", true));
 
     Cluster cluster = new Cluster(
         s.string("LEARNGRID_CLUSTER_CONFIG", "tcp-loopback"),

@@ -8,8 +8,11 @@ import io.learngrid.http.ai.ChatStreamRelay;
 import io.learngrid.http.assignments.AnswerRoutes;
 import io.learngrid.http.assignments.AssignmentRoutes;
 import io.learngrid.http.assignments.ProgressRoutes;
+import io.learngrid.http.auth.AccountRoutes;
+import io.learngrid.http.auth.AdminUserRoutes;
 import io.learngrid.http.auth.AuthRoutes;
 import io.learngrid.http.auth.LoginThrottle;
+import io.learngrid.http.auth.Revocations;
 import io.learngrid.http.auth.Tokens;
 import io.learngrid.http.caching.CacheAside;
 import io.learngrid.http.caching.NearCache;
@@ -53,12 +56,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  // How often each node reloads the revocations from PostgreSQL, repairing a publish it missed.
+  private static final long REVOCATION_RESYNC_MILLIS = 30_000;
+
   private final LearngridConfig config;
   private final NodeState node;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
   private Router router;
   private ChatStreamRelay chatStreams;
+  private Tokens tokens;
+  private Revocations revocations;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -73,8 +81,12 @@ public final class HttpVerticle extends VerticleBase {
     NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
     chatStreams = new ChatStreamRelay(vertx, config.ai().timeoutMillis() + config.busTimeoutMillis(),
         config.ai().heartbeatMillis(), registry);
+    tokens = new Tokens(vertx, config.auth());
+    revocations = new Revocations(vertx, tokens, config.auth().revocationChecks(), config.busTimeoutMillis(),
+        REVOCATION_RESYNC_MILLIS);
     return invalidation.serve()
         .compose(serving -> chatStreams.start())
+        .compose(relay -> revocations.start())
         .compose(relay -> vertx.executeBlocking(HttpVerticle::readOpenApi))
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
@@ -94,7 +106,6 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Buffer openApi, ContractValidation contract, NearCache near, NearInvalidation invalidation) {
     long busTimeout = config.busTimeoutMillis();
     long cacheTimeout = config.redis().busTimeoutMillis();
-    Tokens tokens = new Tokens(vertx, config.auth());
     Cursors cursors = new Cursors(config.auth().jwtSecret());
     CacheAside cache = new CacheAside(vertx, near, invalidation, cacheTimeout);
     vertx.setPeriodic(1_000, tick -> cache.retryPendingInvalidations());
@@ -102,8 +113,11 @@ public final class HttpVerticle extends VerticleBase {
     LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits().enabled(), config.loginLimits(), cacheTimeout);
     RateLimiter limits = new RateLimiter(vertx, config.rateLimits(), cacheTimeout, registry);
     CacheRoutes caches = new CacheRoutes(vertx, invalidation, busTimeout);
-    AuthRoutes auth = new AuthRoutes(vertx, new PasswordHasher(vertx, config.auth().bcryptCost()), tokens, cache, throttle,
-        busTimeout, config.cacheTtls().profileSeconds());
+    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    AuthRoutes auth = new AuthRoutes(vertx, hasher, tokens, cache, throttle,
+        revocations, busTimeout, config.cacheTtls().profileSeconds());
+    AccountRoutes account = new AccountRoutes(vertx, hasher, cache, revocations, busTimeout);
+    AdminUserRoutes adminUsers = new AdminUserRoutes(vertx, cache, cursors, revocations, busTimeout);
     CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
@@ -135,11 +149,17 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("login")).handler(auth::login);
     router.post("/api/v1/auth/refresh").handler(limits.address()).handler(body)
         .handler(contract.operation("refreshToken")).handler(auth::refresh);
+    router.post("/api/v1/auth/password-reset").handler(limits.address()).handler(body)
+        .handler(contract.operation("requestPasswordReset")).handler(account::requestReset);
+    router.post("/api/v1/auth/password-reset/confirm").handler(limits.address()).handler(body)
+        .handler(contract.operation("confirmPasswordReset")).handler(account::confirmReset);
 
-    // Three routes: Vert.x Web allows no plain handler before an authentication handler on one route.
+    // Four routes: Vert.x Web allows no plain handler before an authentication handler on one route.
+    // Every route below needs a valid access token, not revoked (checked from memory: Revocations).
     router.route("/api/v1/*").handler(Tokens::requireWellFormed);
     router.route("/api/v1/*").handler(JWTAuthHandler.create(tokens.provider()));
-    router.route("/api/v1/*").handler(tokens::requireBoundedLifetime);
+    router.route("/api/v1/*").handler(tokens::requireWellFormedClaims);
+    router.route("/api/v1/*").handler(revocations::check);
     router.post("/api/v1/auth/logout").handler(limits.user()).handler(body)
         .handler(contract.operation("logout")).handler(auth::logout);
     router.get("/api/v1/me").handler(limits.user()).handler(contract.operation("getMe")).handler(auth::me);
@@ -183,6 +203,16 @@ public final class HttpVerticle extends VerticleBase {
         .handler(ops::cluster);
     router.post("/api/v1/admin/cache/clear").handler(limits.user()).handler(body)
         .handler(contract.operation("clearCache")).handler(caches::clear);
+    router.patch("/api/v1/me").handler(limits.user()).handler(body)
+        .handler(contract.operation("updateMe")).handler(account::update);
+    router.post("/api/v1/me/password").handler(limits.user()).handler(body)
+        .handler(contract.operation("changePassword")).handler(account::changePassword);
+    router.get("/api/v1/admin/users").handler(limits.user()).handler(contract.operation("listUsers"))
+        .handler(adminUsers::list);
+    router.patch("/api/v1/admin/users/:userId").handler(limits.user()).handler(body)
+        .handler(contract.operation("updateUser")).handler(adminUsers::update);
+    router.delete("/api/v1/admin/users/:userId").handler(limits.user()).handler(contract.operation("eraseUser"))
+        .handler(adminUsers::erase);
     // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
     router.route("/api/v1/*").handler(limits.user());
 

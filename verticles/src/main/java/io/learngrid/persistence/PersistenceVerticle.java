@@ -76,6 +76,8 @@ public final class PersistenceVerticle extends VerticleBase {
               new ProgressStore(pool, aggregator::watermark).serve(vertx),
               new AiUsageStore(pool).serve(vertx),
               new AiJobStore(pool, config.aiJobs(), registry).serve(vertx),
+              new AccountStore(pool).serve(vertx),
+              new RevocationStore(pool).serve(vertx),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())
                   .otherwise(failure -> Pong.down(failure.getClass().getSimpleName()))).completion());

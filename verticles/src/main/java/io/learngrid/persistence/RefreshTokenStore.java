@@ -40,13 +40,16 @@ final class RefreshTokenStore {
   static final Duration LIFETIME = Duration.ofDays(30);
   static final String INVALID = "the refresh token is invalid, expired or revoked";
 
-  private static final String INSERT =
-      "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)";
+  // Only for an active account. FOR SHARE: a concurrent disabling (AccountStore locks the user row
+  // first) waits for this login's token and then revokes it, or this waits and stores nothing.
+  private static final String INSERT = """
+      INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at)
+      SELECT $1, $2, id, $4 FROM users WHERE id = $3 AND status = 'active' AND erased_at IS NULL FOR SHARE""";
   // FOR UPDATE OF t: a second refresh of the same token waits here for the first one's commit and
   // then sees used_at set, so two concurrent refreshes can never both succeed. The user row is read
   // (for the current role) but not locked.
   private static final String LOCK = """
-      SELECT t.family_id, t.user_id, t.used_at, t.revoked_at, t.expires_at <= now() AS expired, u.role
+      SELECT t.family_id, t.user_id, t.used_at, t.revoked_at, t.expires_at <= now() AS expired, u.role, u.status
       FROM refresh_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1
       FOR UPDATE OF t""";
@@ -84,7 +87,12 @@ final class RefreshTokenStore {
     OffsetDateTime expires = expiry();
     return pool.preparedQuery(INSERT)
         .execute(Tuple.of(hash(token), UUID.randomUUID(), Rows.id(request.userId(), "user"), expires))
-        .map(done -> new RefreshToken(token, expires.toInstant().toString()))
+        .map(done -> {
+          if (done.rowCount() == 0) {
+            throw BusError.NOT_FOUND.exception("user not found");
+          }
+          return new RefreshToken(token, expires.toInstant().toString());
+        })
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("user not found"))
             : Future.failedFuture(failure));
@@ -116,7 +124,7 @@ final class RefreshTokenStore {
       return conn.preparedQuery(REVOKE_FAMILY).execute(Tuple.of(family))
           .map(revoked -> new Outcome(null, family, userId, revoked.rowCount()));
     }
-    if (token.getValue("revoked_at") != null || token.getBoolean("expired")) {
+    if (token.getValue("revoked_at") != null || token.getBoolean("expired") || "disabled".equals(token.getString("status"))) {
       return Future.succeededFuture(Outcome.REFUSED);
     }
     String next = newToken();

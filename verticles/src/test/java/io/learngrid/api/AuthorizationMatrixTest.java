@@ -116,10 +116,42 @@ class AuthorizationMatrixTest {
         new Route("GET /me/progress", a -> api.get("/api/v1/me/progress", token(a)), 401, 200, 200, 403, 403, 403),
         new Route("GET /courses/{id}/students/{id}/progress", a -> api.get(course + courseId + "/students/"
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
+        // Since v1.1 logout refuses the access token that made the call: each call logs in anew.
         new Route("POST /auth/logout", a -> api.post("/api/v1/auth/logout", new JsonObject().put("refreshToken",
-            "not-a-token-of-anyone"), token(a)), 401, 204, 204, 204, 204, 204),
+            "not-a-token-of-anyone"), freshToken(a)), 401, 204, 204, 204, 204, 204),
         new Route("POST /ai/chat", a -> api.post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
-            .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200));
+            .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200),
+        // ---- v1.1 accounts ----
+        new Route("PATCH /me", a -> api.patch("/api/v1/me", new JsonObject().put("displayName", "Matrix " + a),
+            token(a)), 401, 200, 200, 200, 200, 200),
+        // A password change refuses the caller's tokens: each call is a fresh account of the actor's role.
+        new Route("POST /me/password", a -> api.post("/api/v1/me/password", new JsonObject()
+            .put("currentPassword", "account-password").put("newPassword", "changed-password"),
+            a == Actor.ANONYMOUS ? null : api.account(roleOf(a)).token()), 401, 204, 204, 204, 204, 204),
+        new Route("POST /auth/password-reset", a -> api.post("/api/v1/auth/password-reset", new JsonObject()
+            .put("email", a == Actor.ANONYMOUS ? "nobody@test.learngrid" : accounts.get(a).email()), token(a)),
+            202, 202, 202, 202, 202, 202),
+        new Route("POST /auth/password-reset/confirm", a -> api.post("/api/v1/auth/password-reset/confirm",
+            new JsonObject().put("token", "not-a-reset-token").put("newPassword", "changed-password"), token(a)),
+            400, 400, 400, 400, 400, 400),
+        new Route("GET /admin/users", a -> api.get("/api/v1/admin/users?q=student", token(a)),
+            401, 403, 403, 403, 403, 200),
+        new Route("PATCH /admin/users/{id}", a -> api.patch("/api/v1/admin/users/" + api.account("student").id(),
+            new JsonObject().put("displayName", "Renamed"), token(a)), 401, 403, 403, 403, 403, 200),
+        new Route("DELETE /admin/users/{id}", a -> api.method("DELETE", "/api/v1/admin/users/"
+            + api.account("student").id(), token(a)), 401, 403, 403, 403, 403, 204));
+  }
+
+  private static String freshToken(Actor actor) {
+    return actor == Actor.ANONYMOUS ? null : api.login(accounts.get(actor).email(), "account-password");
+  }
+
+  private static String roleOf(Actor actor) {
+    return switch (actor) {
+      case ENROLLED_STUDENT, OTHER_STUDENT -> "student";
+      case OWNING_TEACHER, OTHER_TEACHER -> "teacher";
+      default -> "admin";
+    };
   }
 
   static Stream<Arguments> cases() {

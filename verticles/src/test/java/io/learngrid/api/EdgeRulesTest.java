@@ -128,17 +128,18 @@ class EdgeRulesTest {
   }
 
   @Test
-  @DisplayName("a token signed with the real key but without exp, iat, aud or iss, or living longer than issued ones, is a 401")
+  @DisplayName("a token signed with the real key but without exp, iat, aud, iss, sub or jti, or living longer than issued ones, is a 401")
   void tokenLifetimeIsBounded() throws Exception {
     String id = fixture.student().id();
     long now = Instant.now().getEpochSecond();
     JsonObject valid = new JsonObject().put("sub", id).put("role", "student").put("iss", "learngrid")
-        .put("aud", "learngrid-api").put("iat", now).put("exp", now + 900);
+        .put("aud", "learngrid-api").put("jti", java.util.UUID.randomUUID().toString()).put("iat", now).put("exp", now + 900);
     assertThat(api.get("/api/v1/me", signed(valid)).status()).isEqualTo(200);
 
     List<JsonObject> forged = List.of(
         valid.copy().put("exp", null), valid.copy().put("iat", null), valid.copy().put("aud", null),
-        valid.copy().put("iss", null), valid.copy().put("iss", "elsewhere"), valid.copy().put("exp", now + 365 * 86_400),
+        valid.copy().put("iss", null), valid.copy().put("iss", "elsewhere"), valid.copy().put("jti", null),
+        valid.copy().put("sub", null), valid.copy().put("exp", now + 365 * 86_400),
         valid.copy().put("iat", now + 3_600).put("exp", now + 4_000));
     for (JsonObject claims : forged) {
       claims.getMap().values().removeIf(java.util.Objects::isNull);

@@ -74,9 +74,13 @@ public final class LearningFixture implements AutoCloseable {
     return new Account(id, role, token(id, role));
   }
 
-  /** An access token like the http role issues (HS256, issuer learngrid, audience learngrid-api, 15 minutes). */
+  /**
+   * An access token like the http role issues (HS256, issuer learngrid, audience learngrid-api, a
+   * jti, the default 900 s lifetime: since v1.1 a token without them or living longer is refused).
+   */
   public String token(String userId, String role) {
-    return jwt.generateToken(new JsonObject().put("sub", userId).put("role", role),
+    return jwt.generateToken(new JsonObject().put("sub", userId).put("role", role)
+            .put("jti", UUID.randomUUID().toString()),
         new JWTOptions().setAlgorithm("HS256").setIssuer("learngrid").setAudience(List.of("learngrid-api"))
             .setExpiresInSeconds(900));
   }

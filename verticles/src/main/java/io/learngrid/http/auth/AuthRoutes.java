@@ -7,6 +7,8 @@ import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.bus.accounts.FindCredentials;
 import io.learngrid.bus.accounts.GetUser;
 import io.learngrid.bus.accounts.IssueRefreshToken;
+import io.learngrid.bus.accounts.Revocation;
+import io.learngrid.bus.accounts.RevokeAccessToken;
 import io.learngrid.bus.accounts.RevokeRefreshTokens;
 import io.learngrid.bus.accounts.RotateRefreshToken;
 import io.learngrid.bus.accounts.User;
@@ -24,6 +26,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
 
@@ -34,11 +37,13 @@ public final class AuthRoutes {
   private final Tokens tokens;
   private final CacheAside cache;
   private final LoginThrottle throttle;
+  private final Revocations revocations;
   private final BusClient persistence;
   private final int profileSeconds;
 
   public AuthRoutes(Vertx vertx, PasswordHasher hasher, Tokens tokens, CacheAside cache, LoginThrottle throttle,
-             long busTimeout, int profileSeconds) {
+             Revocations revocations, long busTimeout, int profileSeconds) {
+    this.revocations = revocations;
     this.hasher = hasher;
     this.tokens = tokens;
     this.cache = cache;
@@ -54,7 +59,7 @@ public final class AuthRoutes {
     String password = input.text("password");
     String displayName = input.text("displayName");
     input.validate();
-    Replies.json(ctx, 201, create(email, password, displayName, UserRole.STUDENT.wire(), null, null));
+    Replies.json(ctx, 201, create(email, password, displayName, UserRole.STUDENT.wire(), null, IdempotencyKeys.of(ctx)));
   }
 
   /** Admins create accounts of any role (teachers, other admins). */
@@ -78,7 +83,8 @@ public final class AuthRoutes {
   }
 
   /**
-   * Unknown email and wrong password look the same, in body and in time (a dummy hash is checked).
+   * Unknown email and wrong password look the same, in body and in time (a dummy hash is checked);
+   * so does a disabled account (its hash is checked too, then refused).
    * The throttle answers 429 before any of that while the email or the client is over its limit.
    */
   public void login(RoutingContext ctx) {
@@ -95,8 +101,11 @@ public final class AuthRoutes {
     return persistence.request(FindCredentials.ENDPOINT, new FindCredentials(email))
         .recover(failure -> isNotFound(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
         .compose(found -> hasher.verify(password, found == null ? null : found.passwordHash())
-            .compose(valid -> valid
+            .compose(valid -> valid && found.active()
                 ? persistence.request(IssueRefreshToken.ENDPOINT, new IssueRefreshToken(found.userId()))
+                    // Disabled or erased between the lookup and now: the same 401.
+                    .recover(failure -> Future.failedFuture(isNotFound(failure)
+                        ? new ProblemException(401, "email or password is wrong") : failure))
                     .map(refresh -> tokens.issue(found.userId(), found.role(), refresh.token()))
                 : Future.failedFuture(new ProblemException(401, "email or password is wrong"))));
   }
@@ -112,12 +121,19 @@ public final class AuthRoutes {
         .map(rotated -> tokens.issue(rotated.userId(), rotated.role(), rotated.token())));
   }
 
-  /** Revokes the token's family if it is the caller's; 204 either way, so nothing is revealed. */
+  /**
+   * Revokes the token's family if it is the caller's (204 either way, so nothing is revealed), and
+   * refuses the access token of this call from now on, on every node (its jti, until its expiry).
+   */
   public void logout(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String refreshToken = refreshToken(ctx);
-    Replies.noContent(ctx, persistence.request(RevokeRefreshTokens.ENDPOINT,
-        new RevokeRefreshTokens(caller.id(), refreshToken)));
+    JsonObject claims = Tokens.claims(ctx.user());
+    String expiresAt = Instant.ofEpochSecond(claims.getLong("exp")).toString();
+    Future<Revocation> denied = persistence.request(RevokeAccessToken.ENDPOINT,
+        new RevokeAccessToken(caller.id(), claims.getString("jti"), expiresAt)).andThen(revocations::recordIfDone);
+    Replies.noContent(ctx, Future.all(denied, persistence.request(RevokeRefreshTokens.ENDPOINT,
+        new RevokeRefreshTokens(caller.id(), refreshToken))));
   }
 
   private static String refreshToken(RoutingContext ctx) {
@@ -129,18 +145,19 @@ public final class AuthRoutes {
 
   public void me(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
-    // Accounts cannot be changed through API v1, so a cached profile is never stale before its TTL.
+    // Every change of an account (AccountRoutes, AdminUserRoutes) invalidates this entry.
     Replies.json(ctx, 200, cache.readAs("profile", "user:" + caller.id(), profileSeconds, User.class,
             () -> persistence.request(GetUser.ENDPOINT, new GetUser(caller.id())))
         .map(AuthRoutes::publicUser));
   }
 
-  static JsonObject publicUser(User user) {
+  public static JsonObject publicUser(User user) {
     return new JsonObject()
         .put("id", user.id())
         .put("email", user.email())
         .put("displayName", user.displayName())
-        .put("role", user.role());
+        .put("role", user.role())
+        .put("status", user.status());
   }
 
   private static boolean isNotFound(Throwable failure) {
