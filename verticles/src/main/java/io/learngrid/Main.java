@@ -52,6 +52,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Netty's first buffer chunk registers JFR event types, which loads all of JFR's metadata on
+    // whichever event loop allocates first: 0.3 s idle, over 4 s on a busy machine, long enough
+    // for a starting node's first PostgreSQL connection to time out. -Dio.netty.jfr.enabled=true
+    // brings the events back for a profiling session.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     Arguments arguments;
     try {
       arguments = Arguments.parse(args);
