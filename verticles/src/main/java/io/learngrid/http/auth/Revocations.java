@@ -110,7 +110,7 @@ public final class Revocations {
     }
   }
 
-  /** The route handler after JWTAuthHandler: a token that is malformed or revoked gets the same 401 as a bad one. */
+  /** The route handler after the claims check: a revoked token gets the same 401 as a bad one. */
   public void check(RoutingContext ctx) {
     if (!enabled) {
       ctx.next();
