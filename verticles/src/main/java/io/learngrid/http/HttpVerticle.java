@@ -20,6 +20,7 @@ import io.learngrid.http.caching.NearInvalidation;
 import io.learngrid.http.contract.ContractValidation;
 import io.learngrid.http.courses.CourseRoutes;
 import io.learngrid.http.courses.EnrollmentRoutes;
+import io.learngrid.http.courses.GradebookRoutes;
 import io.learngrid.http.limits.RateLimiter;
 import io.learngrid.http.ops.CacheRoutes;
 import io.learngrid.http.ops.OpsRoutes;
@@ -127,6 +128,7 @@ public final class HttpVerticle extends VerticleBase {
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
+    GradebookRoutes gradebook = new GradebookRoutes(vertx, access, cursors, busTimeout);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -191,6 +193,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(progress::mine);
     router.get("/api/v1/courses/:courseId/students/:studentId/progress").handler(limits.user())
         .handler(contract.operation("getStudentProgress")).handler(progress::student);
+    router.get("/api/v1/courses/:courseId/gradebook").handler(limits.user())
+        .handler(contract.operation("getGradebook")).handler(gradebook::gradebook);
     router.post("/api/v1/ai/chat").handler(limits.aiChat()).handler(aiBody)
         .handler(contract.operation("aiChat")).handler(ai::chat);
     router.post("/api/v1/ai/questions").handler(limits.aiGeneration()).handler(aiBody)

@@ -116,6 +116,8 @@ class AuthorizationMatrixTest {
         new Route("GET /me/progress", a -> api.get("/api/v1/me/progress", token(a)), 401, 200, 200, 403, 403, 403),
         new Route("GET /courses/{id}/students/{id}/progress", a -> api.get(course + courseId + "/students/"
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
+        new Route("GET /courses/{id}/gradebook", a -> api.get(course + courseId + "/gradebook", token(a)),
+            401, 403, 403, 200, 403, 200),
         // Since v1.1 logout refuses the access token that made the call: each call logs in anew.
         new Route("POST /auth/logout", a -> api.post("/api/v1/auth/logout", new JsonObject().put("refreshToken",
             "not-a-token-of-anyone"), freshToken(a)), 401, 204, 204, 204, 204, 204),
