@@ -177,6 +177,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("enrollStudent")).handler(enrollments::enroll);
     router.get("/api/v1/courses/:courseId/students").handler(limits.user())
         .handler(contract.operation("listCourseStudents")).handler(enrollments::students);
+    router.get("/api/v1/me/courses").handler(limits.user()).handler(contract.operation("listMyCourses"))
+        .handler(courses::mine);
+    router.delete("/api/v1/courses/:courseId").handler(limits.user())
+        .handler(contract.operation("deleteCourse")).handler(courses::delete);
+    router.delete("/api/v1/courses/:courseId/enrollments/:studentId").handler(limits.classAction())
+        .handler(contract.operation("unenrollStudent")).handler(enrollments::unenroll);
     router.post("/api/v1/courses/:courseId/assignments").handler(limits.classAction()).handler(body)
         .handler(contract.operation("createAssignment")).handler(assignments::create);
     router.get("/api/v1/courses/:courseId/assignments").handler(limits.user())
