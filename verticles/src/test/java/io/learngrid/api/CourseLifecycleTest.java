@@ -184,6 +184,10 @@ class CourseLifecycleTest {
       assertProblem(api.get(path, teacher.token()), 404);
     }
     assertProblem(api.get("/api/v1/courses/" + id + "/students", teacher.token()), 404);
+    assertProblem(api.get(assignmentPath + "/stats", teacher.token()), 404);
+    assertProblem(api.get("/api/v1/courses/" + id + "/students/" + student.id() + "/progress", teacher.token()), 404);
+    assertThat(api.get("/api/v1/me/progress", student.token()).json().getJsonArray("courses").stream()
+        .map(c -> ((JsonObject) c).getString("courseId"))).doesNotContain(id);
     assertProblem(api.post(assignmentPath + "/answers", answer, student.token()), 404);
     assertProblem(patch(id, new JsonObject().put("title", "Back"), teacher), 404);
     assertProblem(enroll(id, api.account("student"), teacher.token(), null), 404);
