@@ -118,7 +118,7 @@ public final class HttpVerticle extends VerticleBase {
         revocations, busTimeout, config.cacheTtls().profileSeconds());
     AccountRoutes account = new AccountRoutes(vertx, hasher, cache, revocations, busTimeout);
     AdminUserRoutes adminUsers = new AdminUserRoutes(vertx, cache, cursors, revocations, busTimeout);
-    CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
+    CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout);
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());

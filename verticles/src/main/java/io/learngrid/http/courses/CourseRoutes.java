@@ -35,14 +35,12 @@ public final class CourseRoutes {
   private final Access access;
   private final Cursors cursors;
   private final BusClient persistence;
-  private final int ttlSeconds;
 
-  public CourseRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
+  public CourseRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout) {
     this.cache = cache;
     this.access = access;
     this.cursors = cursors;
     this.persistence = new BusClient(vertx, busTimeout);
-    this.ttlSeconds = ttlSeconds;
   }
 
   public void create(RoutingContext ctx) {
