@@ -123,7 +123,11 @@ final class CourseStore {
         });
   }
 
-  /** The assignment ids are read after the update, in the same transaction: none can be added between. */
+  /**
+   * The assignment ids are read after the update, in its transaction, for the http role to drop
+   * from the caches. Reads of an assignment check {@code deleted_at}, so only one created in the
+   * same instant and cached before this commits could outlive it, until its cache TTL.
+   */
   Future<DeletedCourse> delete(DeleteCourse request) {
     UUID id = Rows.id(request.id(), "course");
     return pool.withTransaction(conn -> conn.preparedQuery(DELETE).execute(Tuple.of(id)).compose(deleted -> {
