@@ -162,6 +162,11 @@ final class CourseStore {
     return new Course(row.getUUID("id").toString(), row.getString("title"), row.getString("subject"),
         row.getString("description"), row.getUUID("teacher_id").toString(), Rows.timestamp(row, "created_at"),
         Rows.timestamp(row, "updated_at"), row.getString("status"), row.getString("enrollment_policy"),
-        row.getString("join_code"));
+        joinCode(row));
+  }
+
+  /** A code kept from an earlier spell of policy {@code code} is not shown: it enrolls no one now. */
+  private static String joinCode(Row row) {
+    return "code".equals(row.getString("enrollment_policy")) ? row.getString("join_code") : null;
   }
 }

@@ -105,6 +105,12 @@ class CourseLifecycleTest {
     Account student = api.account("student");
     assertProblem(enroll(id, student, student.token(), first), 403);
     assertThat(enroll(id, student, student.token(), second).status()).isEqualTo(201);
+
+    assertThat(patch(id, new JsonObject().put("enrollmentPolicy", "open"), teacher).json().containsKey("joinCode"))
+        .as("a code is shown only while the policy is code").isFalse();
+    assertThat(api.get("/api/v1/courses/" + id, teacher.token()).json().containsKey("joinCode")).isFalse();
+    assertThat(patch(id, new JsonObject().put("enrollmentPolicy", "code"), teacher).json().getString("joinCode"))
+        .isEqualTo(second);
   }
 
   @Test
