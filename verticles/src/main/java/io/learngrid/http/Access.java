@@ -10,6 +10,7 @@ import io.learngrid.http.caching.CacheAside;
 import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * What authorization needs to know, read through the cache: a course (for its owner) and whether a
@@ -36,8 +37,26 @@ public final class Access {
   }
 
   public Future<Course> course(String id) {
-    return cache.readAs("course", courseKey(id), ttls.courseSeconds(), Course.class,
-        () -> persistence.request(GetCourse.ENDPOINT, new GetCourse(id)));
+    return cache.readAs("course", courseKey(id), ttls.courseSeconds(), Course.class, () -> load(id));
+  }
+
+  /** The cached course's JSON as stored: without its join code, so anyone may be shown it as is. */
+  public Future<Buffer> courseJson(String id) {
+    return cache.read("course", courseKey(id), ttls.courseSeconds(), () -> load(id));
+  }
+
+  /** The course with its join code, from the store (never cached): for its owner and admins. */
+  public Future<Course> courseWithJoinCode(String id) {
+    return persistence.request(GetCourse.ENDPOINT, new GetCourse(id));
+  }
+
+  /** Whether {@code caller} may see and change {@code course}'s settings (its join code among them). */
+  public static boolean manages(Caller caller, Course course) {
+    return caller.id().equals(course.teacherId()) || caller.is(UserRole.ADMIN);
+  }
+
+  private Future<Course> load(String id) {
+    return persistence.request(GetCourse.ENDPOINT, new GetCourse(id)).map(Course::withoutJoinCode);
   }
 
   public Future<Boolean> enrolled(String courseId, String studentId) {

@@ -119,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
         revocations, busTimeout, config.cacheTtls().profileSeconds());
     AccountRoutes account = new AccountRoutes(vertx, hasher, cache, revocations, busTimeout);
     AdminUserRoutes adminUsers = new AdminUserRoutes(vertx, cache, cursors, revocations, busTimeout);
-    CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout, config.cacheTtls().courseSeconds());
+    CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout);
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());
@@ -179,6 +179,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("enrollStudent")).handler(enrollments::enroll);
     router.get("/api/v1/courses/:courseId/students").handler(limits.user())
         .handler(contract.operation("listCourseStudents")).handler(enrollments::students);
+    router.get("/api/v1/me/courses").handler(limits.user()).handler(contract.operation("listMyCourses"))
+        .handler(courses::mine);
+    router.delete("/api/v1/courses/:courseId").handler(limits.user())
+        .handler(contract.operation("deleteCourse")).handler(courses::delete);
+    router.delete("/api/v1/courses/:courseId/enrollments/:studentId").handler(limits.classAction())
+        .handler(contract.operation("unenrollStudent")).handler(enrollments::unenroll);
     router.post("/api/v1/courses/:courseId/assignments").handler(limits.classAction()).handler(body)
         .handler(contract.operation("createAssignment")).handler(assignments::create);
     router.get("/api/v1/courses/:courseId/assignments").handler(limits.user())

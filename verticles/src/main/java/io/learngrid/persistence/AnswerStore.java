@@ -3,7 +3,9 @@ package io.learngrid.persistence;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.Created;
 import io.learngrid.bus.Idempotency;
+import io.learngrid.bus.BusJson;
 import io.learngrid.bus.answers.SubmitAnswer;
+import io.learngrid.bus.courses.CourseAccessChanged;
 import io.learngrid.persistence.AnswerBatches.Submission;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,8 +28,9 @@ import java.util.UUID;
 /**
  * Answer submission: checks that the question belongs to the assignment and that the student is
  * enrolled in its course, grades the answer at once and hands the event to the group commit of
- * {@link AnswerBatches}. Questions never change once created and enrollments are never undone in
- * API v1, so both are kept in bounded in-memory caches (enrollments only when positive); a cached
+ * {@link AnswerBatches}. Questions never change once created, so both are kept in bounded in-memory
+ * caches (enrollments only when positive, with their course's status); an unenrollment, archiving or
+ * deletion is published as {@link CourseAccessChanged} and drops the enrollments it touches. A cached
  * lookup that is still running is shared by every submission that needs it.
  *
  * <p>An unknown assignment, a question of another assignment and a course the student is not
@@ -40,7 +43,10 @@ final class AnswerStore {
       SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points
       FROM questions q JOIN assignments a ON a.id = q.assignment_id
       WHERE q.id = $1""";
-  private static final String ENROLLED = "SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2";
+  // The course's status with the enrollment: an archived course takes no answers, a deleted one is not there.
+  private static final String ENROLLED = """
+      SELECT c.status FROM enrollments e JOIN courses c ON c.id = e.course_id
+      WHERE e.course_id = $1 AND e.student_id = $2 AND c.deleted_at IS NULL""";
 
   /** What grading needs of a question. {@code answer} is the stored JSON value (a string or a number). */
   record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points) {}
@@ -50,7 +56,8 @@ final class AnswerStore {
   private final Pool pool;
   private final AnswerBatches batches;
   private final Lru<UUID, Future<Question>> questions;
-  private final Lru<Enrollment, Future<Boolean>> enrollments;
+  /** The course's status for an enrollment that exists; forgotten on {@link CourseAccessChanged}. */
+  private final Lru<Enrollment, Future<String>> enrollments;
 
   AnswerStore(Pool pool, AnswerBatches batches, int questionCacheSize, int enrollmentCacheSize) {
     this.pool = pool;
@@ -60,7 +67,15 @@ final class AnswerStore {
   }
 
   Future<Void> serve(Vertx vertx) {
-    return Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit);
+    // A publish from the store that archived, deleted or unenrolled, on whichever node that was.
+    Future<Void> forgetting = vertx.eventBus().<JsonObject>consumer(CourseAccessChanged.ADDRESS,
+        message -> forget(BusJson.fromJson(message.body(), CourseAccessChanged.class))).completion();
+    return Future.all(forgetting, Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit)).mapEmpty();
+  }
+
+  private void forget(CourseAccessChanged change) {
+    enrollments.keySet().removeIf(key -> key.courseId().toString().equals(change.courseId())
+        && (change.studentId() == null || key.studentId().toString().equals(change.studentId())));
   }
 
   Future<Created> submit(SubmitAnswer request) {
@@ -74,9 +89,12 @@ final class AnswerStore {
       if (question == null || !question.assignmentId().equals(assignmentId)) {
         return Future.failedFuture(BusError.NOT_FOUND.exception(NOT_FOUND));
       }
-      return enrolled(question.courseId(), studentId).compose(enrolled -> {
-        if (!enrolled) {
+      return enrolled(question.courseId(), studentId).compose(courseStatus -> {
+        if (courseStatus == null) {
           return Future.failedFuture(BusError.NOT_FOUND.exception(NOT_FOUND));
+        }
+        if ("archived".equals(courseStatus)) {
+          return Future.failedFuture(BusError.CONFLICT.exception("the course is archived: it takes no new answers"));
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
         UUID eventId = EventIds.next(now.toEpochMilli());
@@ -119,17 +137,18 @@ final class AnswerStore {
         row.getValue("answer"), row.getInteger("points"));
   }
 
-  private Future<Boolean> enrolled(UUID courseId, UUID studentId) {
+  /** The course's status when the student is enrolled in it, else null. */
+  private Future<String> enrolled(UUID courseId, UUID studentId) {
     Enrollment key = new Enrollment(courseId, studentId);
-    Future<Boolean> cached = enrollments.get(key);
+    Future<String> cached = enrollments.get(key);
     if (cached != null) {
       return cached;
     }
-    Future<Boolean> loaded = pool.preparedQuery(ENROLLED).execute(Tuple.of(courseId, studentId))
-        .map(rows -> rows.size() > 0);
+    Future<String> loaded = pool.preparedQuery(ENROLLED).execute(Tuple.of(courseId, studentId))
+        .map(rows -> rows.size() > 0 ? rows.iterator().next().getString("status") : null);
     enrollments.put(key, loaded);
     loaded.onComplete(found -> {
-      if (found.failed() || !found.result()) {
+      if (found.failed() || found.result() == null) {
         enrollments.remove(key, loaded);
       }
     });

@@ -30,7 +30,7 @@ final class AssignmentStore {
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
   private static final String BY_ID = """
       SELECT a.id, a.course_id, c.teacher_id, a.title, a.due_at FROM assignments a JOIN courses c ON c.id = a.course_id
-      WHERE a.id = $1""";
+      WHERE a.id = $1 AND c.deleted_at IS NULL""";
   private static final String QUESTIONS = """
       SELECT id, position, prompt, kind, choices, answer, points FROM questions WHERE assignment_id = $1 ORDER BY position""";
   private static final String PAGE = """

@@ -1,7 +1,10 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
+import io.learngrid.bus.Done;
 import io.learngrid.bus.courses.CheckEnrollment;
+import io.learngrid.bus.courses.CourseAccessChanged;
+import io.learngrid.bus.courses.Unenroll;
 import io.learngrid.bus.courses.Enroll;
 import io.learngrid.bus.courses.Enrollment;
 import io.learngrid.bus.courses.EnrollmentStatus;
@@ -10,6 +13,7 @@ import io.learngrid.bus.courses.StudentList;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +29,13 @@ final class EnrollmentStore {
       ON CONFLICT (course_id, student_id) DO NOTHING
       RETURNING enrolled_at""";
   private static final String EXISTING = "SELECT enrolled_at FROM enrollments WHERE course_id = $1 AND student_id = $2";
+  // FOR SHARE: an archiving or deletion that commits meanwhile waits for this enrollment, or it for them.
+  private static final String COURSE = """
+      SELECT status, enrollment_policy, join_code FROM courses WHERE id = $1 AND deleted_at IS NULL FOR SHARE""";
+  private static final String ENROLLED_LIVE = """
+      SELECT 1 FROM enrollments e JOIN courses c ON c.id = e.course_id
+      WHERE e.course_id = $1 AND e.student_id = $2 AND c.deleted_at IS NULL""";
+  private static final String DELETE = "DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2";
   private static final String STUDENTS = """
       SELECT u.id, u.display_name, u.email FROM enrollments e JOIN users u ON u.id = e.student_id
       WHERE e.course_id = $1 AND e.student_id > $2 ORDER BY e.student_id LIMIT $3""";
@@ -32,6 +43,7 @@ final class EnrollmentStore {
 
   private final Pool pool;
   private final Pool reads;
+  private Vertx vertx;
 
   /** {@code reads} serves the lists (a replica when configured, else the primary). */
   EnrollmentStore(Pool pool, Pool reads) {
@@ -40,7 +52,9 @@ final class EnrollmentStore {
   }
 
   Future<Void> serve(Vertx vertx) {
+    this.vertx = vertx;
     return Future.all(
+        Rows.serve(vertx, Unenroll.ENDPOINT, this::unenroll),
         Rows.serve(vertx, Enroll.ENDPOINT, this::enroll),
         Rows.serve(vertx, CheckEnrollment.ENDPOINT, this::check),
         Rows.serve(vertx, ListStudents.ENDPOINT, this::students)).mapEmpty();
@@ -49,7 +63,24 @@ final class EnrollmentStore {
   Future<Enrollment> enroll(Enroll request) {
     Tuple ids = Tuple.of(Rows.id(request.courseId(), "course"), Rows.id(request.studentId(), "student"));
     return Idempotent.create(pool, request.userId(), request.idempotency(), e -> e.created() ? 201 : 200,
-            Enrollment.class, conn -> conn.preparedQuery(INSERT).execute(ids).compose(inserted -> {
+            Enrollment.class, conn -> conn.preparedQuery(COURSE).execute(Tuple.of(ids.getValue(0))).compose(course -> {
+              if (course.size() == 0) {
+                return Future.failedFuture(BusError.NOT_FOUND.exception("course not found"));
+              }
+              Row row = course.iterator().next();
+              if ("archived".equals(row.getString("status"))) {
+                return Future.failedFuture(BusError.CONFLICT.exception("the course is archived: it takes no new enrollments"));
+              }
+              String policy = row.getString("enrollment_policy");
+              if (request.selfEnrollment() && "teacher".equals(policy)) {
+                return Future.failedFuture(BusError.FORBIDDEN.exception("only the course's teacher enrolls students in it"));
+              }
+              if (request.selfEnrollment() && "code".equals(policy)
+                  && !JoinCodes.matches(row.getString("join_code"), request.joinCode())) {
+                return Future.failedFuture(BusError.FORBIDDEN.exception("joinCode is missing or not this course's"));
+              }
+              return conn.preparedQuery(INSERT).execute(ids);
+            }).compose(inserted -> {
               if (inserted.size() == 1) {
                 return Future.succeededFuture(enrollment(request, Rows.timestamp(inserted.iterator().next(), "enrolled_at"), true));
               }
@@ -62,9 +93,23 @@ final class EnrollmentStore {
   }
 
   Future<EnrollmentStatus> check(CheckEnrollment request) {
-    return pool.preparedQuery(EXISTING)
+    return pool.preparedQuery(ENROLLED_LIVE)
         .execute(Tuple.of(Rows.id(request.courseId(), "course"), Rows.id(request.studentId(), "student")))
         .map(rows -> new EnrollmentStatus(rows.size() > 0));
+  }
+
+  Future<Done> unenroll(Unenroll request) {
+    UUID courseId = Rows.id(request.courseId(), "course");
+    UUID studentId = Rows.id(request.studentId(), "student");
+    return pool.preparedQuery(DELETE).execute(Tuple.of(courseId, studentId)).compose(deleted -> {
+      if (deleted.rowCount() == 0) {
+        return Future.failedFuture(BusError.NOT_FOUND.exception("enrollment not found"));
+      }
+      // Every answer path forgets the enrollment it may have cached (see AnswerStore).
+      vertx.eventBus().publish(CourseAccessChanged.ADDRESS,
+          new CourseAccessChanged(courseId.toString(), studentId.toString()).toJson());
+      return Future.succeededFuture(Done.INSTANCE);
+    });
   }
 
   Future<StudentList> students(ListStudents request) {

@@ -43,6 +43,7 @@ final class ProgressStore {
              (count(*) FILTER (WHERE s.correct))::int AS correct,
              coalesce(sum(s.best_points), 0)::int AS points
       FROM enrollments e
+      JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL
       LEFT JOIN assignments a ON a.course_id = e.course_id
       -- course_id too, so the lookup uses the (student_id, course_id) index, not every score of the assignment
       LEFT JOIN question_scores s ON s.student_id = e.student_id AND s.course_id = e.course_id AND s.assignment_id = a.id
@@ -52,9 +53,9 @@ final class ProgressStore {
   private static final String COURSE_ACCESS = """
       SELECT c.teacher_id,
              EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $2) AS enrolled
-      FROM courses c WHERE c.id = $1""";
+      FROM courses c WHERE c.id = $1 AND c.deleted_at IS NULL""";
   private static final String ASSIGNMENT_OWNER = """
-      SELECT c.teacher_id FROM assignments a JOIN courses c ON c.id = a.course_id WHERE a.id = $1""";
+      SELECT c.teacher_id FROM assignments a JOIN courses c ON c.id = a.course_id WHERE a.id = $1 AND c.deleted_at IS NULL""";
   private static final String STATS = """
       SELECT q.id, coalesce(sum(s.attempts), 0)::bigint AS attempts,
              count(*) FILTER (WHERE s.correct) AS correct,

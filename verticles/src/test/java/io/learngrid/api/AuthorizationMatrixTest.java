@@ -141,7 +141,23 @@ class AuthorizationMatrixTest {
         new Route("PATCH /admin/users/{id}", a -> api.patch("/api/v1/admin/users/" + api.account("student").id(),
             new JsonObject().put("displayName", "Renamed"), token(a)), 401, 403, 403, 403, 403, 200),
         new Route("DELETE /admin/users/{id}", a -> api.method("DELETE", "/api/v1/admin/users/"
-            + api.account("student").id(), token(a)), 401, 403, 403, 403, 403, 204));
+            + api.account("student").id(), token(a)), 401, 403, 403, 403, 403, 204),
+        // ---- v1.1 courses and enrollment ----
+        new Route("GET /me/courses", a -> api.get("/api/v1/me/courses", token(a)), 401, 200, 200, 200, 200, 200),
+        // Deleting and unenrolling change what exists: each call works on a fresh course.
+        new Route("DELETE /courses/{id}", a -> api.method("DELETE", course + freshCourse(), token(a)),
+            401, 403, 403, 204, 403, 204),
+        new Route("DELETE /courses/{id}/enrollments/{id}", a -> api.method("DELETE", course + freshCourse()
+            + "/enrollments/" + accounts.get(Actor.ENROLLED_STUDENT).id(), token(a)), 401, 204, 403, 204, 403, 204));
+  }
+
+  /** A course of the owning teacher with the enrolled student in it. */
+  private static String freshCourse() {
+    String id = api.post("/api/v1/courses", new JsonObject().put("title", "Matrix fresh").put("subject", "matrix")
+        .put("description", ""), token(Actor.OWNING_TEACHER)).json().getString("id");
+    api.post("/api/v1/courses/" + id + "/enrollments",
+        new JsonObject().put("studentId", accounts.get(Actor.ENROLLED_STUDENT).id()), token(Actor.OWNING_TEACHER));
+    return id;
   }
 
   private static String freshToken(Actor actor) {

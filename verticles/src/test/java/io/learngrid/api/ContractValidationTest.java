@@ -150,7 +150,7 @@ class ContractValidationTest {
             Map.entry("password", "must be at least 8 characters long"),
             Map.entry("displayName", "must be at most 100 characters long"));
     assertThat(errors(api.patch("/api/v1/courses/" + UUID.randomUUID(), new JsonObject(), teacher.token())))
-        .containsExactly(Map.entry("body", "must have at least one of title, subject, description"));
+        .containsExactly(Map.entry("body", "must have at least one of title, subject, description, status, enrollmentPolicy, rotateJoinCode"));
     JsonArray sixty = new JsonArray();
     for (int i = 0; i < 60; i++) {
       sixty.add(new JsonObject().put("role", "user").put("content", "hi"));

@@ -173,7 +173,7 @@ class EdgeRulesTest {
 
     Reply course = api.method("PUT", "/api/v1/courses/00000000-0000-0000-0000-000000000000", teacher);
     assertThat(course.status()).isEqualTo(405);
-    assertThat(course.header("Allow")).isEqualTo("GET, PATCH");
+    assertThat(course.header("Allow")).isEqualTo("DELETE, GET, PATCH");
 
     Reply health = api.method("POST", "/health", null);
     assertThat(health.status()).isEqualTo(405);

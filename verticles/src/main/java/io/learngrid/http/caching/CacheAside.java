@@ -149,6 +149,21 @@ public final class CacheAside {
         .compose(v -> invalidation.keys(list));
   }
 
+  /**
+   * {@link #invalidate} for every key under {@code prefixes} (a deleted course's enrollments): the
+   * same guarantees, but Redis entries left by a failed clear live out their TTL (a prefix cannot be
+   * remembered key by key).
+   */
+  public Future<Void> invalidatePrefixes(List<String> prefixes) {
+    return cacheRole.request(CacheClear.ENDPOINT, new CacheClear(prefixes))
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          LOG.debug("cache clear of " + String.join(",", prefixes) + " failed: " + failure.getMessage());
+          return null;
+        })
+        .compose(v -> invalidation.prefixes(prefixes));
+  }
+
   private void remember(List<String> keys) {
     if (near.pendingInvalidations.size() + keys.size() > NearCache.MAX_PENDING) {
       near.pendingInvalidations.clear();

@@ -5,6 +5,7 @@ import io.learngrid.bus.courses.Enroll;
 import io.learngrid.bus.courses.Enrollment;
 import io.learngrid.bus.courses.ListStudents;
 import io.learngrid.bus.courses.StudentList;
+import io.learngrid.bus.courses.Unenroll;
 import io.learngrid.http.Access;
 import io.learngrid.http.Caller;
 import io.learngrid.http.Cursors;
@@ -22,7 +23,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** A course's students: enrolling (its teacher, an admin, or a student enrolling themselves) and listing. */
+/** A course's students: enrolling and unenrolling (its teacher, an admin, or a student themself) and listing. */
 public final class EnrollmentRoutes {
 
 
@@ -44,6 +45,7 @@ public final class EnrollmentRoutes {
     String courseId = Ids.path(ctx, "courseId", "course");
     Input input = Input.of(ctx);
     String studentId = Ids.body(input, "studentId");
+    String joinCode = input.optionalText("joinCode");
     input.validate();
     Future<?> allowed = caller.is(UserRole.STUDENT)
         ? (caller.id().equals(studentId) ? access.course(courseId)
@@ -51,7 +53,7 @@ public final class EnrollmentRoutes {
         : access.owned(caller, courseId, true);
     Future<Enrollment> enrolled = allowed
         .compose(ok -> persistence.request(Enroll.ENDPOINT,
-            new Enroll(courseId, studentId, caller.id(), IdempotencyKeys.of(ctx))))
+            new Enroll(courseId, studentId, caller.id(), IdempotencyKeys.of(ctx), caller.is(UserRole.STUDENT), joinCode)))
         .compose(enrollment -> cache.invalidate(Access.enrollmentKey(courseId, studentId)).map(enrollment));
     enrolled.onComplete(enrollment -> ctx.response()
             .setStatusCode(enrollment.created() ? 201 : 200)
@@ -62,6 +64,24 @@ public final class EnrollmentRoutes {
                 .put("enrolledAt", enrollment.enrolledAt())
                 .toBuffer()),
         ctx::fail);
+  }
+
+  /**
+   * The course's teacher or an admin, or the student themself, ends an enrollment. Every node's
+   * cached answer for it goes before the 204, so the student's next read of the course's
+   * assignments is a 404 wherever it lands.
+   */
+  public void unenroll(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String courseId = Ids.path(ctx, "courseId", "course");
+    String studentId = Ids.path(ctx, "studentId", "student");
+    Future<?> allowed = caller.is(UserRole.STUDENT)
+        ? (caller.id().equals(studentId) ? access.course(courseId)
+            : Future.failedFuture(new ProblemException(403, "a student may unenroll only themselves")))
+        : access.owned(caller, courseId, true);
+    Replies.noContent(ctx, allowed
+        .compose(ok -> persistence.request(Unenroll.ENDPOINT, new Unenroll(courseId, studentId)))
+        .compose(done -> cache.invalidate(Access.enrollmentKey(courseId, studentId))));
   }
 
   public void students(RoutingContext ctx) {
