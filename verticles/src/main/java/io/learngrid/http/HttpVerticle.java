@@ -191,6 +191,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("listAssignments")).handler(assignments::list);
     router.get("/api/v1/assignments/:assignmentId").handler(limits.user())
         .handler(contract.operation("getAssignment")).handler(assignments::get);
+    router.patch("/api/v1/assignments/:assignmentId").handler(limits.user()).handler(body)
+        .handler(contract.operation("updateAssignment")).handler(assignments::update);
+    router.delete("/api/v1/assignments/:assignmentId").handler(limits.user())
+        .handler(contract.operation("deleteAssignment")).handler(assignments::delete);
+    router.get("/api/v1/assignments/:assignmentId/students/:studentId/answers").handler(limits.user())
+        .handler(contract.operation("listStudentAnswers")).handler(assignments::studentAnswers);
     router.post("/api/v1/assignments/:assignmentId/answers").handler(limits.user()).handler(body)
         .handler(contract.operation("submitAnswer")).handler(answers::submit);
     router.get("/api/v1/assignments/:assignmentId/stats").handler(limits.user())

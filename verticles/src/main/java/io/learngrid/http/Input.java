@@ -226,6 +226,11 @@ public final class Input {
     return body.getValue(field) != null;
   }
 
+  /** Whether the body names {@code field} at all, a null value included (a PATCH that clears it). */
+  public boolean names(String field) {
+    return body.containsKey(field);
+  }
+
   /** The raw value of {@code field}, for checks that depend on other fields. */
   public Object raw(String field) {
     return body.getValue(field);

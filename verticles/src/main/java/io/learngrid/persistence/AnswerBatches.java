@@ -49,7 +49,8 @@ final class AnswerBatches {
 
   /** One graded submission waiting for its batch. {@code key} and {@code requestHash} are null without an Idempotency-Key. */
   record Submission(UUID eventId, OffsetDateTime submittedAt, UUID studentId, UUID courseId, UUID assignmentId,
-                    UUID questionId, String answerJson, boolean correct, int points, String key, Buffer requestHash,
+                    UUID questionId, String answerJson, boolean correct, int points, boolean late, String key,
+                    Buffer requestHash,
                     JsonObject response, Promise<Created> reply) {
 
     String keyId() {
@@ -61,9 +62,10 @@ final class AnswerBatches {
   private static final String INSERT = """
       WITH input AS (
         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[],
-                             $7::text[], $8::boolean[], $9::integer[], $10::text[], $11::bytea[], $12::text[])
+                             $7::text[], $8::boolean[], $9::integer[], $10::text[], $11::bytea[], $12::text[],
+                             $13::boolean[])
           AS i (event_id, submitted_at, student_id, course_id, assignment_id, question_id,
-                answer, correct, points, idem_key, idem_hash, response)
+                answer, correct, points, idem_key, idem_hash, response, late)
       ),
       claimed AS (
         INSERT INTO idempotency_keys (user_id, key, request_hash, status, response)
@@ -75,9 +77,9 @@ final class AnswerBatches {
       ),
       events AS (
         INSERT INTO answer_events (event_id, submitted_at, student_id, course_id, assignment_id, question_id,
-                                   answer, correct, points_awarded)
+                                   answer, correct, points_awarded, late)
         SELECT i.event_id, i.submitted_at, i.student_id, i.course_id, i.assignment_id, i.question_id,
-               i.answer::jsonb, i.correct, i.points
+               i.answer::jsonb, i.correct, i.points, i.late
         FROM input i
         WHERE i.idem_key IS NULL
            OR EXISTS (SELECT 1 FROM claimed c WHERE c.user_id = i.student_id AND c.key = i.idem_key)
@@ -258,6 +260,7 @@ final class AnswerBatches {
     String[] keys = new String[n];
     Buffer[] hashes = new Buffer[n];
     String[] responses = new String[n];
+    Boolean[] late = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Submission s = batch.get(i);
       eventIds[i] = s.eventId();
@@ -269,6 +272,7 @@ final class AnswerBatches {
       answers[i] = s.answerJson();
       correct[i] = s.correct();
       points[i] = s.points();
+      late[i] = s.late();
       if (s.key() != null) {
         keys[i] = s.key();
         hashes[i] = s.requestHash();
@@ -276,6 +280,6 @@ final class AnswerBatches {
       }
     }
     return Tuple.wrap(new Object[] {eventIds, submittedAt, students, courses, assignments, questions, answers,
-        correct, points, keys, hashes, responses});
+        correct, points, keys, hashes, responses, late});
   }
 }

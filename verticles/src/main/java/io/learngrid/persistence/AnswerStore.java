@@ -4,7 +4,9 @@ import io.learngrid.bus.BusError;
 import io.learngrid.bus.Created;
 import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.BusJson;
+import io.learngrid.bus.Uuids;
 import io.learngrid.bus.answers.SubmitAnswer;
+import io.learngrid.bus.assignments.AssignmentChanged;
 import io.learngrid.bus.courses.CourseAccessChanged;
 import io.learngrid.persistence.AnswerBatches.Submission;
 import io.vertx.core.Future;
@@ -28,8 +30,9 @@ import java.util.UUID;
 /**
  * Answer submission: checks that the question belongs to the assignment and that the student is
  * enrolled in its course, grades the answer at once and hands the event to the group commit of
- * {@link AnswerBatches}. Questions never change once created, so both are kept in bounded in-memory
- * caches (enrollments only when positive, with their course's status); an unenrollment, archiving or
+ * {@link AnswerBatches}. Questions, with their assignment's status and dates, and enrollments are kept
+ * in bounded in-memory caches; a change of the assignment is published as {@link AssignmentChanged}
+ * and drops its questions. The caches (enrollments only when positive, with their course's status); an unenrollment, archiving or
  * deletion is published as {@link CourseAccessChanged} and drops the enrollments it touches. A cached
  * lookup that is still running is shared by every submission that needs it.
  *
@@ -40,16 +43,20 @@ final class AnswerStore {
 
   static final String NOT_FOUND = "assignment or question not found";
   private static final String QUESTION = """
-      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points
+      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points, a.status, a.due_at, a.lock_at
       FROM questions q JOIN assignments a ON a.id = q.assignment_id
-      WHERE q.id = $1""";
+      WHERE q.id = $1 AND a.deleted_at IS NULL""";
   // The course's status with the enrollment: an archived course takes no answers, a deleted one is not there.
   private static final String ENROLLED = """
       SELECT c.status FROM enrollments e JOIN courses c ON c.id = e.course_id
       WHERE e.course_id = $1 AND e.student_id = $2 AND c.deleted_at IS NULL""";
 
-  /** What grading needs of a question. {@code answer} is the stored JSON value (a string or a number). */
-  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points) {}
+  /**
+   * What grading needs of a question, with what its assignment says of taking answers (status,
+   * dates; null dates are unset). {@code answer} is the stored JSON value (a string or a number).
+   */
+  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points, String status,
+                  Instant dueAt, Instant lockAt) {}
 
   private record Enrollment(UUID courseId, UUID studentId) {}
 
@@ -70,7 +77,19 @@ final class AnswerStore {
     // A publish from the store that archived, deleted or unenrolled, on whichever node that was.
     Future<Void> forgetting = vertx.eventBus().<JsonObject>consumer(CourseAccessChanged.ADDRESS,
         message -> forget(BusJson.fromJson(message.body(), CourseAccessChanged.class))).completion();
-    return Future.all(forgetting, Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit)).mapEmpty();
+    Future<Void> forgettingAssignments = vertx.eventBus().<JsonObject>consumer(AssignmentChanged.ADDRESS,
+        message -> forget(BusJson.fromJson(message.body(), AssignmentChanged.class))).completion();
+    return Future.all(forgetting, forgettingAssignments, Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit))
+        .mapEmpty();
+  }
+
+  private void forget(AssignmentChanged change) {
+    UUID assignmentId = Uuids.parse(change.assignmentId());
+    questions.values().removeIf(question -> {
+      // A lookup still running read the row before the change, or after it: forget it either way.
+      Question known = question.succeeded() ? question.result() : null;
+      return known == null || known.assignmentId().equals(assignmentId);
+    });
   }
 
   private void forget(CourseAccessChanged change) {
@@ -86,7 +105,8 @@ final class AnswerStore {
     Idempotency idempotency = request.idempotency();
     Buffer requestHash = idempotency == null ? null : requestHash(idempotency);
     return question(questionId).compose(question -> {
-      if (question == null || !question.assignmentId().equals(assignmentId)) {
+      // A draft is invisible to students: its questions are as unknown as any other's.
+      if (question == null || !question.assignmentId().equals(assignmentId) || "draft".equals(question.status())) {
         return Future.failedFuture(BusError.NOT_FOUND.exception(NOT_FOUND));
       }
       return enrolled(question.courseId(), studentId).compose(courseStatus -> {
@@ -97,6 +117,10 @@ final class AnswerStore {
           return Future.failedFuture(BusError.CONFLICT.exception("the course is archived: it takes no new answers"));
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+        if (question.lockAt() != null && !now.isBefore(question.lockAt())) {
+          return Future.failedFuture(BusError.CONFLICT.exception("the assignment is locked: it takes no new answers"));
+        }
+        boolean late = question.dueAt() != null && now.isAfter(question.dueAt());
         UUID eventId = EventIds.next(now.toEpochMilli());
         boolean correct = Grader.correct(question.kind(), question.answer(), request.answer());
         int points = correct ? question.points() : 0;
@@ -105,9 +129,10 @@ final class AnswerStore {
             .put("questionId", questionId.toString())
             .put("correct", correct)
             .put("pointsAwarded", points)
-            .put("submittedAt", now.toString());
+            .put("submittedAt", now.toString())
+            .put("late", late);
         return batches.add(new Submission(eventId, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), studentId,
-            question.courseId(), assignmentId, questionId, answerJson, correct, points,
+            question.courseId(), assignmentId, questionId, answerJson, correct, points, late,
             idempotency == null ? null : idempotency.key(), requestHash, response, Promise.promise()));
       });
     });
@@ -134,7 +159,13 @@ final class AnswerStore {
 
   private static Question question(Row row) {
     return new Question(row.getUUID("assignment_id"), row.getUUID("course_id"), row.getString("kind"),
-        row.getValue("answer"), row.getInteger("points"));
+        row.getValue("answer"), row.getInteger("points"), row.getString("status"), instant(row, "due_at"),
+        instant(row, "lock_at"));
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
   }
 
   /** The course's status when the student is enrolled in it, else null. */

@@ -6,6 +6,12 @@ import io.learngrid.bus.BusError;
 import io.learngrid.bus.assignments.CreateAssignment;
 import io.learngrid.bus.assignments.GetAssignment;
 import io.learngrid.bus.assignments.ListAssignments;
+import io.learngrid.bus.assignments.ListStudentAnswers;
+import io.learngrid.bus.assignments.StudentAnswers;
+import io.learngrid.bus.assignments.UpdateAssignment;
+import io.learngrid.bus.assignments.AssignmentChanged;
+import io.learngrid.bus.assignments.DeleteAssignment;
+import io.learngrid.bus.Done;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +21,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,16 +36,37 @@ final class AssignmentStore {
       INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
   private static final String BY_ID = """
-      SELECT a.id, a.course_id, c.teacher_id, a.title, a.due_at FROM assignments a JOIN courses c ON c.id = a.course_id
-      WHERE a.id = $1 AND c.deleted_at IS NULL""";
+      SELECT a.id, a.course_id, c.teacher_id, a.title, a.due_at, a.lock_at, a.status
+      FROM assignments a JOIN courses c ON c.id = a.course_id
+      WHERE a.id = $1 AND a.deleted_at IS NULL AND c.deleted_at IS NULL""";
+  // A given date replaces the stored one (a given null clears it); the check on the result keeps
+  // lockAt from coming before dueAt whichever of the two the request changes.
+  private static final String UPDATE = """
+      UPDATE assignments SET title = coalesce($2, title),
+             due_at = CASE WHEN $3 THEN $4 ELSE due_at END,
+             lock_at = CASE WHEN $5 THEN $6 ELSE lock_at END,
+             status = coalesce($7, status)
+      WHERE id = $1 AND deleted_at IS NULL
+        AND course_id IN (SELECT id FROM courses WHERE deleted_at IS NULL)
+      RETURNING (lock_at IS NOT NULL AND due_at IS NOT NULL AND lock_at < due_at) AS lock_before_due""";
+  private static final String DELETE = """
+      UPDATE assignments SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL
+        AND course_id IN (SELECT id FROM courses WHERE deleted_at IS NULL)""";
+  // Newest first, by (submitted_at, event_id): the index answer_events_assignment_student walks it.
+  private static final String STUDENT_ANSWERS = """
+      SELECT event_id, question_id, answer, correct, points_awarded, submitted_at, late FROM answer_events
+      WHERE assignment_id = $1 AND student_id = $2 AND ($3::timestamptz IS NULL OR (submitted_at, event_id) < ($3, $4))
+      ORDER BY submitted_at DESC, event_id DESC LIMIT $5""";
   private static final String QUESTIONS = """
       SELECT id, position, prompt, kind, choices, answer, points FROM questions WHERE assignment_id = $1 ORDER BY position""";
   private static final String PAGE = """
-      SELECT id, title, due_at, question_count FROM assignments WHERE course_id = $1 AND id > $2 ORDER BY id LIMIT $3""";
+      SELECT id, title, due_at, lock_at, status, question_count FROM assignments
+      WHERE course_id = $1 AND id > $2 AND deleted_at IS NULL AND ($4 OR status = 'published') ORDER BY id LIMIT $3""";
   private static final UUID FIRST = new UUID(0, 0);
 
   private final Pool pool;
   private final Pool reads;
+  private Vertx vertx;
 
   /** {@code reads} serves the lists (a replica when configured, else the primary). */
   AssignmentStore(Pool pool, Pool reads) {
@@ -47,10 +75,75 @@ final class AssignmentStore {
   }
 
   Future<Void> serve(Vertx vertx) {
+    this.vertx = vertx;
     return Future.all(
         Rows.serve(vertx, CreateAssignment.ENDPOINT, this::create),
         Rows.serve(vertx, GetAssignment.ENDPOINT, this::get),
-        Rows.serve(vertx, ListAssignments.ENDPOINT, this::list)).mapEmpty();
+        Rows.serve(vertx, ListAssignments.ENDPOINT, this::list),
+        Rows.serve(vertx, UpdateAssignment.ENDPOINT, this::update),
+        Rows.serve(vertx, DeleteAssignment.ENDPOINT, this::delete),
+        Rows.serve(vertx, ListStudentAnswers.ENDPOINT, this::studentAnswers)).mapEmpty();
+  }
+
+  /** In one transaction, so a lockAt before dueAt is rolled back rather than stored. */
+  Future<Assignment> update(UpdateAssignment request) {
+    UUID id = Rows.id(request.id(), "assignment");
+    Tuple change = Tuple.of(id, request.title(), request.setDueAt(), timestamp(request.dueAt()), request.setLockAt(),
+        timestamp(request.lockAt()), request.status());
+    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE).execute(change).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(BusError.NOT_FOUND.exception("assignment not found"));
+          }
+          if (rows.iterator().next().getBoolean("lock_before_due")) {
+            return Future.failedFuture(BusError.BAD_REQUEST.exception("lockAt must not be before dueAt"));
+          }
+          return read(conn, id);
+        }))
+        .andThen(updated -> changed(updated.succeeded(), id));
+  }
+
+  Future<Done> delete(DeleteAssignment request) {
+    UUID id = Rows.id(request.id(), "assignment");
+    return pool.preparedQuery(DELETE).execute(Tuple.of(id)).compose(rows -> rows.rowCount() == 1
+            ? Future.succeededFuture(Done.INSTANCE)
+            : Future.<Done>failedFuture(BusError.NOT_FOUND.exception("assignment not found")))
+        .andThen(deleted -> changed(deleted.succeeded(), id));
+  }
+
+  /** Tells every answer path (every persistence node) to forget what it cached of the assignment. */
+  private void changed(boolean succeeded, UUID id) {
+    if (succeeded) {
+      vertx.eventBus().publish(AssignmentChanged.ADDRESS, new AssignmentChanged(id.toString()).toJson());
+    }
+  }
+
+  Future<StudentAnswers> studentAnswers(ListStudentAnswers request) {
+    UUID assignmentId = Rows.id(request.assignmentId(), "assignment");
+    UUID studentId = Rows.id(request.studentId(), "student");
+    OffsetDateTime beforeAt = null;
+    UUID beforeId = null;
+    if (request.before() != null) {
+      int bar = request.before().indexOf('|');
+      try {
+        beforeAt = OffsetDateTime.parse(request.before().substring(0, Math.max(bar, 0)));
+      } catch (DateTimeParseException e) {
+        throw BusError.BAD_REQUEST.exception("cursor is not valid");
+      }
+      beforeId = Rows.id(request.before().substring(bar + 1), "cursor");
+    }
+    return reads.preparedQuery(STUDENT_ANSWERS)
+        .execute(Tuple.of(assignmentId, studentId, beforeAt, beforeId, request.limit()))
+        .map(rows -> {
+          List<StudentAnswers.Attempt> items = new ArrayList<>(rows.size());
+          rows.forEach(row -> items.add(new StudentAnswers.Attempt(row.getUUID("event_id").toString(),
+              row.getUUID("question_id").toString(), row.getValue("answer"), row.getBoolean("correct"),
+              row.getInteger("points_awarded"), Rows.timestamp(row, "submitted_at"), row.getBoolean("late"))));
+          return new StudentAnswers(items);
+        });
+  }
+
+  private static OffsetDateTime timestamp(String text) {
+    return text == null ? null : OffsetDateTime.parse(text);
   }
 
   Future<Assignment> create(CreateAssignment request) {
@@ -92,18 +185,20 @@ final class AssignmentStore {
       questions.result().forEach(q -> items.add(new Assignment.Question(q.getUUID("id").toString(), q.getInteger("position"),
           q.getString("prompt"), q.getString("kind"), choices(q), q.getInteger("points"), q.getValue("answer"))));
       return new Assignment(row.getUUID("id").toString(), row.getUUID("course_id").toString(),
-          row.getUUID("teacher_id").toString(), row.getString("title"), Rows.timestamp(row, "due_at"), items);
+          row.getUUID("teacher_id").toString(), row.getString("title"), Rows.timestamp(row, "due_at"), items,
+          row.getString("status"), Rows.timestamp(row, "lock_at"));
     }, "assignment not found"));
   }
 
   Future<AssignmentList> list(ListAssignments request) {
     UUID after = request.afterId() == null ? FIRST : Rows.id(request.afterId(), "cursor");
     return reads.preparedQuery(PAGE)
-        .execute(Tuple.of(Rows.id(request.courseId(), "course"), after, request.limit()))
+        .execute(Tuple.of(Rows.id(request.courseId(), "course"), after, request.limit(), request.drafts()))
         .map(rows -> {
           List<AssignmentList.Summary> items = new ArrayList<>(rows.size());
           rows.forEach(row -> items.add(new AssignmentList.Summary(row.getUUID("id").toString(), row.getString("title"),
-              Rows.timestamp(row, "due_at"), row.getInteger("question_count"))));
+              Rows.timestamp(row, "due_at"), row.getInteger("question_count"), row.getString("status"),
+              Rows.timestamp(row, "lock_at"))));
           return new AssignmentList(items);
         });
   }

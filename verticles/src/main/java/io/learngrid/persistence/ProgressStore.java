@@ -44,7 +44,7 @@ final class ProgressStore {
              coalesce(sum(s.best_points), 0)::int AS points
       FROM enrollments e
       JOIN courses c ON c.id = e.course_id AND c.deleted_at IS NULL
-      LEFT JOIN assignments a ON a.course_id = e.course_id
+      LEFT JOIN assignments a ON a.course_id = e.course_id AND a.deleted_at IS NULL AND a.status = 'published'
       -- course_id too, so the lookup uses the (student_id, course_id) index, not every score of the assignment
       LEFT JOIN question_scores s ON s.student_id = e.student_id AND s.course_id = e.course_id AND s.assignment_id = a.id
       WHERE e.student_id = $1 AND ($2::uuid IS NULL OR e.course_id = $2)
@@ -54,8 +54,12 @@ final class ProgressStore {
       SELECT c.teacher_id,
              EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $2) AS enrolled
       FROM courses c WHERE c.id = $1 AND c.deleted_at IS NULL""";
+  // seen: the requester is a student of the course who can see the (published) assignment.
   private static final String ASSIGNMENT_OWNER = """
-      SELECT c.teacher_id FROM assignments a JOIN courses c ON c.id = a.course_id WHERE a.id = $1 AND c.deleted_at IS NULL""";
+      SELECT c.teacher_id, a.status = 'published'
+               AND EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = c.id AND e.student_id = $2) AS seen
+      FROM assignments a JOIN courses c ON c.id = a.course_id
+      WHERE a.id = $1 AND a.deleted_at IS NULL AND c.deleted_at IS NULL""";
   private static final String STATS = """
       SELECT q.id, coalesce(sum(s.attempts), 0)::bigint AS attempts,
              count(*) FILTER (WHERE s.correct) AS correct,
@@ -86,7 +90,7 @@ final class ProgressStore {
              coalesce(sc.answered, 0) AS answered, coalesce(sc.correct, 0) AS correct,
              coalesce(sc.points, 0) AS points, coalesce(sc.last_event_at > a.due_at, false) AS late
       FROM page p
-      LEFT JOIN assignments a ON a.course_id = $1
+      LEFT JOIN assignments a ON a.course_id = $1 AND a.deleted_at IS NULL
       LEFT JOIN scores sc ON sc.student_id = p.student_id AND sc.assignment_id = a.id
       ORDER BY p.student_id, a.created_at, a.id""";
   private static final UUID FIRST = new UUID(0, 0);
@@ -182,13 +186,17 @@ final class ProgressStore {
     return new Gradebook(students, asOf);
   }
 
-  /** Only the teacher who owns the assignment's course. */
+  /** Only the teacher who owns the assignment's course; a student who can see the assignment is refused (403). */
   Future<AssignmentStats> stats(GetAssignmentStats request) {
     UUID assignmentId = Rows.id(request.assignmentId(), "assignment");
-    UUID teacherId = Rows.id(request.teacherId(), "assignment");
-    return pool.preparedQuery(ASSIGNMENT_OWNER).execute(Tuple.of(assignmentId)).compose(owner -> {
+    UUID requesterId = Rows.id(request.requesterId(), "assignment");
+    return pool.preparedQuery(ASSIGNMENT_OWNER).execute(Tuple.of(assignmentId, requesterId)).compose(owner -> {
       var it = owner.iterator();
-      if (!it.hasNext() || !teacherId.equals(it.next().getUUID("teacher_id"))) {
+      Row row = it.hasNext() ? it.next() : null;
+      if (row != null && !requesterId.equals(row.getUUID("teacher_id")) && row.getBoolean("seen")) {
+        return Future.failedFuture(BusError.FORBIDDEN.exception("only the course's teacher may see an assignment's statistics"));
+      }
+      if (row == null || !requesterId.equals(row.getUUID("teacher_id"))) {
         return Future.failedFuture(BusError.NOT_FOUND.exception("assignment not found"));
       }
       String asOf = watermark.get();

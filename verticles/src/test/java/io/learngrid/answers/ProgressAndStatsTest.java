@@ -248,7 +248,8 @@ class ProgressAndStatsTest {
         .add(new JsonObject().put("questionId", q.get(2)).put("attempts", 2).put("correct", 0).put("students", 2)));
 
     assertThat(api.get(path, fixture.teacher().token()).status()).isEqualTo(404);
-    assertThat(api.get(path, ann.token()).status()).isEqualTo(404);
+    assertThat(api.get(path, ann.token()).status()).as("a student of the course sees the assignment, not its stats")
+        .isEqualTo(403);
     assertThat(api.get(path, fixture.admin().token()).status()).isEqualTo(404);
     assertThat(api.get("/api/v1/assignments/" + UUID.randomUUID() + "/stats", teacher.token()).status()).isEqualTo(404);
     JsonObject untouched = api.get("/api/v1/assignments/" + course.exam().id() + "/stats", teacher.token()).json();

@@ -112,7 +112,7 @@ class AuthorizationMatrixTest {
         new Route("POST /assignments/{id}/answers", a -> api.post("/api/v1/assignments/" + assignmentId + "/answers",
             new JsonObject().put("questionId", questionId).put("answer", 4), token(a)), 401, 202, 404, 403, 403, 403),
         new Route("GET /assignments/{id}/stats", a -> api.get("/api/v1/assignments/" + assignmentId + "/stats", token(a)),
-            401, 404, 404, 200, 404, 404),
+            401, 403, 404, 200, 404, 404),
         new Route("GET /me/progress", a -> api.get("/api/v1/me/progress", token(a)), 401, 200, 200, 403, 403, 403),
         new Route("GET /courses/{id}/students/{id}/progress", a -> api.get(course + courseId + "/students/"
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
@@ -123,6 +123,14 @@ class AuthorizationMatrixTest {
             "not-a-token-of-anyone"), freshToken(a)), 401, 204, 204, 204, 204, 204),
         new Route("POST /ai/chat", a -> api.post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
             .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200),
+        // ---- v1.1 assignments ----
+        new Route("PATCH /assignments/{id}", a -> api.patch("/api/v1/assignments/" + assignmentId,
+            new JsonObject().put("title", "Matrix quiz"), token(a)), 401, 403, 404, 200, 404, 404),
+        new Route("DELETE /assignments/{id}", a -> api.method("DELETE", "/api/v1/assignments/" + api.post(
+            course + courseId + "/assignments", assignment(), token(Actor.OWNING_TEACHER)).json().getString("id"),
+            token(a)), 401, 403, 404, 204, 404, 404),
+        new Route("GET /assignments/{id}/students/{id}/answers", a -> api.get("/api/v1/assignments/" + assignmentId
+            + "/students/" + accounts.get(Actor.ENROLLED_STUDENT).id() + "/answers", token(a)), 401, 403, 404, 200, 404, 404),
         // ---- v1.1 accounts ----
         new Route("PATCH /me", a -> api.patch("/api/v1/me", new JsonObject().put("displayName", "Matrix " + a),
             token(a)), 401, 200, 200, 200, 200, 200),

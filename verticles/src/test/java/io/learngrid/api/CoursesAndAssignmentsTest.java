@@ -186,7 +186,7 @@ class CoursesAndAssignmentsTest {
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.json().getJsonArray("items").getJsonObject(0)).isEqualTo(new JsonObject()
         .put("id", assignment.getString("id")).put("title", "Mixed").put("dueAt", "2030-01-31T23:59:00Z")
-        .put("questionCount", 3));
+        .putNull("lockAt").put("status", "published").put("questionCount", 3));
     assertThat(api.get("/api/v1/courses/" + courseId + "/assignments", outsider.token()).status()).isEqualTo(403);
   }
 

@@ -7,5 +7,5 @@ import java.util.List;
 /** Reply to {@link ListAssignments}, in id order. */
 public record AssignmentList(List<Summary> items) implements BusMessage {
 
-  public record Summary(String id, String title, String dueAt, int questionCount) {}
+  public record Summary(String id, String title, String dueAt, int questionCount, String status, String lockAt) {}
 }

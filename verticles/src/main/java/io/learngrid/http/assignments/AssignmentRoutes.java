@@ -6,6 +6,10 @@ import io.learngrid.bus.assignments.AssignmentList;
 import io.learngrid.bus.assignments.CreateAssignment;
 import io.learngrid.bus.assignments.GetAssignment;
 import io.learngrid.bus.assignments.ListAssignments;
+import io.learngrid.bus.assignments.DeleteAssignment;
+import io.learngrid.bus.assignments.ListStudentAnswers;
+import io.learngrid.bus.assignments.StudentAnswers;
+import io.learngrid.bus.assignments.UpdateAssignment;
 import io.learngrid.http.Access;
 import io.learngrid.http.Caller;
 import io.learngrid.http.Cursors;
@@ -95,38 +99,40 @@ public final class AssignmentRoutes {
     Caller caller = Caller.of(ctx);
     String courseId = Ids.path(ctx, "courseId", "course");
     Paging paging = Paging.of(ctx, cursors, "assignments/" + courseId);
-    Future<?> allowed = access.course(courseId).compose(course -> {
+    // true for the course's teacher, who also sees drafts
+    Future<Boolean> allowed = access.course(courseId).compose(course -> {
       if (caller.id().equals(course.teacherId())) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(true);
       }
       return (caller.is(UserRole.STUDENT) ? access.enrolled(courseId, caller.id()) : Future.succeededFuture(false))
           .map(enrolled -> {
             if (!enrolled) {
               throw new ProblemException(403, "only the course's teacher and its students may list its assignments");
             }
-            return null;
+            return false;
           });
     });
     Replies.json(ctx, 200, allowed
-        .compose(ok -> persistence.request(ListAssignments.ENDPOINT, new ListAssignments(courseId, paging.afterId(),
-            paging.limit() + 1)))
+        .compose(teacher -> persistence.request(ListAssignments.ENDPOINT, new ListAssignments(courseId, paging.afterId(),
+            paging.limit() + 1, teacher)))
         .map(page -> paging.reply(cursors, page.items(), AssignmentList.Summary::id, summary -> new JsonObject()
             .put("id", summary.id())
             .put("title", summary.title())
             .put("dueAt", summary.dueAt())
+            .put("lockAt", summary.lockAt())
+            .put("status", summary.status())
             .put("questionCount", summary.questionCount()))));
   }
 
   public void get(RoutingContext ctx) {
     Caller caller = Caller.of(ctx);
     String id = Ids.path(ctx, "assignmentId", "assignment");
-    Future<Assignment> assignment = cache.readAs("assignment", "assignment:" + id, ttlSeconds, Assignment.class,
-        () -> persistence.request(GetAssignment.ENDPOINT, new GetAssignment(id)));
-    Replies.json(ctx, 200, assignment.compose(found -> {
+    Replies.json(ctx, 200, assignment(id).compose(found -> {
       if (caller.id().equals(found.teacherId())) {
         return Future.succeededFuture(view(found, true));
       }
-      return (caller.is(UserRole.STUDENT) ? access.enrolled(found.courseId(), caller.id()) : Future.succeededFuture(false))
+      return (caller.is(UserRole.STUDENT) && !found.draft() ? access.enrolled(found.courseId(), caller.id())
+              : Future.succeededFuture(false))
           .map(enrolled -> {
             if (!enrolled) {
               throw new ProblemException(404, "assignment not found");
@@ -134,6 +140,79 @@ public final class AssignmentRoutes {
             return view(found, false);
           });
     }));
+  }
+
+  private Future<Assignment> assignment(String id) {
+    return cache.readAs("assignment", key(id), ttlSeconds, Assignment.class,
+        () -> persistence.request(GetAssignment.ENDPOINT, new GetAssignment(id)));
+  }
+
+  private static String key(String assignmentId) {
+    return "assignment:" + assignmentId;
+  }
+
+  /**
+   * The assignment, when the caller teaches its course. A student of the course who can see it gets
+   * 403; anyone else 404 (students never learn of drafts).
+   */
+  private Future<Assignment> owned(Caller caller, String id) {
+    return assignment(id).compose(found -> {
+      if (caller.id().equals(found.teacherId())) {
+        return Future.succeededFuture(found);
+      }
+      return (caller.is(UserRole.STUDENT) && !found.draft() ? access.enrolled(found.courseId(), caller.id())
+              : Future.succeededFuture(false))
+          .map(seen -> {
+            throw seen ? new ProblemException(403, "only the course's teacher may do this")
+                : new ProblemException(404, "assignment not found");
+          });
+    });
+  }
+
+  /** A given {@code dueAt} or {@code lockAt} of null clears that date; an absent one keeps it. */
+  public void update(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "assignmentId", "assignment");
+    Input input = Input.of(ctx);
+    String title = input.optionalText("title");
+    var dueAt = input.optionalTimestamp("dueAt");
+    var lockAt = input.optionalTimestamp("lockAt");
+    String status = input.optionalText("status");
+    input.validate();
+    UpdateAssignment update = new UpdateAssignment(id, title, input.names("dueAt"), dueAt == null ? null : dueAt.toString(),
+        input.names("lockAt"), lockAt == null ? null : lockAt.toString(), status);
+    Replies.json(ctx, 200, owned(caller, id)
+        .compose(owned -> persistence.request(UpdateAssignment.ENDPOINT, update))
+        .compose(updated -> cache.invalidate(key(id)).compose(v -> cache.retireProgress()).map(view(updated, true))));
+  }
+
+  /** Soft: the answer events stay in the log; every read of the assignment and its scores goes. */
+  public void delete(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "assignmentId", "assignment");
+    Replies.noContent(ctx, owned(caller, id)
+        .compose(owned -> persistence.request(DeleteAssignment.ENDPOINT, new DeleteAssignment(id)))
+        .compose(done -> cache.invalidate(key(id)))
+        .compose(v -> cache.retireProgress()));
+  }
+
+  /** The teacher's view of one student's attempts, newest first. */
+  public void studentAnswers(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    String id = Ids.path(ctx, "assignmentId", "assignment");
+    String studentId = Ids.path(ctx, "studentId", "student");
+    Paging paging = Paging.of(ctx, cursors, "answers/" + id + "/" + studentId);
+    Replies.json(ctx, 200, owned(caller, id)
+        .compose(owned -> persistence.request(ListStudentAnswers.ENDPOINT,
+            new ListStudentAnswers(id, studentId, paging.afterId(), paging.limit() + 1)))
+        .map(page -> paging.reply(cursors, page.items(), StudentAnswers.Attempt::cursor, attempt -> new JsonObject()
+            .put("eventId", attempt.eventId())
+            .put("questionId", attempt.questionId())
+            .put("answer", attempt.answer())
+            .put("correct", attempt.correct())
+            .put("pointsAwarded", attempt.pointsAwarded())
+            .put("submittedAt", attempt.submittedAt())
+            .put("late", attempt.late()))));
   }
 
   /** docs/api.md's assignment; answers only for its teacher. */
@@ -159,6 +238,8 @@ public final class AssignmentRoutes {
         .put("courseId", assignment.courseId())
         .put("title", assignment.title())
         .put("dueAt", assignment.dueAt())
+        .put("lockAt", assignment.lockAt())
+        .put("status", assignment.status())
         .put("questions", questions);
   }
 }

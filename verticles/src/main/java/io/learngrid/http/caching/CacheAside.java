@@ -1,6 +1,8 @@
 package io.learngrid.http.caching;
 
 import io.learngrid.bus.BusClient;
+import io.learngrid.bus.answers.Progress;
+import io.learngrid.bus.cache.CacheIncrement;
 import io.learngrid.bus.BusJson;
 import io.learngrid.bus.BusMessage;
 import io.learngrid.bus.cache.CacheClear;
@@ -147,6 +149,21 @@ public final class CacheAside {
           return null;
         })
         .compose(v -> invalidation.keys(list));
+  }
+
+  /**
+   * Retires every cached progress at once, after a change that alters progress without a fold of
+   * answers (an assignment deleted or hidden, a course deleted, a student unenrolled): cached
+   * progress is keyed by the aggregation version (ProgressRoutes), and this moves it on, as each
+   * fold does. A cache role that cannot be reached has nothing to retire.
+   */
+  public Future<Void> retireProgress() {
+    return cacheRole.request(CacheIncrement.ENDPOINT, new CacheIncrement(Progress.VERSION_KEY, 86_400))
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          LOG.debug("progress version not moved on: " + failure.getMessage());
+          return null;
+        });
   }
 
   /**

@@ -130,7 +130,8 @@ public final class CourseRoutes {
           keys.add(Access.courseKey(id));
           deleted.assignmentIds().forEach(assignment -> keys.add("assignment:" + assignment));
           return cache.invalidate(keys.toArray(String[]::new))
-              .compose(v -> cache.invalidatePrefixes(List.of(Access.enrollmentKey(id, ""))));
+              .compose(v -> cache.invalidatePrefixes(List.of(Access.enrollmentKey(id, ""))))
+              .compose(v -> cache.retireProgress());
         }));
   }
 

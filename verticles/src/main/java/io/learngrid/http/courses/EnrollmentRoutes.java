@@ -81,7 +81,8 @@ public final class EnrollmentRoutes {
         : access.owned(caller, courseId, true);
     Replies.noContent(ctx, allowed
         .compose(ok -> persistence.request(Unenroll.ENDPOINT, new Unenroll(courseId, studentId)))
-        .compose(done -> cache.invalidate(Access.enrollmentKey(courseId, studentId))));
+        .compose(done -> cache.invalidate(Access.enrollmentKey(courseId, studentId)))
+        .compose(v -> cache.retireProgress()));
   }
 
   public void students(RoutingContext ctx) {
