@@ -30,10 +30,11 @@ import java.util.UUID;
 /**
  * Answer submission: checks that the question belongs to the assignment and that the student is
  * enrolled in its course, grades the answer at once and hands the event to the group commit of
- * {@link AnswerBatches}. Questions, with their assignment's status and dates, and enrollments are kept
- * in bounded in-memory caches; a change of the assignment is published as {@link AssignmentChanged}
- * and drops its questions. The caches (enrollments only when positive, with their course's status); an unenrollment, archiving or
- * deletion is published as {@link CourseAccessChanged} and drops the enrollments it touches. A cached
+ * {@link AnswerBatches}. Questions (with their assignment's status and dates) and enrollments (only
+ * when positive, with their course's status) are kept in bounded in-memory caches: a change of the
+ * assignment is published as {@link AssignmentChanged} and drops its questions; an unenrollment,
+ * archiving or deletion is published as {@link CourseAccessChanged} and drops the enrollments it
+ * touches. A cached
  * lookup that is still running is shared by every submission that needs it.
  *
  * <p>An unknown assignment, a question of another assignment and a course the student is not
