@@ -85,7 +85,8 @@ class AnswerSubmissionTest {
     assertThat(reply.header("Content-Type")).isEqualTo("application/json");
     JsonObject body = reply.json();
     assertThat(body.fieldNames()).containsExactlyInAnyOrder("eventId", "questionId", "correct", "pointsAwarded",
-        "submittedAt");
+        "submittedAt", "late");
+    assertThat(body.getBoolean("late")).as("the quiz has no due date").isFalse();
     assertThat(body.getString("questionId")).isEqualTo(quiz.questionIds().get(0));
     assertThat(body.getBoolean("correct")).isTrue();
     assertThat(body.getInteger("pointsAwarded")).isEqualTo(2);
@@ -93,7 +94,7 @@ class AnswerSubmissionTest {
     assertThat(submittedAt).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
 
     List<JsonObject> stored = fixture.rows("SELECT student_id::text, assignment_id::text, question_id::text, answer, "
-        + "correct, points_awarded, submitted_at FROM answer_events WHERE event_id = $1",
+        + "correct, points_awarded, submitted_at, late FROM answer_events WHERE event_id = $1",
         UUID.fromString(body.getString("eventId")));
     assertThat(stored).hasSize(1);
     JsonObject event = stored.get(0);
@@ -103,6 +104,7 @@ class AnswerSubmissionTest {
     assertThat(event.getValue("answer")).isEqualTo("Paris");
     assertThat(event.getBoolean("correct")).isTrue();
     assertThat(event.getInteger("points_awarded")).isEqualTo(2);
+    assertThat(event.getBoolean("late")).isFalse();
     assertThat(Instant.parse(event.getString("submitted_at"))).isEqualTo(submittedAt);
   }
 
