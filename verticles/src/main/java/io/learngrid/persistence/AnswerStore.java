@@ -4,6 +4,7 @@ import io.learngrid.bus.BusError;
 import io.learngrid.bus.Created;
 import io.learngrid.bus.Idempotency;
 import io.learngrid.bus.answers.SubmitAnswer;
+import io.learngrid.bus.assignments.UpdateQuestion;
 import io.learngrid.persistence.AnswerBatches.Submission;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,8 +27,9 @@ import java.util.UUID;
 /**
  * Answer submission: checks that the question belongs to the assignment and that the student is
  * enrolled in its course, grades the answer at once and hands the event to the group commit of
- * {@link AnswerBatches}. Questions never change once created and enrollments are never undone in
- * API v1, so both are kept in bounded in-memory caches (enrollments only when positive); a cached
+ * {@link AnswerBatches}. Enrollments are never undone in API v1 and a question's answer key changes
+ * rarely (each event records the key version it was graded with, and a stale one is regraded), so
+ * both are kept in bounded in-memory caches (enrollments only when positive); a cached
  * lookup that is still running is shared by every submission that needs it.
  *
  * <p>An unknown assignment, a question of another assignment and a course the student is not
@@ -37,13 +39,13 @@ final class AnswerStore {
 
   static final String NOT_FOUND = "assignment or question not found";
   private static final String QUESTION = """
-      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points
+      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points, q.key_version
       FROM questions q JOIN assignments a ON a.id = q.assignment_id
       WHERE q.id = $1""";
   private static final String ENROLLED = "SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2";
 
   /** What grading needs of a question. {@code answer} is the stored JSON value (a string or a number). */
-  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points) {}
+  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points, int keyVersion) {}
 
   private record Enrollment(UUID courseId, UUID studentId) {}
 
@@ -59,8 +61,19 @@ final class AnswerStore {
     this.enrollments = new Lru<>(enrollmentCacheSize);
   }
 
+  /**
+   * An edited answer key drops the cached question on every node (published by the edit); a node
+   * that misses it still learns from its next batch ({@link AnswerBatches#onStaleKey}), and what it
+   * graded with the old key is regraded ({@link Regrader}).
+   */
   Future<Void> serve(Vertx vertx) {
+    batches.onStaleKey(this::forget);
+    vertx.eventBus().<String>consumer(UpdateQuestion.KEY_CHANGED, changed -> forget(UUID.fromString(changed.body())));
     return Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit);
+  }
+
+  void forget(UUID questionId) {
+    questions.remove(questionId);
   }
 
   Future<Created> submit(SubmitAnswer request) {
@@ -89,7 +102,7 @@ final class AnswerStore {
             .put("pointsAwarded", points)
             .put("submittedAt", now.toString());
         return batches.add(new Submission(eventId, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), studentId,
-            question.courseId(), assignmentId, questionId, answerJson, correct, points,
+            question.courseId(), assignmentId, questionId, question.keyVersion(), answerJson, correct, points,
             idempotency == null ? null : idempotency.key(), requestHash, response, Promise.promise()));
       });
     });
@@ -116,7 +129,7 @@ final class AnswerStore {
 
   private static Question question(Row row) {
     return new Question(row.getUUID("assignment_id"), row.getUUID("course_id"), row.getString("kind"),
-        row.getValue("answer"), row.getInteger("points"));
+        row.getValue("answer"), row.getInteger("points"), row.getInteger("key_version"));
   }
 
   private Future<Boolean> enrolled(UUID courseId, UUID studentId) {
