@@ -26,9 +26,14 @@ final class AssignmentStore {
   private static final String INSERT = """
       INSERT INTO assignments (id, course_id, title, due_at, question_count, max_points) VALUES ($1, $2, $3, $4, $5, $6)
       RETURNING id""";
+  // Version 1 of the answer key is kept like every later one, so a regrade can always be traced back.
   private static final String INSERT_QUESTION = """
-      INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
+      WITH q AS (
+        INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, answer, points
+      )
+      INSERT INTO question_versions (question_id, version, answer, points, changed_by)
+      SELECT id, 1, answer, points, $8 FROM q RETURNING question_id AS id""";
   private static final String BY_ID = """
       SELECT a.id, a.course_id, c.teacher_id, a.title, a.due_at FROM assignments a JOIN courses c ON c.id = a.course_id
       WHERE a.id = $1""";
@@ -130,7 +135,8 @@ final class AssignmentStore {
             conn -> conn.preparedQuery(INSERT)
                 .execute(Tuple.of(TimeOrderedIds.next(), courseId, request.title(), dueAt, request.questions().size(),
                     maxPoints))
-                .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions()))
+                .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions(),
+                    Rows.id(request.userId(), "user")))
                 .compose(id -> read(conn, id)))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("course not found"))
@@ -138,12 +144,12 @@ final class AssignmentStore {
   }
 
   private static Future<UUID> insertQuestions(SqlConnection conn, UUID assignmentId,
-                                              List<CreateAssignment.NewQuestion> questions) {
+                                              List<CreateAssignment.NewQuestion> questions, UUID userId) {
     List<Tuple> rows = new ArrayList<>(questions.size());
     for (int i = 0; i < questions.size(); i++) {
       CreateAssignment.NewQuestion q = questions.get(i);
       rows.add(Tuple.of(assignmentId, i + 1, q.prompt(), q.kind(), q.choices() == null ? null : new JsonArray(q.choices()),
-          q.answer(), q.points()));
+          q.answer(), q.points(), userId));
     }
     return conn.preparedQuery(INSERT_QUESTION).executeBatch(rows).map(assignmentId);
   }

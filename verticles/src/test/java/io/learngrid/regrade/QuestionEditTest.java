@@ -174,6 +174,24 @@ class QuestionEditTest {
   }
 
   @Test
+  @DisplayName("an assignment created through the API keeps version 1 of each key, and an edit adds version 2")
+  void createdQuestionsStartAtVersionOne() {
+    Account teacher = fixture.teacher();
+    String course = fixture.course(teacher.id());
+    JsonObject created = api.post("/api/v1/courses/" + course + "/assignments", new JsonObject().put("title", "Versions")
+        .put("questions", new JsonArray().add(new JsonObject().put("prompt", "2+2").put("kind", "number")
+            .put("answer", 4).put("points", 1))), teacher.token()).json();
+    String assignmentId = created.getString("id");
+    String questionId = created.getJsonArray("questions").getJsonObject(0).getString("id");
+    assertThat(api.patch("/api/v1/assignments/" + assignmentId + "/questions/" + questionId,
+        new JsonObject().put("answer", 5).put("points", 2), teacher.token()).status()).isEqualTo(200);
+    assertThat(fixture.rows("SELECT version, answer #>> '{}' AS answer, points FROM question_versions "
+        + "WHERE question_id = $1 ORDER BY version", UUID.fromString(questionId))).containsExactly(
+        new JsonObject().put("version", 1).put("answer", "4").put("points", 1),
+        new JsonObject().put("version", 2).put("answer", "5").put("points", 2));
+  }
+
+  @Test
   @DisplayName("other callers: an enrolled student 403, another teacher, another student and an admin 404, no token 401")
   void otherCallersAreRefused() {
     Setup s = setup();
