@@ -8,6 +8,7 @@ import io.learngrid.http.ai.ChatStreamRelay;
 import io.learngrid.http.assignments.AnswerRoutes;
 import io.learngrid.http.assignments.AssignmentRoutes;
 import io.learngrid.http.assignments.ProgressRoutes;
+import io.learngrid.http.assignments.QuestionRoutes;
 import io.learngrid.http.auth.AccountRoutes;
 import io.learngrid.http.auth.AdminUserRoutes;
 import io.learngrid.http.auth.AuthRoutes;
@@ -123,6 +124,7 @@ public final class HttpVerticle extends VerticleBase {
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
     AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
         config.cacheTtls().assignmentSeconds());
+    QuestionRoutes questions = new QuestionRoutes(vertx, cache, access, busTimeout, config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
     AiJobRoutes aiJobs = new AiJobRoutes(vertx, busTimeout);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
@@ -197,6 +199,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("deleteAssignment")).handler(assignments::delete);
     router.get("/api/v1/assignments/:assignmentId/students/:studentId/answers").handler(limits.user())
         .handler(contract.operation("listStudentAnswers")).handler(assignments::studentAnswers);
+    router.patch("/api/v1/assignments/:assignmentId/questions/:questionId").handler(limits.classAction()).handler(body)
+        .handler(contract.operation("updateQuestion")).handler(questions::update);
     router.post("/api/v1/assignments/:assignmentId/answers").handler(limits.user()).handler(body)
         .handler(contract.operation("submitAnswer")).handler(answers::submit);
     router.get("/api/v1/assignments/:assignmentId/stats").handler(limits.user())

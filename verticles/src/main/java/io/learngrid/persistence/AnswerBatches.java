@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,8 @@ final class AnswerBatches {
 
   /** One graded submission waiting for its batch. {@code key} and {@code requestHash} are null without an Idempotency-Key. */
   record Submission(UUID eventId, OffsetDateTime submittedAt, UUID studentId, UUID courseId, UUID assignmentId,
-                    UUID questionId, String answerJson, boolean correct, int points, boolean late, String key,
+                    UUID questionId, int keyVersion, String answerJson, boolean correct, int points, boolean late,
+                    String key,
                     Buffer requestHash,
                     JsonObject response, Promise<Created> reply) {
 
@@ -59,13 +61,30 @@ final class AnswerBatches {
   }
 
   // Keys are claimed in (user, key) order, so two batches that share keys cannot deadlock.
+  // Answer keys (regrades): each event stores the key version it was graded with (from this
+  // node's question cache). The FOR KEY SHARE on the batch's questions conflicts with the FOR
+  // UPDATE that a key change takes first, so a key change either waits for this batch to commit
+  // (and its regrade then sees these events), or commits first and this statement reads its new
+  // version: an event graded with an older key then writes a regrade row in the same transaction,
+  // and the question comes back in the result so that this node drops its cached key.
   private static final String INSERT = """
       WITH input AS (
         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[],
                              $7::text[], $8::boolean[], $9::integer[], $10::text[], $11::bytea[], $12::text[],
-                             $13::boolean[])
+                             $13::integer[], $14::boolean[])
           AS i (event_id, submitted_at, student_id, course_id, assignment_id, question_id,
-                answer, correct, points, idem_key, idem_hash, response, late)
+                answer, correct, points, idem_key, idem_hash, response, key_version, late)
+      ),
+      keys AS MATERIALIZED (
+        SELECT q.id, q.key_version FROM questions q
+        WHERE q.id = ANY (ARRAY(SELECT DISTINCT question_id FROM input))
+        ORDER BY q.id FOR KEY SHARE
+      ),
+      stale AS (
+        INSERT INTO regrades (question_id, key_version)
+        SELECT k.id, k.key_version FROM keys k
+        WHERE EXISTS (SELECT 1 FROM input i WHERE i.question_id = k.id AND i.key_version < k.key_version)
+        RETURNING question_id
       ),
       claimed AS (
         INSERT INTO idempotency_keys (user_id, key, request_hash, status, response)
@@ -77,9 +96,9 @@ final class AnswerBatches {
       ),
       events AS (
         INSERT INTO answer_events (event_id, submitted_at, student_id, course_id, assignment_id, question_id,
-                                   answer, correct, points_awarded, late)
+                                   answer, correct, points_awarded, key_version, late)
         SELECT i.event_id, i.submitted_at, i.student_id, i.course_id, i.assignment_id, i.question_id,
-               i.answer::jsonb, i.correct, i.points, i.late
+               i.answer::jsonb, i.correct, i.points, i.key_version, i.late
         FROM input i
         WHERE i.idem_key IS NULL
            OR EXISTS (SELECT 1 FROM claimed c WHERE c.user_id = i.student_id AND c.key = i.idem_key)
@@ -88,7 +107,8 @@ final class AnswerBatches {
       pending AS (
         INSERT INTO pending_events (event_id, submitted_at) SELECT event_id, submitted_at FROM events
       )
-      SELECT event_id FROM events""";
+      SELECT event_id, NULL::uuid AS stale_question FROM events
+      UNION ALL SELECT NULL, question_id FROM stale""";
 
   // A separate statement after the batch: the row that won a key may have been committed after the
   // batch statement's snapshot was taken, so the batch itself cannot read it.
@@ -106,6 +126,7 @@ final class AnswerBatches {
   private final DistributionSummary batchSizes;
   private final Timer batchDurations;
   private int running;
+  private Consumer<UUID> staleKey = id -> {};
 
   AnswerBatches(Pool pool, int maxBatch, int maxConcurrent, MeterRegistry registry) {
     this.pool = pool;
@@ -126,6 +147,11 @@ final class AnswerBatches {
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
         .register(registry);
+  }
+
+  /** Told of each question whose key this node graded with an outdated version. */
+  void onStaleKey(Consumer<UUID> listener) {
+    this.staleKey = listener;
   }
 
   Future<Created> add(Submission submission) {
@@ -204,7 +230,12 @@ final class AnswerBatches {
   private Future<Void> settle(List<Submission> batch, RowSet<Row> rows) {
     Set<UUID> stored = new HashSet<>(rows.size() * 2);
     for (Row row : rows) {
-      stored.add(row.getUUID(0));
+      UUID eventId = row.getUUID(0);
+      if (eventId == null) {
+        staleKey.accept(row.getUUID(1));
+      } else {
+        stored.add(eventId);
+      }
     }
     submitted.increment(stored.size());
     List<Submission> replayed = new ArrayList<>();
@@ -260,6 +291,7 @@ final class AnswerBatches {
     String[] keys = new String[n];
     Buffer[] hashes = new Buffer[n];
     String[] responses = new String[n];
+    Integer[] keyVersions = new Integer[n];
     Boolean[] late = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Submission s = batch.get(i);
@@ -272,6 +304,7 @@ final class AnswerBatches {
       answers[i] = s.answerJson();
       correct[i] = s.correct();
       points[i] = s.points();
+      keyVersions[i] = s.keyVersion();
       late[i] = s.late();
       if (s.key() != null) {
         keys[i] = s.key();
@@ -280,6 +313,6 @@ final class AnswerBatches {
       }
     }
     return Tuple.wrap(new Object[] {eventIds, submittedAt, students, courses, assignments, questions, answers,
-        correct, points, keys, hashes, responses, late});
+        correct, points, keys, hashes, responses, keyVersions, late});
   }
 }

@@ -34,7 +34,8 @@ import java.util.UUID;
  * when positive, with their course's status) are kept in bounded in-memory caches: a change of the
  * assignment is published as {@link AssignmentChanged} and drops its questions; an unenrollment,
  * archiving or deletion is published as {@link CourseAccessChanged} and drops the enrollments it
- * touches. A cached
+ * touches. Each event records the answer-key version it was graded with, and one graded with a
+ * stale key is regraded ({@link Regrader}). A cached
  * lookup that is still running is shared by every submission that needs it.
  *
  * <p>An unknown assignment, a question of another assignment and a course the student is not
@@ -44,7 +45,7 @@ final class AnswerStore {
 
   static final String NOT_FOUND = "assignment or question not found";
   private static final String QUESTION = """
-      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points, a.status, a.due_at, a.lock_at
+      SELECT q.assignment_id, a.course_id, q.kind, q.answer, q.points, q.key_version, a.status, a.due_at, a.lock_at
       FROM questions q JOIN assignments a ON a.id = q.assignment_id
       WHERE q.id = $1 AND a.deleted_at IS NULL""";
   // The course's status with the enrollment: an archived course takes no answers, a deleted one is not there.
@@ -56,8 +57,8 @@ final class AnswerStore {
    * What grading needs of a question, with what its assignment says of taking answers (status,
    * dates; null dates are unset). {@code answer} is the stored JSON value (a string or a number).
    */
-  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points, String status,
-                  Instant dueAt, Instant lockAt) {}
+  record Question(UUID assignmentId, UUID courseId, String kind, Object answer, int points, int keyVersion,
+                  String status, Instant dueAt, Instant lockAt) {}
 
   private record Enrollment(UUID courseId, UUID studentId) {}
 
@@ -74,12 +75,18 @@ final class AnswerStore {
     this.enrollments = new Lru<>(enrollmentCacheSize);
   }
 
+  /**
+   * An edited answer key drops the assignment's cached questions on every node (the edit publishes
+   * {@link AssignmentChanged}); a node that misses it still learns from its next batch ({@link AnswerBatches#onStaleKey}), and what it
+   * graded with the old key is regraded ({@link Regrader}).
+   */
   Future<Void> serve(Vertx vertx) {
     // A publish from the store that archived, deleted or unenrolled, on whichever node that was.
     Future<Void> forgetting = vertx.eventBus().<JsonObject>consumer(CourseAccessChanged.ADDRESS,
         message -> forget(BusJson.fromJson(message.body(), CourseAccessChanged.class))).completion();
     Future<Void> forgettingAssignments = vertx.eventBus().<JsonObject>consumer(AssignmentChanged.ADDRESS,
         message -> forget(BusJson.fromJson(message.body(), AssignmentChanged.class))).completion();
+    batches.onStaleKey(this::forget);
     return Future.all(forgetting, forgettingAssignments, Rows.serve(vertx, SubmitAnswer.ENDPOINT, this::submit))
         .mapEmpty();
   }
@@ -96,6 +103,10 @@ final class AnswerStore {
   private void forget(CourseAccessChanged change) {
     enrollments.keySet().removeIf(key -> key.courseId().toString().equals(change.courseId())
         && (change.studentId() == null || key.studentId().toString().equals(change.studentId())));
+  }
+
+  void forget(UUID questionId) {
+    questions.remove(questionId);
   }
 
   Future<Created> submit(SubmitAnswer request) {
@@ -133,7 +144,7 @@ final class AnswerStore {
             .put("submittedAt", now.toString())
             .put("late", late);
         return batches.add(new Submission(eventId, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), studentId,
-            question.courseId(), assignmentId, questionId, answerJson, correct, points, late,
+            question.courseId(), assignmentId, questionId, question.keyVersion(), answerJson, correct, points, late,
             idempotency == null ? null : idempotency.key(), requestHash, response, Promise.promise()));
       });
     });
@@ -160,8 +171,8 @@ final class AnswerStore {
 
   private static Question question(Row row) {
     return new Question(row.getUUID("assignment_id"), row.getUUID("course_id"), row.getString("kind"),
-        row.getValue("answer"), row.getInteger("points"), row.getString("status"), instant(row, "due_at"),
-        instant(row, "lock_at"));
+        row.getValue("answer"), row.getInteger("points"), row.getInteger("key_version"), row.getString("status"),
+        instant(row, "due_at"), instant(row, "lock_at"));
   }
 
   private static Instant instant(Row row, String column) {

@@ -12,6 +12,7 @@ import io.learngrid.bus.assignments.UpdateAssignment;
 import io.learngrid.bus.assignments.AssignmentChanged;
 import io.learngrid.bus.assignments.DeleteAssignment;
 import io.learngrid.bus.Done;
+import io.learngrid.bus.assignments.UpdateQuestion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -32,9 +33,14 @@ final class AssignmentStore {
   private static final String INSERT = """
       INSERT INTO assignments (id, course_id, title, due_at, question_count, max_points) VALUES ($1, $2, $3, $4, $5, $6)
       RETURNING id""";
+  // Version 1 of the answer key is kept like every later one, so a regrade can always be traced back.
   private static final String INSERT_QUESTION = """
-      INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""";
+      WITH q AS (
+        INSERT INTO questions (assignment_id, position, prompt, kind, choices, answer, points)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, answer, points
+      )
+      INSERT INTO question_versions (question_id, version, answer, points, changed_by)
+      SELECT id, 1, answer, points, $8 FROM q RETURNING question_id AS id""";
   private static final String BY_ID = """
       SELECT a.id, a.course_id, c.teacher_id, a.title, a.due_at, a.lock_at, a.status
       FROM assignments a JOIN courses c ON c.id = a.course_id
@@ -63,6 +69,22 @@ final class AssignmentStore {
       SELECT id, title, due_at, lock_at, status, question_count FROM assignments
       WHERE course_id = $1 AND id > $2 AND deleted_at IS NULL AND ($4 OR status = 'published') ORDER BY id LIMIT $3""";
   private static final UUID FIRST = new UUID(0, 0);
+  // FOR UPDATE (not the FOR NO KEY UPDATE an UPDATE takes): it conflicts with the FOR KEY SHARE of
+  // answer batches, so no batch graded with the old key commits after this edit unnoticed.
+  private static final String LOCK_QUESTION = """
+      SELECT q.kind, q.answer, q.points, q.key_version, c.teacher_id
+      FROM questions q JOIN assignments a ON a.id = q.assignment_id JOIN courses c ON c.id = a.course_id
+      WHERE q.id = $1 AND q.assignment_id = $2 AND a.deleted_at IS NULL AND c.deleted_at IS NULL
+      FOR UPDATE OF q""";
+  private static final String UPDATE_QUESTION = """
+      UPDATE questions SET prompt = coalesce($2, prompt), choices = coalesce($3, choices), answer = $4, points = $5,
+                           key_version = $6
+      WHERE id = $1""";
+  private static final String INSERT_VERSION = """
+      INSERT INTO question_versions (question_id, version, answer, points, changed_by) VALUES ($1, $2, $3, $4, $5)""";
+  private static final String INSERT_REGRADE = "INSERT INTO regrades (question_id, key_version) VALUES ($1, $2)";
+  private static final String MAX_POINTS = """
+      UPDATE assignments SET max_points = (SELECT sum(points) FROM questions WHERE assignment_id = $1) WHERE id = $1""";
 
   private final Pool pool;
   private final Pool reads;
@@ -76,13 +98,21 @@ final class AssignmentStore {
 
   Future<Void> serve(Vertx vertx) {
     this.vertx = vertx;
-    return Future.all(
+    return Future.all(List.of(
         Rows.serve(vertx, CreateAssignment.ENDPOINT, this::create),
         Rows.serve(vertx, GetAssignment.ENDPOINT, this::get),
         Rows.serve(vertx, ListAssignments.ENDPOINT, this::list),
         Rows.serve(vertx, UpdateAssignment.ENDPOINT, this::update),
         Rows.serve(vertx, DeleteAssignment.ENDPOINT, this::delete),
-        Rows.serve(vertx, ListStudentAnswers.ENDPOINT, this::studentAnswers)).mapEmpty();
+        Rows.serve(vertx, ListStudentAnswers.ENDPOINT, this::studentAnswers),
+        // A changed key drops the assignment's questions from every node's answer path.
+        Rows.serve(vertx, UpdateQuestion.ENDPOINT, request -> updateQuestion(request)
+            .andThen(done -> {
+              if (done.succeeded() && done.result().keyChanged()) {
+                changed(true, UUID.fromString(request.assignmentId()));
+              }
+            })
+            .map(EditedQuestion::assignment)))).mapEmpty();
   }
 
   /** In one transaction, so a lockAt before dueAt is rolled back rather than stored. */
@@ -146,6 +176,51 @@ final class AssignmentStore {
     return text == null ? null : OffsetDateTime.parse(text);
   }
 
+  private record EditedQuestion(Assignment assignment, boolean keyChanged) {}
+
+  /**
+   * One transaction: the question row is locked, and a changed answer or points becomes key version
+   * n + 1 (kept in question_versions) with a regrade row that {@link Regrader} picks up.
+   */
+  private Future<EditedQuestion> updateQuestion(UpdateQuestion request) {
+    UUID assignmentId = Rows.id(request.assignmentId(), "assignment");
+    UUID questionId = Rows.id(request.questionId(), "question");
+    UUID userId = Rows.id(request.userId(), "user");
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_QUESTION).execute(Tuple.of(questionId, assignmentId))
+        .compose(rows -> Rows.one(rows, row -> row, "question not found"))
+        .compose(row -> {
+          if (!userId.equals(row.getUUID("teacher_id"))) {
+            return Future.failedFuture(BusError.NOT_FOUND.exception("question not found"));
+          }
+          String kind = row.getString("kind");
+          Object answer = request.answer() == null ? row.getValue("answer") : request.answer();
+          int points = request.points() == null ? row.getInteger("points") : request.points();
+          boolean pointsChanged = points != row.getInteger("points");
+          boolean keyChanged = pointsChanged || !sameAnswer(kind, row.getValue("answer"), answer);
+          int version = row.getInteger("key_version") + (keyChanged ? 1 : 0);
+          JsonArray choices = request.choices() == null ? null : new JsonArray(request.choices());
+          Future<?> written = conn.preparedQuery(UPDATE_QUESTION)
+              .execute(Tuple.of(questionId, request.prompt(), choices, answer, points, version));
+          if (keyChanged) {
+            written = written
+                .compose(v -> conn.preparedQuery(INSERT_VERSION).execute(Tuple.of(questionId, version, answer, points, userId)))
+                .compose(v -> conn.preparedQuery(INSERT_REGRADE).execute(Tuple.of(questionId, version)));
+          }
+          if (pointsChanged) {
+            written = written.compose(v -> conn.preparedQuery(MAX_POINTS).execute(Tuple.of(assignmentId)));
+          }
+          return written.compose(v -> read(conn, assignmentId)).map(a -> new EditedQuestion(a, keyChanged));
+        }));
+  }
+
+  /** Whether a new answer grades like the old one: numbers by value (3 and 3.0), the rest exactly. */
+  private static boolean sameAnswer(String kind, Object before, Object after) {
+    if ("number".equals(kind)) {
+      return Grader.number(before) == Grader.number(after);
+    }
+    return before.equals(after);
+  }
+
   Future<Assignment> create(CreateAssignment request) {
     UUID courseId = Rows.id(request.courseId(), "course");
     OffsetDateTime dueAt = request.dueAt() == null ? null : OffsetDateTime.parse(request.dueAt());
@@ -154,7 +229,8 @@ final class AssignmentStore {
             conn -> conn.preparedQuery(INSERT)
                 .execute(Tuple.of(TimeOrderedIds.next(), courseId, request.title(), dueAt, request.questions().size(),
                     maxPoints))
-                .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions()))
+                .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions(),
+                    Rows.id(request.userId(), "user")))
                 .compose(id -> read(conn, id)))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("course not found"))
@@ -162,12 +238,12 @@ final class AssignmentStore {
   }
 
   private static Future<UUID> insertQuestions(SqlConnection conn, UUID assignmentId,
-                                              List<CreateAssignment.NewQuestion> questions) {
+                                              List<CreateAssignment.NewQuestion> questions, UUID userId) {
     List<Tuple> rows = new ArrayList<>(questions.size());
     for (int i = 0; i < questions.size(); i++) {
       CreateAssignment.NewQuestion q = questions.get(i);
       rows.add(Tuple.of(assignmentId, i + 1, q.prompt(), q.kind(), q.choices() == null ? null : new JsonArray(q.choices()),
-          q.answer(), q.points()));
+          q.answer(), q.points(), userId));
     }
     return conn.preparedQuery(INSERT_QUESTION).executeBatch(rows).map(assignmentId);
   }

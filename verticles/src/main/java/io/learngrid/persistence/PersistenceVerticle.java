@@ -27,6 +27,8 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
   private static final long UPKEEP_MILLIS = 60 * 60 * 1000;
+  // How soon an open regrade is noticed; the API promises regraded progress within 10 s.
+  private static final long REGRADE_INTERVAL_MILLIS = 250;
 
   private final LearngridConfig config;
   private final MeterRegistry registry;
@@ -34,6 +36,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private Pool pool;
   private Pool replica;
   private AnswerAggregator aggregator;
+  private Regrader regrader;
 
   /** {@code nodeId} names the pools' connections (application_name), so operators can tell nodes apart. */
   public PersistenceVerticle(LearngridConfig config, MeterRegistry registry, String nodeId) {
@@ -81,6 +84,8 @@ public final class PersistenceVerticle extends VerticleBase {
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())
                   .otherwise(failure -> Pong.down(failure.getClass().getSimpleName()))).completion());
+          regrader = new Regrader(vertx, pool, REGRADE_INTERVAL_MILLIS, registry);
+          regrader.start();
           // Retention is not waited for: a first pass over a large backlog must not hold up the node.
           Retention retention = new Retention(pool, config.retention(), registry);
           retention.run();
@@ -139,6 +144,9 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> stop() {
     if (aggregator != null) {
       aggregator.stop();
+    }
+    if (regrader != null) {
+      regrader.stop();
     }
     // Requests being handled (an answer batch being committed) finish before the pools close.
     return Bus.drain(vertx, config.shutdown().timeoutMillis()).compose(drained -> {

@@ -113,6 +113,8 @@ class AuthorizationMatrixTest {
             new JsonObject().put("questionId", questionId).put("answer", 4), token(a)), 401, 202, 404, 403, 403, 403),
         new Route("GET /assignments/{id}/stats", a -> api.get("/api/v1/assignments/" + assignmentId + "/stats", token(a)),
             401, 403, 404, 200, 404, 404),
+        new Route("PATCH /assignments/{id}/questions/{id}", a -> api.patch("/api/v1/assignments/" + assignmentId
+            + "/questions/" + questionId, new JsonObject().put("prompt", "2 + 2"), token(a)), 401, 403, 404, 200, 404, 404),
         new Route("GET /me/progress", a -> api.get("/api/v1/me/progress", token(a)), 401, 200, 200, 403, 403, 403),
         new Route("GET /courses/{id}/students/{id}/progress", a -> api.get(course + courseId + "/students/"
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),

@@ -66,7 +66,7 @@ class AnswerBatchesTest {
     UUID event = UUID.randomUUID();
     events.add(event);
     return new Submission(event, OffsetDateTime.now(), student, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-        "\"Paris\"", true, 2, false, key, key == null ? null : Buffer.buffer(request),
+        1, "\"Paris\"", true, 2, false, key, key == null ? null : Buffer.buffer(request),
         new JsonObject().put("eventId", event.toString()).put("who", who), Promise.promise());
   }
 
