@@ -206,4 +206,28 @@ class QuestionEditTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(keyVersion(s.assignment().questionIds().get(0))).isEqualTo(1);
   }
+
+  @Test
+  @DisplayName("a question with more stale attempts than one regrade pass takes is regraded to the last one")
+  void regradesMoreAttemptsThanOnePass() throws Exception {
+    Setup s = setup();
+    UUID question = UUID.fromString(s.assignment().questionIds().get(2));
+    answer(s, 2, 8);   // a real event, folded as usual: the scores row exists
+    Eventually.within(5, () -> fixture.number("SELECT count(*) FROM question_scores WHERE question_id = $1", question) == 1);
+    // 12,000 more wrong attempts of the key 7, as if folded long ago (the regrader reads the events, not the queue).
+    fixture.execute("""
+        INSERT INTO answer_events (event_id, submitted_at, student_id, course_id, assignment_id, question_id,
+                                   answer, correct, points_awarded)
+        SELECT gen_random_uuid(), now() - interval '1 minute', e.student_id, e.course_id, e.assignment_id,
+               e.question_id, '8'::jsonb, false, 0
+        FROM answer_events e, generate_series(1, 12000) WHERE e.question_id = $1""", question);
+    assertThat(edit(s, 2, new JsonObject().put("answer", 8), s.teacher().token()).status()).isEqualTo(200);
+
+    Eventually.within(10, () -> fixture.number(
+        "SELECT count(*) FROM answer_events WHERE question_id = $1 AND key_version = 2 AND correct", question) == 12_001);
+    Eventually.within(5, () -> fixture.number(
+        "SELECT count(*) FROM regrades WHERE question_id = $1 AND done_at IS NULL", question) == 0);
+    assertThat(fixture.number("SELECT count(*) FROM question_scores WHERE question_id = $1 AND correct AND best_points = 4",
+        question)).isEqualTo(1);
+  }
 }
