@@ -141,7 +141,7 @@ wall=$(awk '{ if ($4 > m) m = $4 } END { print m + 0 }' "$FINISHED")
 job_min=$(awk 'NR == 1 || $3 < m { m = $3 } END { print m + 0 }' "$FINISHED")
 job_max=$(awk '{ if ($3 > m) m = $3 } END { print m + 0 }' "$FINISHED")
 echo
-echo "metrics: $(curl -sf --max-time 10 "$BASE/metrics" | grep -E '^learngrid_ai_jobs_(total|queued)' | tr '\n' ' ')"
+echo "metrics: $(curl -sf --max-time 10 "$BASE/metrics" | grep -E '^learngrid_jobs_(total|queued)' | tr '\n' ' ')"
 
 verdict=PASS
 (( succeeded == JOBS && first_try == JOBS && failed == 0 && wall < LIMIT * 1000 )) || verdict=FAIL

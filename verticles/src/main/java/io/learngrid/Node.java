@@ -1,6 +1,10 @@
 package io.learngrid;
 
-import io.learngrid.ai.AiJobWorker;
+import io.learngrid.ai.AiJobHandler;
+import io.learngrid.bus.BusClient;
+import io.learngrid.bus.jobs.JobKinds;
+import io.learngrid.jobs.JobHandler;
+import io.learngrid.jobs.JobRunner;
 import io.learngrid.ai.ChatProxyVerticle;
 import io.learngrid.cache.CacheVerticle;
 import io.learngrid.cluster.HazelcastConfigs;
@@ -26,6 +30,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
@@ -122,7 +127,12 @@ public final class Node {
     }
     if (config.has(Role.AI)) {
       chain = chain.compose(v -> deployed(vertx.deployVerticle(new ChatProxyVerticle(config, registry))))
-          .compose(v -> deployed(vertx.deployVerticle(new AiJobWorker(config, registry, state.nodeId()))));
+          .compose(v -> {
+            LearngridConfig.JobKind ai = config.jobs().kind(JobKinds.QUESTIONS);
+            AiJobHandler handler = new AiJobHandler(new BusClient(vertx, ai.attemptTimeoutMillis()),
+                new BusClient(vertx, config.busTimeoutMillis()), config.ai().model(), ai.attemptTimeoutMillis());
+            return runners(config, Map.of(JobKinds.QUESTIONS, handler, JobKinds.LESSON_PLAN, handler));
+          });
     }
     membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));
@@ -138,6 +148,16 @@ public final class Node {
           + (vertx.isNativeTransportEnabled() ? " (epoll transport)" : " (NIO transport: " + vertx.unavailableNativeTransportCause() + ")"));
       return membership.publish();
     }).map(this);
+  }
+
+  /** One {@link JobRunner} per kind, each with its own slots, so one kind's backlog never holds up another's. */
+  private Future<?> runners(LearngridConfig config, Map<String, JobHandler> handlers) {
+    Future<?> chain = Future.succeededFuture();
+    for (Map.Entry<String, JobHandler> kind : handlers.entrySet()) {
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(
+          new JobRunner(kind.getKey(), kind.getValue(), config, registry, state.nodeId()))));
+    }
+    return chain;
   }
 
   private Future<String> deployed(Future<String> deployment) {

@@ -1,8 +1,8 @@
 package io.learngrid.ai;
 
 import io.learngrid.bus.ai.ChatMessage;
-import io.learngrid.bus.jobs.ClaimedAiJobs;
-import io.learngrid.bus.jobs.CreateAiJob;
+import io.learngrid.bus.jobs.JobKinds;
+import io.learngrid.jobs.RunningJob;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -25,7 +25,7 @@ final class Generations {
    * prompt differs from the first, so an exact-match response cache cannot hand back the same
    * unusable reply again.
    */
-  static List<ChatMessage> prompt(ClaimedAiJobs.Claimed job) {
+  static List<ChatMessage> prompt(RunningJob job) {
     List<ChatMessage> messages = prompt(job.kind(), job.input());
     if (job.attempt() == 1 || job.lastError() == null) {
       return messages;
@@ -37,10 +37,10 @@ final class Generations {
 
   private static List<ChatMessage> prompt(String kind, JsonObject input) {
     return switch (kind) {
-      case CreateAiJob.QUESTIONS -> List.of(new ChatMessage("system", QUESTIONS_SYSTEM), new ChatMessage("user",
+      case JobKinds.QUESTIONS -> List.of(new ChatMessage("system", QUESTIONS_SYSTEM), new ChatMessage("user",
           "Write " + input.getInteger("count") + " " + input.getString("difficulty") + " questions about: "
               + input.getString("topic") + ". Answer with the JSON object only."));
-      case CreateAiJob.LESSON_PLAN -> List.of(new ChatMessage("system", LESSON_PLAN_SYSTEM), new ChatMessage("user",
+      case JobKinds.LESSON_PLAN -> List.of(new ChatMessage("system", LESSON_PLAN_SYSTEM), new ChatMessage("user",
           "Write a lesson plan of " + input.getInteger("durationMinutes") + " minutes for grade level "
               + input.getString("gradeLevel") + " on: " + input.getString("topic")));
       default -> throw new IllegalArgumentException("unknown AI job kind " + kind);
@@ -49,7 +49,7 @@ final class Generations {
 
   /** The job's result: {@code questions} ready for assignment creation, or the lesson plan's text. */
   static JsonObject result(String kind, JsonObject input, String content) {
-    if (kind.equals(CreateAiJob.QUESTIONS)) {
+    if (kind.equals(JobKinds.QUESTIONS)) {
       return new JsonObject().put("questions", GeneratedQuestions.parse(content, input.getInteger("count")));
     }
     if (content.isBlank()) {

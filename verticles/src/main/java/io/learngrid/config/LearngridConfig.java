@@ -1,5 +1,6 @@
 package io.learngrid.config;
 
+import io.learngrid.bus.jobs.JobKinds;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -39,7 +40,7 @@ public record LearngridConfig(
     NearCache nearCache,
     RateLimits rateLimits,
     LoginLimits loginLimits,
-    AiJobs aiJobs,
+    Jobs jobs,
     Retention retention,
     Shutdown shutdown,
     LogFormat logFormat,
@@ -120,13 +121,26 @@ public record LearngridConfig(
   public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int windowSeconds) {}
 
   /**
-   * Durable AI jobs: the queue bound (persistence role) and each ai role's worker: how many jobs it
-   * runs at once, attempts and their time limit, the lease it holds (renewed every third of it while
-   * an attempt runs, so a job whose node died is taken over within one lease), how often it polls,
-   * and the backoff between attempts (full jitter, doubling up to the cap).
+   * One kind of durable job: its queue bound (checked by the persistence role when one is queued),
+   * the priority it is queued with unless the creator says otherwise, and each node's runner of it:
+   * how many jobs it runs at once, attempts and their time limit, the lease it holds (renewed every
+   * third of it while an attempt runs, so a job whose node died is taken over within one lease), how
+   * often it polls, and the backoff between attempts (full jitter, doubling up to the cap).
    */
-  public record AiJobs(int maxQueued, int concurrency, int maxAttempts, long attemptTimeoutMillis, long leaseMillis,
-                       long pollMillis, long backoffMillis, long maxBackoffMillis) {}
+  public record JobKind(int maxQueued, int priority, int concurrency, int maxAttempts, long attemptTimeoutMillis,
+                        long leaseMillis, long pollMillis, long backoffMillis, long maxBackoffMillis) {}
+
+  /** The settings of every kind of job (io.learngrid.bus.jobs.JobKinds), by kind. */
+  public record Jobs(Map<String, JobKind> kinds) {
+
+    public JobKind kind(String kind) {
+      JobKind settings = kinds.get(kind);
+      if (settings == null) {
+        throw new IllegalArgumentException("unknown job kind " + kind);
+      }
+      return settings;
+    }
+  }
 
   /**
    * Answer submission (group commit), the aggregator that folds answer events into progress, and
@@ -139,7 +153,7 @@ public record LearngridConfig(
    * How long rows that only serve for a while are kept (persistence role): Idempotency-Keys are
    * honoured for {@code idempotencyKeyHours}; finished AI jobs and AI usage rows are kept for days.
    */
-  public record Retention(int idempotencyKeyHours, int aiJobDays, int aiUsageDays) {}
+  public record Retention(int idempotencyKeyHours, int jobDays, int aiUsageDays) {}
 
   /**
    * SIGTERM: {@code graceMillis} of answering normally while readiness says 503 (so load balancers
@@ -272,15 +286,16 @@ public record LearngridConfig(
         s.integer("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", 10, 0, 1_000_000),
         cidrs(s, "LEARNGRID_TRUSTED_PROXIES", s.string("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
 
-    AiJobs aiJobs = new AiJobs(
-        s.integer("LEARNGRID_AI_JOBS_MAX_QUEUED", 1_000, 1, 1_000_000),
-        s.integer("LEARNGRID_AI_JOBS_CONCURRENCY", 64, 1, 10_000),
-        s.integer("LEARNGRID_AI_JOBS_MAX_ATTEMPTS", 3, 1, 100),
-        s.longValue("LEARNGRID_AI_JOBS_ATTEMPT_TIMEOUT_MS", 120_000, 100, 3_600_000),
-        s.longValue("LEARNGRID_AI_JOBS_LEASE_MS", 30_000, 300, 3_600_000),
-        s.longValue("LEARNGRID_AI_JOBS_POLL_MS", 1_000, 10, 600_000),
-        s.longValue("LEARNGRID_AI_JOBS_BACKOFF_MS", 2_000, 1, 3_600_000),
-        s.longValue("LEARNGRID_AI_JOBS_MAX_BACKOFF_MS", 60_000, 1, 3_600_000));
+    // The AI kinds keep their v1 settings' names and share them.
+    JobKind aiJobs = jobKind(s, "LEARNGRID_AI_JOBS_", new JobKind(1_000, 0, 64, 3, 120_000, 30_000, 1_000, 2_000, 60_000));
+    Jobs jobs = new Jobs(Map.of(
+        JobKinds.QUESTIONS, aiJobs,
+        JobKinds.LESSON_PLAN, aiJobs,
+        // An SMTP outage delays mail; it must not lose it: attempts with backoff up to 10 min span about 8 h.
+        JobKinds.EMAIL, jobKind(s, "LEARNGRID_JOBS_EMAIL_", new JobKind(100_000, 0, 16, 100, 60_000, 30_000, 1_000, 1_000, 600_000)),
+        JobKinds.ROSTER, jobKind(s, "LEARNGRID_JOBS_ROSTER_", new JobKind(1_000, 0, 2, 5, 600_000, 30_000, 1_000, 2_000, 60_000)),
+        JobKinds.EXPORT, jobKind(s, "LEARNGRID_JOBS_EXPORT_", new JobKind(1_000, 0, 2, 3, 1_800_000, 30_000, 1_000, 2_000, 60_000)),
+        JobKinds.ASSIGNMENTS, jobKind(s, "LEARNGRID_JOBS_ASSIGNMENTS_", new JobKind(1_000, 0, 4, 5, 300_000, 30_000, 1_000, 2_000, 60_000))));
 
     LearngridConfig config = new LearngridConfig(
         roles,
@@ -288,10 +303,10 @@ public record LearngridConfig(
         Path.of(s.string(DATA_DIR, "./.learngrid")),
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
-        loginLimits, aiJobs,
+        loginLimits, jobs,
         new Retention(
             s.integer("LEARNGRID_IDEMPOTENCY_KEY_HOURS", 24, 1, 87_600),
-            s.integer("LEARNGRID_AI_JOB_RETENTION_DAYS", 30, 1, 36_500),
+            s.integer("LEARNGRID_JOB_RETENTION_DAYS", 30, 1, 36_500),
             s.integer("LEARNGRID_AI_USAGE_RETENTION_DAYS", 400, 1, 36_500)),
         new Shutdown(s.longValue(SHUTDOWN_GRACE_MS, 3_000, 0, 300_000),
             s.longValue("LEARNGRID_SHUTDOWN_TIMEOUT_MS", 30_000, 100, 600_000)),
@@ -465,5 +480,19 @@ public record LearngridConfig(
 
   private static String trimSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** A kind's settings under {@code prefix} (MAX_QUEUED, PRIORITY, CONCURRENCY, ...), each defaulting to {@code d}'s. */
+  private static JobKind jobKind(SettingsReader s, String prefix, JobKind d) {
+    return new JobKind(
+        s.integer(prefix + "MAX_QUEUED", d.maxQueued(), 1, 10_000_000),
+        s.integer(prefix + "PRIORITY", d.priority(), -100, 100),
+        s.integer(prefix + "CONCURRENCY", d.concurrency(), 1, 10_000),
+        s.integer(prefix + "MAX_ATTEMPTS", d.maxAttempts(), 1, 1_000),
+        s.longValue(prefix + "ATTEMPT_TIMEOUT_MS", d.attemptTimeoutMillis(), 100, 86_400_000),
+        s.longValue(prefix + "LEASE_MS", d.leaseMillis(), 300, 3_600_000),
+        s.longValue(prefix + "POLL_MS", d.pollMillis(), 10, 600_000),
+        s.longValue(prefix + "BACKOFF_MS", d.backoffMillis(), 1, 3_600_000),
+        s.longValue(prefix + "MAX_BACKOFF_MS", d.maxBackoffMillis(), 1, 3_600_000));
   }
 }

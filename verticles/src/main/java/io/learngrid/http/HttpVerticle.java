@@ -3,6 +3,7 @@ package io.learngrid.http;
 import io.learngrid.cluster.NodeState;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.http.ai.AiJobRoutes;
+import io.learngrid.http.jobs.JobRoutes;
 import io.learngrid.http.ai.AiRoutes;
 import io.learngrid.http.ai.ChatStreamRelay;
 import io.learngrid.http.assignments.AnswerRoutes;
@@ -126,7 +127,8 @@ public final class HttpVerticle extends VerticleBase {
         config.cacheTtls().assignmentSeconds());
     QuestionRoutes questions = new QuestionRoutes(vertx, cache, access, busTimeout, config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
-    AiJobRoutes aiJobs = new AiJobRoutes(vertx, busTimeout);
+    JobRoutes jobs = new JobRoutes(vertx, busTimeout);
+    AiJobRoutes aiJobs = new AiJobRoutes(jobs);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
@@ -218,7 +220,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v1/ai/lesson-plans").handler(limits.aiGeneration()).handler(aiBody)
         .handler(contract.operation("createLessonPlan")).handler(aiJobs::lessonPlan);
     router.get("/api/v1/jobs/:jobId").handler(limits.user()).handler(contract.operation("getJob"))
-        .handler(aiJobs::get);
+        .handler(jobs::get);
     router.get("/api/v1/admin/cluster").handler(limits.user()).handler(contract.operation("getCluster"))
         .handler(ops::cluster);
     router.post("/api/v1/admin/cache/clear").handler(limits.user()).handler(body)

@@ -78,7 +78,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx),
               new ProgressStore(pool, aggregator::watermark).serve(vertx),
               new AiUsageStore(pool).serve(vertx),
-              new AiJobStore(pool, config.aiJobs(), registry).serve(vertx),
+              new JobStore(pool, config.jobs(), registry).serve(vertx),
               new AccountStore(pool).serve(vertx),
               new RevocationStore(pool).serve(vertx),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()

@@ -45,8 +45,8 @@ final class Retention {
             "older than " + hours + " hours"),
         rule(registry, "refresh_tokens", "expires_at < now() - make_interval(days => $1)", REFRESH_TOKEN_GRACE_DAYS,
             "expired more than " + REFRESH_TOKEN_GRACE_DAYS + " days ago"),
-        rule(registry, "ai_jobs", "finished_at < now() - make_interval(days => $1)", settings.aiJobDays(),
-            "finished more than " + settings.aiJobDays() + " days ago"),
+        rule(registry, "jobs", "finished_at < now() - make_interval(days => $1)", settings.jobDays(),
+            "finished more than " + settings.jobDays() + " days ago"),
         rule(registry, "ai_usage", "created_at < now() - make_interval(days => $1)", settings.aiUsageDays(),
             "older than " + settings.aiUsageDays() + " days"));
   }

@@ -66,7 +66,7 @@ class EndpointCoverageTest {
       // {} would clear every cache entry (no prefixes means all).
       "learngrid.cache.clear", new JsonObject().put("prefixes", "not a list"),
       // {} would fail expired jobs before claiming none.
-      "learngrid.ai.jobs.claim", new JsonObject().put("max", new JsonObject()),
+      "learngrid.jobs.claim", new JsonObject().put("max", new JsonObject()),
       // {} has no key: these handlers pass null to the Redis client (500).
       "learngrid.cache.get", new JsonObject().put("key", new JsonObject()),
       "learngrid.cache.decr", new JsonObject().put("key", new JsonObject()));

@@ -170,11 +170,11 @@ class LearngridConfigTest {
     assertThat(read(valid()).retention()).isEqualTo(new LearngridConfig.Retention(24, 30, 400));
     Map<String, String> values = valid();
     values.put("LEARNGRID_IDEMPOTENCY_KEY_HOURS", "72");
-    values.put("LEARNGRID_AI_JOB_RETENTION_DAYS", "7");
+    values.put("LEARNGRID_JOB_RETENTION_DAYS", "7");
     values.put("LEARNGRID_AI_USAGE_RETENTION_DAYS", "3650");
     assertThat(read(values).retention()).isEqualTo(new LearngridConfig.Retention(72, 7, 3650));
     assertFails("LEARNGRID_IDEMPOTENCY_KEY_HOURS", "0");
-    assertFails("LEARNGRID_AI_JOB_RETENTION_DAYS", "forever");
+    assertFails("LEARNGRID_JOB_RETENTION_DAYS", "forever");
     assertFails("LEARNGRID_AI_USAGE_RETENTION_DAYS", "36501");
   }
 

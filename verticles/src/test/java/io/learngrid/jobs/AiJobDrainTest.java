@@ -38,10 +38,10 @@ class AiJobDrainTest {
         node.close();
       }
       // Touches the row only in the state the hand-back leaves it in: queued, no attempt counted, no lease.
-      assertThat(Database.update("UPDATE ai_jobs SET error = error WHERE id = ? AND status = 'queued' AND attempts = 0"
+      assertThat(Database.update("UPDATE jobs SET error = error WHERE id = ? AND status = 'queued' AND attempts = 0"
           + " AND lease_token IS NULL", UUID.fromString(jobId))).isEqualTo(1);
       // Queued, it would be claimed by the next test class's ai role (the tests share one database).
-      Database.update("DELETE FROM ai_jobs WHERE id = ?", UUID.fromString(jobId));
+      Database.update("DELETE FROM jobs WHERE id = ?", UUID.fromString(jobId));
     }
   }
 }

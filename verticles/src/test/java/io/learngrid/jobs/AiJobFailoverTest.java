@@ -86,7 +86,7 @@ class AiJobFailoverTest {
     assertThat(job.getJsonObject("result").getJsonArray("questions")).hasSize(4);
     assertThat(hanging.requests()).isEqualTo(1);
     assertThat(rescuer.node().registry().scrape())
-        .contains("learngrid_ai_jobs_total{kind=\"questions\",outcome=\"succeeded\"} 1.0");
+        .contains("learngrid_jobs_total{kind=\"questions\",outcome=\"succeeded\"} 1.0");
   }
 
   private static boolean noAiRoleLeft(TestNode core) {

@@ -36,8 +36,8 @@ class AiJobFailureTest {
     // The tests share one database: a job another class left queued would be claimed by this node's
     // worker and reach the scripted upstream, adding to the calls these tests count.
     // (Before the node starts, so none is claimed first; on a fresh database the table is not there yet.)
-    Database.update("DO $$ BEGIN IF to_regclass('ai_jobs') IS NOT NULL THEN"
-        + " DELETE FROM ai_jobs WHERE status IN ('queued', 'running'); END IF; END $$");
+    Database.update("DO $$ BEGIN IF to_regclass('jobs') IS NOT NULL THEN"
+        + " DELETE FROM jobs WHERE status IN ('queued', 'running'); END IF; END $$");
     upstream = new ScriptedUpstream(new ScriptedUpstream.Fail(500));
     settings = NodeSettings.defaults().aiUrl(upstream.url()).aiJobsMaxAttempts(MAX_ATTEMPTS).aiJobsBackoffMillis(20)
         .aiJobsPollMillis(50)

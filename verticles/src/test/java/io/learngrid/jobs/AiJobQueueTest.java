@@ -7,12 +7,12 @@ import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.BusMessage;
 import io.learngrid.bus.Endpoint;
-import io.learngrid.bus.jobs.ClaimAiJobs;
-import io.learngrid.bus.jobs.ClaimedAiJobs;
-import io.learngrid.bus.jobs.FinishAiJob;
-import io.learngrid.bus.jobs.FinishedAiJob;
-import io.learngrid.bus.jobs.ReleaseAiJobs;
-import io.learngrid.bus.jobs.RenewAiJobLeases;
+import io.learngrid.bus.jobs.ClaimJobs;
+import io.learngrid.bus.jobs.ClaimedJobs;
+import io.learngrid.bus.jobs.FinishJob;
+import io.learngrid.bus.jobs.FinishedJob;
+import io.learngrid.bus.jobs.ReleaseJobs;
+import io.learngrid.bus.jobs.RenewJobLeases;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
@@ -62,7 +62,7 @@ class AiJobQueueTest {
   }
 
   private static void emptyQueue() {
-    Database.update("DELETE FROM ai_jobs WHERE status IN ('queued', 'running')");
+    Database.update("DELETE FROM jobs WHERE status IN ('queued', 'running')");
   }
 
   private <Q extends BusMessage, R extends BusMessage> R bus(Endpoint<Q, R> endpoint, Q message)
@@ -88,8 +88,8 @@ class AiJobQueueTest {
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.header("Retry-After")).isNotBlank();
     assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(refused.json().getString("detail")).contains("too many AI jobs are queued");
-    assertThat(api.get("/metrics", null).body()).containsPattern("learngrid_ai_jobs_queued(\\{[^}]*})? 3\\.0");
+    assertThat(refused.json().getString("detail")).contains("too many questions jobs are queued");
+    assertThat(api.get("/metrics", null).body()).containsPattern("learngrid_jobs_queued(\\{[^}]*})? 3\\.0");
   }
 
   @Test
@@ -98,28 +98,28 @@ class AiJobQueueTest {
     Account teacher = api.account("teacher");
     String jobId = submit(teacher);
 
-    ClaimedAiJobs first = bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs("node-a", 10, 1));
-    assertThat(first.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
-    ClaimedAiJobs.Claimed a = first.jobs().getFirst();
+    ClaimedJobs first = bus(ClaimJobs.ENDPOINT, new ClaimJobs("node-a", "questions", 10, 1));
+    assertThat(first.jobs()).extracting(ClaimedJobs.Claimed::id).containsExactly(jobId);
+    ClaimedJobs.Claimed a = first.jobs().getFirst();
     assertThat(a.attempt()).isEqualTo(1);
     assertThat(api.get("/api/v1/jobs/" + jobId, teacher.token()).json().getString("status")).isEqualTo("running");
 
     // node-a's 1 ms lease has run out by the time node-b asks (it "died"): node-b gets the job.
-    ClaimedAiJobs.Claimed b = claimFor("node-b", jobId);
+    ClaimedJobs.Claimed b = claimFor("node-b", jobId);
     assertThat(b.attempt()).isEqualTo(2);
     assertThat(b.leaseToken()).isNotEqualTo(a.leaseToken());
 
     JsonObject lateResult = new JsonObject().put("questions", new JsonArray());
-    assertThatThrownBy(() -> bus(FinishAiJob.ENDPOINT, new FinishAiJob(jobId, a.leaseToken(), lateResult, null, false, 0)))
+    assertThatThrownBy(() -> bus(FinishJob.ENDPOINT, new FinishJob(jobId, a.leaseToken(), lateResult, null, false, 0)))
         .isInstanceOfSatisfying(ReplyException.class,
             e -> assertThat(e.failureCode()).isEqualTo(BusError.CONFLICT.code()));
 
     JsonObject result = new JsonObject().put("questions", new JsonArray().add(new JsonObject().put("prompt", "p")
         .put("kind", "text").put("answer", "a").put("points", 1)));
-    FinishedAiJob done = bus(FinishAiJob.ENDPOINT, new FinishAiJob(jobId, b.leaseToken(), result, null, false, 0));
+    FinishedJob done = bus(FinishJob.ENDPOINT, new FinishJob(jobId, b.leaseToken(), result, null, false, 0));
     assertThat(done.status()).isEqualTo("succeeded");
     // Finishing twice is refused too: a job finishes exactly once.
-    assertThatThrownBy(() -> bus(FinishAiJob.ENDPOINT, new FinishAiJob(jobId, b.leaseToken(), lateResult, null, false, 0)))
+    assertThatThrownBy(() -> bus(FinishJob.ENDPOINT, new FinishJob(jobId, b.leaseToken(), lateResult, null, false, 0)))
         .isInstanceOf(ReplyException.class);
 
     JsonObject job = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
@@ -133,12 +133,12 @@ class AiJobQueueTest {
   void renewedLeaseHolds() throws Exception {
     Account teacher = api.account("teacher");
     String jobId = submit(teacher);
-    ClaimedAiJobs claimed = bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs("busy-node", 10, 1));
-    assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
+    ClaimedJobs claimed = bus(ClaimJobs.ENDPOINT, new ClaimJobs("busy-node", "questions", 10, 1));
+    assertThat(claimed.jobs()).extracting(ClaimedJobs.Claimed::id).containsExactly(jobId);
 
-    bus(RenewAiJobLeases.ENDPOINT, new RenewAiJobLeases(List.of(claimed.jobs().getFirst().leaseToken()), 600_000));
+    bus(RenewJobLeases.ENDPOINT, new RenewJobLeases(List.of(claimed.jobs().getFirst().leaseToken()), 600_000));
 
-    assertThat(bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs("other-node", 10, 600_000)).jobs())
+    assertThat(bus(ClaimJobs.ENDPOINT, new ClaimJobs("other-node", "questions", 10, 600_000)).jobs())
         .isEmpty();
   }
 
@@ -147,20 +147,20 @@ class AiJobQueueTest {
   void releaseHandsBack() throws Exception {
     Account teacher = api.account("teacher");
     String jobId = submit(teacher);
-    ClaimedAiJobs.Claimed held = claimFor("draining-node", jobId);
+    ClaimedJobs.Claimed held = claimFor("draining-node", jobId);
     // A long lease: only the hand-back can make the job claimable again.
-    bus(ReleaseAiJobs.ENDPOINT, new ReleaseAiJobs(List.of(held.leaseToken())));
+    bus(ReleaseJobs.ENDPOINT, new ReleaseJobs(List.of(held.leaseToken())));
 
     JsonObject job = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
     assertThat(job.getString("status")).isEqualTo("queued");
     assertThat(job.getInteger("attempts")).isZero();
-    ClaimedAiJobs.Claimed again = claimFor("other-node", jobId);
+    ClaimedJobs.Claimed again = claimFor("other-node", jobId);
     assertThat(again.attempt()).isEqualTo(1);
   }
 
-  private ClaimedAiJobs.Claimed claimFor(String owner, String jobId) throws Exception {
-    ClaimedAiJobs claimed = bus(ClaimAiJobs.ENDPOINT, new ClaimAiJobs(owner, 10, 600_000));
-    assertThat(claimed.jobs()).extracting(ClaimedAiJobs.Claimed::id).containsExactly(jobId);
+  private ClaimedJobs.Claimed claimFor(String owner, String jobId) throws Exception {
+    ClaimedJobs claimed = bus(ClaimJobs.ENDPOINT, new ClaimJobs(owner, "questions", 10, 600_000));
+    assertThat(claimed.jobs()).extracting(ClaimedJobs.Claimed::id).containsExactly(jobId);
     return claimed.jobs().getFirst();
   }
 }

@@ -48,7 +48,7 @@ class RetentionTest {
 
       // AI jobs: finished 31 days ago (either way) go; finished 29 days ago and an old unfinished job stay.
       fixture.execute("""
-          INSERT INTO ai_jobs (id, owner_id, kind, status, input, max_attempts, created_at, finished_at)
+          INSERT INTO jobs (id, owner_id, kind, status, input, max_attempts, created_at, finished_at)
           VALUES (gen_random_uuid(), $1, 'questions', 'succeeded', '{}', 3, now() - interval '40 days', now() - interval '31 days'),
                  (gen_random_uuid(), $1, 'questions', 'failed', '{}', 3, now() - interval '40 days', now() - interval '31 days'),
                  (gen_random_uuid(), $1, 'lesson-plan', 'succeeded', '{}', 3, now() - interval '40 days', now() - interval '29 days'),
@@ -77,9 +77,9 @@ class RetentionTest {
           user)).isZero();
       assertThat(deleted(one, two, "refresh_tokens")).isEqualTo(1);
 
-      assertThat(fixture.rows("SELECT status FROM ai_jobs WHERE owner_id = $1 ORDER BY status", user))
+      assertThat(fixture.rows("SELECT status FROM jobs WHERE owner_id = $1 ORDER BY status", user))
           .extracting(row -> row.getString("status")).containsExactly("queued", "succeeded");
-      assertThat(deleted(one, two, "ai_jobs")).isEqualTo(2);
+      assertThat(deleted(one, two, "jobs")).isEqualTo(2);
 
       assertThat(fixture.number("SELECT count(*) FROM ai_usage WHERE user_id = $1", user)).isOne();
       assertThat(deleted(one, two, "ai_usage")).isEqualTo(1);
