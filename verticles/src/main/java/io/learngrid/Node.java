@@ -3,7 +3,6 @@ package io.learngrid;
 import io.learngrid.ai.AiJobHandler;
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.jobs.JobKinds;
-import io.learngrid.jobs.JobHandler;
 import io.learngrid.jobs.JobRunner;
 import io.learngrid.ai.ChatProxyVerticle;
 import io.learngrid.cache.CacheVerticle;
@@ -131,7 +130,8 @@ public final class Node {
             LearngridConfig.JobKind ai = config.jobs().kind(JobKinds.QUESTIONS);
             AiJobHandler handler = new AiJobHandler(new BusClient(vertx, ai.attemptTimeoutMillis()),
                 new BusClient(vertx, config.busTimeoutMillis()), config.ai().model(), ai.attemptTimeoutMillis());
-            return runners(config, Map.of(JobKinds.QUESTIONS, handler, JobKinds.LESSON_PLAN, handler));
+            return JobRunner.deploy(vertx, config, registry, state.nodeId(),
+                Map.of(JobKinds.QUESTIONS, handler, JobKinds.LESSON_PLAN, handler)).onSuccess(deployments::addAll);
           });
     }
     membership = new NodeRegistryVerticle(state);
@@ -148,16 +148,6 @@ public final class Node {
           + (vertx.isNativeTransportEnabled() ? " (epoll transport)" : " (NIO transport: " + vertx.unavailableNativeTransportCause() + ")"));
       return membership.publish();
     }).map(this);
-  }
-
-  /** One {@link JobRunner} per kind, each with its own slots, so one kind's backlog never holds up another's. */
-  private Future<?> runners(LearngridConfig config, Map<String, JobHandler> handlers) {
-    Future<?> chain = Future.succeededFuture();
-    for (Map.Entry<String, JobHandler> kind : handlers.entrySet()) {
-      chain = chain.compose(v -> deployed(vertx.deployVerticle(
-          new JobRunner(kind.getKey(), kind.getValue(), config, registry, state.nodeId()))));
-    }
-    return chain;
   }
 
   private Future<String> deployed(Future<String> deployment) {

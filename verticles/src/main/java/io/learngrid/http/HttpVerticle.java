@@ -123,11 +123,11 @@ public final class HttpVerticle extends VerticleBase {
     AdminUserRoutes adminUsers = new AdminUserRoutes(vertx, cache, cursors, revocations, busTimeout);
     CourseRoutes courses = new CourseRoutes(vertx, cache, access, cursors, busTimeout);
     EnrollmentRoutes enrollments = new EnrollmentRoutes(vertx, cache, access, cursors, busTimeout);
-    AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, busTimeout,
+    JobRoutes jobs = new JobRoutes(vertx, busTimeout);
+    AssignmentRoutes assignments = new AssignmentRoutes(vertx, cache, access, cursors, jobs, busTimeout,
         config.cacheTtls().assignmentSeconds());
     QuestionRoutes questions = new QuestionRoutes(vertx, cache, access, busTimeout, config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
-    JobRoutes jobs = new JobRoutes(vertx, busTimeout);
     AiJobRoutes aiJobs = new AiJobRoutes(jobs);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
@@ -191,6 +191,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("unenrollStudent")).handler(enrollments::unenroll);
     router.post("/api/v1/courses/:courseId/assignments").handler(limits.classAction()).handler(body)
         .handler(contract.operation("createAssignment")).handler(assignments::create);
+    router.post("/api/v1/assignment-copies").handler(limits.classAction()).handler(body)
+        .handler(contract.operation("copyAssignment")).handler(assignments::copy);
     router.get("/api/v1/courses/:courseId/assignments").handler(limits.user())
         .handler(contract.operation("listAssignments")).handler(assignments::list);
     router.get("/api/v1/assignments/:assignmentId").handler(limits.user())

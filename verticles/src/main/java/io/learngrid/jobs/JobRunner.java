@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -69,6 +70,18 @@ public final class JobRunner extends VerticleBase {
     this.busTimeout = config.busTimeoutMillis();
     this.registry = registry;
     this.nodeId = nodeId;
+  }
+
+  /**
+   * One runner per kind, each with its own slots, so one kind's backlog never holds up another's.
+   * Replies the deployment ids.
+   */
+  public static Future<List<String>> deploy(Vertx vertx, LearngridConfig config, MeterRegistry registry, String nodeId,
+                                            Map<String, JobHandler> handlers) {
+    List<Future<String>> deployed = new ArrayList<>();
+    handlers.forEach((kind, handler) ->
+        deployed.add(vertx.deployVerticle(new JobRunner(kind, handler, config, registry, nodeId))));
+    return Future.all(deployed).map(all -> deployed.stream().map(Future::result).toList());
   }
 
   @Override

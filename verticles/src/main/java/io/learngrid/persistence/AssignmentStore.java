@@ -224,17 +224,21 @@ final class AssignmentStore {
   Future<Assignment> create(CreateAssignment request) {
     UUID courseId = Rows.id(request.courseId(), "course");
     OffsetDateTime dueAt = request.dueAt() == null ? null : OffsetDateTime.parse(request.dueAt());
-    int maxPoints = request.questions().stream().mapToInt(CreateAssignment.NewQuestion::points).sum();
     return Idempotent.create(pool, request.userId(), request.idempotency(), created -> 201, Assignment.class,
-            conn -> conn.preparedQuery(INSERT)
-                .execute(Tuple.of(TimeOrderedIds.next(), courseId, request.title(), dueAt, request.questions().size(),
-                    maxPoints))
-                .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), request.questions(),
-                    Rows.id(request.userId(), "user")))
+            conn -> insert(conn, courseId, request.title(), dueAt, request.questions(), Rows.id(request.userId(), "user"))
                 .compose(id -> read(conn, id)))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("course not found"))
             : Future.failedFuture(failure));
+  }
+
+  /** Inserts an assignment and its questions in the caller's transaction; a missing course is a foreign-key violation. */
+  static Future<UUID> insert(SqlConnection conn, UUID courseId, String title, OffsetDateTime dueAt,
+                             List<CreateAssignment.NewQuestion> questions, UUID userId) {
+    int maxPoints = questions.stream().mapToInt(CreateAssignment.NewQuestion::points).sum();
+    return conn.preparedQuery(INSERT)
+        .execute(Tuple.of(TimeOrderedIds.next(), courseId, title, dueAt, questions.size(), maxPoints))
+        .compose(rows -> insertQuestions(conn, rows.iterator().next().getUUID("id"), questions, userId));
   }
 
   private static Future<UUID> insertQuestions(SqlConnection conn, UUID assignmentId,

@@ -3,8 +3,10 @@ package io.learngrid.persistence;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
+import io.learngrid.bus.jobs.JobKinds;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.UnreachableService;
+import io.learngrid.jobs.JobRunner;
 import io.learngrid.security.PasswordHasher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -15,6 +17,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,8 +93,10 @@ public final class PersistenceVerticle extends VerticleBase {
           Retention retention = new Retention(pool, config.retention(), registry);
           retention.run();
           vertx.setPeriodic(UPKEEP_MILLIS, id -> maintain(partitions).compose(v -> retention.run()));
-          // The role is up once every address is registered (across the cluster, when clustered).
-          return Future.all(served);
+          // The role is up once every address is registered (across the cluster, when clustered);
+          // then its job runners start (deployed from here, they stop before the stores do).
+          return Future.all(served).compose(up -> JobRunner.deploy(vertx, config, registry, nodeId, Map.of(
+              JobKinds.ASSIGNMENTS, new AssignmentCopies(pool))));
         });
   }
 

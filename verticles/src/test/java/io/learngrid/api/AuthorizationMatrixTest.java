@@ -105,6 +105,8 @@ class AuthorizationMatrixTest {
             401, 403, 403, 200, 403, 200),
         new Route("POST /courses/{id}/assignments", a -> api.post(course + courseId + "/assignments", assignment(),
             token(a)), 401, 403, 403, 201, 403, 403),
+        new Route("POST /assignment-copies", a -> api.post("/api/v1/assignment-copies", assignment()
+            .put("courseIds", new JsonArray().add(courseId)), token(a)), 401, 403, 403, 202, 403, 403),
         new Route("GET /courses/{id}/assignments", a -> api.get(course + courseId + "/assignments", token(a)),
             401, 200, 403, 200, 403, 403),
         new Route("GET /assignments/{id}", a -> api.get("/api/v1/assignments/" + assignmentId, token(a)),

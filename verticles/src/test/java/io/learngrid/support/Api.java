@@ -142,6 +142,20 @@ public final class Api {
   }
 
   /** A logged-in account of a fresh user. */
+  /** The job once it succeeded or failed (polled for up to 60 s). */
+  public JsonObject finishedJob(String jobId, String token) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicReference<JsonObject> job = new java.util.concurrent.atomic.AtomicReference<>();
+    Eventually.within(60, () -> {
+      Reply reply = get("/api/v1/jobs/" + jobId, token);
+      if (reply.status() != 200) {
+        throw new AssertionError("GET /jobs/" + jobId + " answered " + reply.status() + ": " + reply.body());
+      }
+      job.set(reply.json());
+      return java.util.Set.of("succeeded", "failed").contains(reply.json().getString("status"));
+    });
+    return job.get();
+  }
+
   public record Account(String id, String email, String token) {}
 
   /** A new account with {@code role}, created by the admin, logged in. */

@@ -3,7 +3,10 @@ package io.learngrid.http.assignments;
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.assignments.Assignment;
 import io.learngrid.bus.assignments.AssignmentList;
+import io.learngrid.bus.Uuids;
+import io.learngrid.bus.assignments.CopyAssignment;
 import io.learngrid.bus.assignments.CreateAssignment;
+import io.learngrid.bus.jobs.JobKinds;
 import io.learngrid.bus.assignments.GetAssignment;
 import io.learngrid.bus.assignments.ListAssignments;
 import io.learngrid.bus.assignments.DeleteAssignment;
@@ -20,6 +23,7 @@ import io.learngrid.http.Paging;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.CacheAside;
+import io.learngrid.http.jobs.JobRoutes;
 import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,9 +45,12 @@ public final class AssignmentRoutes {
   private final Cursors cursors;
   private final BusClient persistence;
   private final int ttlSeconds;
+  private final JobRoutes jobs;
 
-  public AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, long busTimeout, int ttlSeconds) {
+  public AssignmentRoutes(Vertx vertx, CacheAside cache, Access access, Cursors cursors, JobRoutes jobs, long busTimeout,
+                          int ttlSeconds) {
     this.cache = cache;
+    this.jobs = jobs;
     this.access = access;
     this.cursors = cursors;
     this.persistence = new BusClient(vertx, busTimeout);
@@ -66,6 +73,47 @@ public final class AssignmentRoutes {
     Replies.json(ctx, 201, access.owned(caller, courseId, false)
         .compose(owned -> persistence.request(CreateAssignment.ENDPOINT, create))
         .map(assignment -> view(assignment, true)));
+  }
+
+  /**
+   * The same assignment in several of the caller's courses, as an {@code assignments} job: every
+   * course is checked now (a course that is not the caller's is 403, a missing one 404, as for one
+   * assignment), and again by the job, in the transaction that creates the copies.
+   */
+  public void copy(RoutingContext ctx) {
+    Caller caller = Caller.of(ctx);
+    Input input = Input.of(ctx);
+    List<String> courseIds = new ArrayList<>();
+    List<String> given = input.strings("courseIds");
+    if (given != null) {
+      for (String id : given) {
+        if (!Uuids.isUuid(id)) {
+          input.reject("courseIds", "names something that is not a course id");
+          break;
+        }
+        String course = Uuids.normalize(id);
+        if (!courseIds.contains(course)) {
+          courseIds.add(course);
+        }
+      }
+    }
+    String title = input.text("title");
+    var dueAt = input.optionalTimestamp("dueAt");
+    List<CreateAssignment.NewQuestion> questions = new ArrayList<>();
+    for (Input question : input.objects("questions")) {
+      questions.add(question(question));
+    }
+    input.validate();
+    List<Future<?>> owned = courseIds.stream().<Future<?>>map(course -> access.owned(caller, course, false)).toList();
+    Future.all(owned).onComplete(checked -> {
+      if (checked.failed()) {
+        ctx.fail(checked.cause());
+        return;
+      }
+      CopyAssignment copy = new CopyAssignment(caller.id(), courseIds, title, dueAt == null ? null : dueAt.toString(),
+          questions);
+      jobs.queue(ctx, caller, JobKinds.ASSIGNMENTS, copy.toJson());
+    });
   }
 
   /**
