@@ -79,7 +79,7 @@ public final class EmailHandler implements JobHandler {
         .map(sent -> new JsonObject().put("messageId", sent.getMessageID()))
         // The SMTP client's messages name the server's reply or the connection failure, never the body.
         .recover(failure -> Future.failedFuture(new JobFailure("the SMTP server did not take the email ("
-            + failure.getClass().getSimpleName() + ": " + failure.getMessage() + "); it is retried", true)));
+            + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")", true)));
   }
 
   public Future<Void> close() {
