@@ -5,6 +5,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.LogFormat;
 import io.learngrid.config.SettingsReader;
 import io.learngrid.dev.DemoData;
+import io.learngrid.dev.DevMail;
 import io.learngrid.dev.DevServices;
 import io.learngrid.logging.Logging;
 import io.learngrid.simulator.SimulatorSettings;
@@ -102,10 +103,11 @@ public final class Main {
       LearngridConfig config = LearngridConfig.from(settings);
       DevServices services = dev;
       Node node = Node.start(config, vertx -> services == null && !config.demoData() ? Future.succeededFuture()
-          : DemoData.load(vertx, config.auth().bcryptCost())).await(10, TimeUnit.MINUTES);
+          : DemoData.load(vertx, config.auth().bcryptCost()), services == null ? null : services.mail())
+          .await(10, TimeUnit.MINUTES);
       onStop(() -> shutdown(node, services, config.shutdown()) ? 0 : 1);
       if (services != null) {
-        printDevBanner(config);
+        printDevBanner(config, services.mail());
       }
     } catch (ConfigException e) {
       for (String problem : e.problems()) {
@@ -196,20 +198,23 @@ public final class Main {
     }
   }
 
-  private static void printDevBanner(LearngridConfig config) {
+  private static void printDevBanner(LearngridConfig config, DevMail mail) {
     String url = "http://localhost:" + config.http().port();
+    String caught = mail == null ? "sent through " + config.mail().smtp() + " (LEARNGRID_SMTP_URL)"
+        : url + "/dev/mail (SMTP on 127.0.0.1:" + mail.port() + ")";
     System.out.println("""
 
         learngrid dev node is ready: %s
           API contract   %s/openapi.yaml
           readiness      %s/health/ready
           metrics        %s/metrics
+          email          %s
           admin          %s / %s
           teacher        %s / %s
           student        %s / %s
           data           %s (delete it to start afresh)
         Ctrl-C stops the node and its services.
-        """.formatted(url, url, url, url,
+        """.formatted(url, url, url, url, caught,
         config.auth().adminEmail(), DevServices.DEMO_ADMIN_PASSWORD.equals(config.auth().adminPassword())
             ? DevServices.DEMO_ADMIN_PASSWORD : "(the password in LEARNGRID_ADMIN_PASSWORD)",
         DemoData.TEACHER_EMAIL, DemoData.PASSWORD, DemoData.STUDENT_EMAIL, DemoData.PASSWORD,

@@ -11,7 +11,9 @@ import io.learngrid.cluster.NodeRegistryVerticle;
 import io.learngrid.cluster.NodeState;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.Role;
+import io.learngrid.dev.DevMail;
 import io.learngrid.http.HttpVerticle;
+import io.learngrid.mail.EmailHandler;
 import io.learngrid.persistence.PersistenceVerticle;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -69,6 +71,11 @@ public final class Node {
    * answers ready: a client that waits for readiness finds what the node promises.
    */
   public static Future<Node> start(LearngridConfig config, Function<Vertx, Future<?>> beforeReady) {
+    return start(config, beforeReady, null);
+  }
+
+  /** As above; {@code devMail} is the dev node's SMTP server, listed at {@code GET /dev/mail} (null: no such route). */
+  public static Future<Node> start(LearngridConfig config, Function<Vertx, Future<?>> beforeReady, DevMail devMail) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Buckets for request latency, so that p50/p95/p99 can be computed across nodes in Prometheus.
     registry.config().meterFilter(new MeterFilter() {
@@ -97,7 +104,7 @@ public final class Node {
       vertx = Future.succeededFuture(builder.with(options).build());
     }
     NodeState state = new NodeState(config.roles(), httpAddress(config), config.clustered());
-    return vertx.compose(started -> new Node(started, state, registry, config.shutdown()).deploy(config, beforeReady)
+    return vertx.compose(started -> new Node(started, state, registry, config.shutdown()).deploy(config, beforeReady, devMail)
         .recover(failure -> started.close().transform(closed -> Future.failedFuture(failure))));
   }
 
@@ -116,10 +123,11 @@ public final class Node {
     return host + ":" + config.http().port();
   }
 
-  private Future<Node> deploy(LearngridConfig config, Function<Vertx, Future<?>> beforeReady) {
+  private Future<Node> deploy(LearngridConfig config, Function<Vertx, Future<?>> beforeReady, DevMail devMail) {
     Future<?> chain = Future.succeededFuture();
     if (config.has(Role.PERSISTENCE)) {
-      chain = chain.compose(v -> deployed(vertx.deployVerticle(new PersistenceVerticle(config, registry, state.nodeId()))));
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new PersistenceVerticle(config, registry, state.nodeId()))))
+          .compose(v -> emailRunner(config));
     }
     if (config.has(Role.CACHE)) {
       chain = chain.compose(v -> deployed(vertx.deployVerticle(new CacheVerticle(config))));
@@ -137,7 +145,7 @@ public final class Node {
     membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));
     if (config.has(Role.HTTP)) {
-      chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry),
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry, devMail),
           new DeploymentOptions().setInstances(config.http().instances()))));
     }
     return chain.compose(v -> beforeReady.apply(vertx)).compose(v -> {
@@ -148,6 +156,23 @@ public final class Node {
           + (vertx.isNativeTransportEnabled() ? " (epoll transport)" : " (NIO transport: " + vertx.unavailableNativeTransportCause() + ")"));
       return membership.publish();
     }).map(this);
+  }
+
+  /**
+   * The email runner, only where LEARNGRID_SMTP_URL is set. Without it this node runs no email job
+   * (rather than failing them): they stay queued, their tokens included, until a persistence node
+   * with an SMTP server claims them, so a node deployed without the setting delays mail, never loses it.
+   */
+  private Future<?> emailRunner(LearngridConfig config) {
+    if (config.mail().smtp() == null) {
+      LOG.warn(LearngridConfig.SMTP_URL + " is not set: this node sends no email; email jobs (password resets"
+          + " included) stay queued until a persistence node with an SMTP server runs them");
+      return Future.succeededFuture();
+    }
+    LOG.info("email jobs are sent through " + config.mail().smtp());
+    return JobRunner.deploy(vertx, config, registry, state.nodeId(), Map.of(JobKinds.EMAIL,
+            EmailHandler.create(vertx, config.mail(), config.jobs().kind(JobKinds.EMAIL).concurrency())))
+        .onSuccess(deployments::addAll);
   }
 
   private Future<String> deployed(Future<String> deployment) {

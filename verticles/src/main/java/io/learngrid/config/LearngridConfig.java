@@ -4,6 +4,8 @@ import io.learngrid.bus.jobs.JobKinds;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,7 @@ public record LearngridConfig(
     RateLimits rateLimits,
     LoginLimits loginLimits,
     Jobs jobs,
+    Mail mail,
     Retention retention,
     Shutdown shutdown,
     LogFormat logFormat,
@@ -143,6 +146,22 @@ public record LearngridConfig(
   }
 
   /**
+   * Email (persistence role): the SMTP server the {@code email} jobs send through, null when
+   * LEARNGRID_SMTP_URL is unset (no node of this one runs email jobs: they wait in the queue for
+   * one that does), the From header, and the public base URL links in emails start with.
+   */
+  public record Mail(Smtp smtp, String from, String publicUrl) {}
+
+  /** LEARNGRID_SMTP_URL taken apart; {@code ssl} is smtps:// (TLS from the first byte). The password is never logged. */
+  public record Smtp(String host, int port, boolean ssl, String username, String password) {
+
+    @Override
+    public String toString() {
+      return "Smtp[" + (ssl ? "smtps://" : "smtp://") + (username == null ? "" : username + ":***@") + host + ":" + port + "]";
+    }
+  }
+
+  /**
    * Answer submission (group commit), the aggregator that folds answer events into progress, and
    * the retention of answer events. Read by the persistence role.
    */
@@ -173,6 +192,9 @@ public record LearngridConfig(
   public static final String CLUSTER = "LEARNGRID_CLUSTER";
   /** The dev node's demo accounts and course on a {@code run} node too (bin/local-cluster); dev always loads them. */
   public static final String DEMO_DATA = "LEARNGRID_DEMO_DATA";
+  public static final String SMTP_URL = "LEARNGRID_SMTP_URL";
+  public static final String MAIL_FROM = "LEARNGRID_MAIL_FROM";
+  public static final String PUBLIC_URL = "LEARNGRID_PUBLIC_URL";
 
   /**
    * Reads and checks every setting; throws one {@link ConfigException} that lists every missing or
@@ -297,6 +319,13 @@ public record LearngridConfig(
         JobKinds.EXPORT, jobKind(s, "LEARNGRID_JOBS_EXPORT_", new JobKind(1_000, 0, 2, 3, 1_800_000, 30_000, 1_000, 2_000, 60_000)),
         JobKinds.ASSIGNMENTS, jobKind(s, "LEARNGRID_JOBS_ASSIGNMENTS_", new JobKind(1_000, 0, 4, 5, 300_000, 30_000, 1_000, 2_000, 60_000))));
 
+    String publicUrl = checkUrl(s, PUBLIC_URL, s.string(PUBLIC_URL, "http://localhost:8080"), "http", "https");
+    String from = s.string(MAIL_FROM, "learngrid <no-reply@learngrid.local>");
+    if (!from.contains("@")) {
+      s.report(MAIL_FROM, "is not an address (no-reply@example.com or name <no-reply@example.com>)");
+    }
+    Mail mail = new Mail(smtp(s, secret(s, SMTP_URL)), from, trimSlash(publicUrl == null ? "http://localhost:8080" : publicUrl));
+
     LearngridConfig config = new LearngridConfig(
         roles,
         clustered,
@@ -304,6 +333,7 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_BUS_TIMEOUT_MS", 5_000, 50, 600_000),
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
         loginLimits, jobs,
+        mail,
         new Retention(
             s.integer("LEARNGRID_IDEMPOTENCY_KEY_HOURS", 24, 1, 87_600),
             s.integer("LEARNGRID_JOB_RETENTION_DAYS", 30, 1, 36_500),
@@ -476,6 +506,52 @@ public record LearngridConfig(
     }
     s.report(key, "must start with " + schemes[0] + "://");
     return null;
+  }
+
+  /**
+   * {@code smtp://user:pass@host:port} (port 25 unless given; {@code smtps://}: TLS, port 465),
+   * user and password percent-decoded. Null when absent or bad (reported, without the password).
+   */
+  private static Smtp smtp(SettingsReader s, String url) {
+    if (url == null) {
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      s.report(SMTP_URL, "is not a smtp://user:pass@host:port URL");
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("smtp") && !scheme.equals("smtps")) {
+      s.report(SMTP_URL, "must start with smtp:// or smtps://");
+      return null;
+    }
+    if (uri.getHost() == null) {
+      s.report(SMTP_URL, "has no host");
+      return null;
+    }
+    if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+        || uri.getRawQuery() != null) {
+      s.report(SMTP_URL, "must be smtp://user:pass@host:port, without a path or query");
+      return null;
+    }
+    boolean ssl = scheme.equals("smtps");
+    String username = null;
+    String password = null;
+    // getUserInfo() decodes; split on the first ':' of the raw form so that an encoded ':' (%3A) stays in the password.
+    String rawUserInfo = uri.getRawUserInfo();
+    if (rawUserInfo != null) {
+      int colon = rawUserInfo.indexOf(':');
+      username = decode(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
+      password = colon < 0 ? null : decode(rawUserInfo.substring(colon + 1));
+    }
+    return new Smtp(uri.getHost(), uri.getPort() == -1 ? (ssl ? 465 : 25) : uri.getPort(), ssl, username, password);
+  }
+
+  private static String decode(String value) {
+    return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static String trimSlash(String url) {

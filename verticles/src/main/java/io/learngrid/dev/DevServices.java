@@ -32,9 +32,11 @@ public final class DevServices implements AutoCloseable {
   private static final String PG_PORT = "LEARNGRID_DEV_PG_PORT";
   private static final String REDIS_PORT = "LEARNGRID_DEV_REDIS_PORT";
   private static final String AI_PORT = "LEARNGRID_DEV_AI_PORT";
+  private static final String SMTP_PORT = "LEARNGRID_DEV_SMTP_PORT";
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private SettingsReader settings;
+  private DevMail mail;
 
   private DevServices(SettingsReader settings) {
     this.settings = settings;
@@ -51,11 +53,16 @@ public final class DevServices implements AutoCloseable {
     int pgPort = s.integer(PG_PORT, 54329, 1, 65535);
     int redisPort = s.integer(REDIS_PORT, 63790, 1, 65535);
     int aiPort = s.integer(AI_PORT, 8089, 1, 65535);
+    int smtpPort = s.integer(SMTP_PORT, 3025, 1, 65535);
     s.check(() -> StandaloneSimulator.withTimingAndFaults(s, SimulatorSettings.defaults()), null);
-    SettingsReader node = devDefaults(s
+    SettingsReader urls = s
         .withDefault(LearngridConfig.PG_URL, "postgresql://postgres@127.0.0.1:" + pgPort + "/postgres")
         .withDefault(LearngridConfig.REDIS_URL, "redis://127.0.0.1:" + redisPort)
-        .withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + aiPort),
+        .withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + aiPort);
+    if (!smtpUrlGiven(s)) {
+      urls = urls.withDefault(LearngridConfig.SMTP_URL, "smtp://127.0.0.1:" + smtpPort);
+    }
+    SettingsReader node = devDefaults(urls,
         "a stand-in for the secret kept in the data directory", s.string(LearngridConfig.DATA_DIR, "./.learngrid"));
     LearngridConfig.from(node);
     s.throwIfProblems();
@@ -104,6 +111,17 @@ public final class DevServices implements AutoCloseable {
       settings = settings.withDefault(LearngridConfig.AI_URL, "http://127.0.0.1:" + simulator.port());
       LOG.info("AI simulator started on 127.0.0.1:" + simulator.port());
     }
+    if (!smtpUrlGiven(settings)) {
+      int port = settings.integer(SMTP_PORT, 3025, 1, 65535);
+      try {
+        mail = DevMail.start(port);
+      } catch (RuntimeException e) {
+        throw new ConfigException(SMTP_PORT, "cannot start the SMTP server on port " + port + " (" + e.getMessage() + ")");
+      }
+      started.add(mail);
+      settings = settings.withDefault(LearngridConfig.SMTP_URL, mail.url());
+      LOG.info("SMTP server started on 127.0.0.1:" + port + " (caught mail at GET /dev/mail)");
+    }
     settings = devDefaults(settings, jwtSecret(dataDir.resolve("jwt-secret")), dataDir.toString());
   }
 
@@ -126,6 +144,16 @@ public final class DevServices implements AutoCloseable {
 
   public SettingsReader settings() {
     return settings;
+  }
+
+  /** The SMTP server dev started, whose mail {@code GET /dev/mail} lists; null when LEARNGRID_SMTP_URL was given. */
+  public DevMail mail() {
+    return mail;
+  }
+
+  /** LEARNGRID_SMTP_URL, or its _FILE form, set by the user: dev then starts no SMTP server. */
+  private static boolean smtpUrlGiven(SettingsReader settings) {
+    return settings.optional(LearngridConfig.SMTP_URL) != null || settings.optional(LearngridConfig.SMTP_URL + "_FILE") != null;
   }
 
   /** One secret per data directory, so tokens stay valid across dev restarts. */

@@ -24,7 +24,9 @@ import io.learngrid.http.courses.CourseRoutes;
 import io.learngrid.http.courses.EnrollmentRoutes;
 import io.learngrid.http.courses.GradebookRoutes;
 import io.learngrid.http.limits.RateLimiter;
+import io.learngrid.dev.DevMail;
 import io.learngrid.http.ops.CacheRoutes;
+import io.learngrid.http.ops.DevMailRoutes;
 import io.learngrid.http.ops.OpsRoutes;
 import io.learngrid.security.PasswordHasher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,6 +67,7 @@ public final class HttpVerticle extends VerticleBase {
   private final LearngridConfig config;
   private final NodeState node;
   private final PrometheusMeterRegistry registry;
+  private final DevMail devMail;
   private HttpServer server;
   private Router router;
   private ChatStreamRelay chatStreams;
@@ -72,9 +75,15 @@ public final class HttpVerticle extends VerticleBase {
   private Revocations revocations;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
+    this(config, node, registry, null);
+  }
+
+  /** {@code devMail}: the dev node's SMTP server, whose catch {@code GET /dev/mail} lists; null elsewhere (no such route). */
+  public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry, DevMail devMail) {
     this.config = config;
     this.node = node;
     this.registry = registry;
+    this.devMail = devMail;
   }
 
   @Override
@@ -146,6 +155,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/openapi.yaml").handler(ops::openApi);
+    if (devMail != null) {
+      router.get("/dev/mail").handler(new DevMailRoutes(vertx, devMail)::list);
+    }
 
     // Each API route: its rate budgets (before the body is read), its body handler, the contract's
     // check of its operation, then the route.

@@ -82,7 +82,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new ProgressStore(pool, aggregator::watermark).serve(vertx),
               new AiUsageStore(pool).serve(vertx),
               new JobStore(pool, config.jobs(), registry).serve(vertx),
-              new AccountStore(pool).serve(vertx),
+              new AccountStore(pool, config.jobs()).serve(vertx),
               new RevocationStore(pool).serve(vertx),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())

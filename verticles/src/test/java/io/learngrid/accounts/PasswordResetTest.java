@@ -14,8 +14,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reset email is delivered by the job system; until then a test stores a token it knows
- * (its SHA-256, as the store does) straight into PostgreSQL to exercise the confirmation.
+ * The request and the confirmation. The shared node has no SMTP server (its reset emails wait in
+ * the queue), so these tests store a token they know (its SHA-256, as the store does) straight
+ * into PostgreSQL; mail/PasswordResetEmailTest follows the token through a real SMTP server.
  */
 @DisplayName("Password reset: the same reply for every email, single-use tokens that expire in 30 minutes")
 @LearngridNode

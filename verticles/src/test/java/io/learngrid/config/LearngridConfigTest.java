@@ -107,6 +107,37 @@ class LearngridConfigTest {
   }
 
   @Test
+  @DisplayName("LEARNGRID_SMTP_URL is taken apart (smtps = TLS, default ports, decoded login) and never shows its password")
+  void smtpUrl() {
+    Map<String, String> values = valid();
+    assertThat(read(values).mail().smtp()).as("unset: no email runner, jobs wait").isNull();
+    assertThat(read(values).mail().publicUrl()).isEqualTo("http://localhost:8080");
+    assertThat(read(values).mail().from()).isEqualTo("learngrid <no-reply@learngrid.local>");
+
+    values.put("LEARNGRID_SMTP_URL", "smtps://mailer%40school.example:p%3Ass+w0rd@smtp.school.example");
+    values.put("LEARNGRID_PUBLIC_URL", "https://learn.school.example/");
+    LearngridConfig.Mail mail = read(values).mail();
+    assertThat(mail.smtp()).isEqualTo(new LearngridConfig.Smtp("smtp.school.example", 465, true,
+        "mailer@school.example", "p:ss+w0rd"));
+    assertThat(mail.smtp().toString()).doesNotContain("p:ss").doesNotContain("w0rd").contains("smtp.school.example:465");
+    assertThat(mail.publicUrl()).isEqualTo("https://learn.school.example");
+
+    values.put("LEARNGRID_SMTP_URL", "smtp://mail:2525");
+    assertThat(read(values).mail().smtp()).isEqualTo(new LearngridConfig.Smtp("mail", 2525, false, null, null));
+    values.put("LEARNGRID_SMTP_URL", "smtp://mail");
+    assertThat(read(values).mail().smtp().port()).isEqualTo(25);
+
+    assertFails("LEARNGRID_SMTP_URL", "http://mail:25");
+    assertFails("LEARNGRID_SMTP_URL", "smtp://mail:25/inbox");
+    assertFails("LEARNGRID_SMTP_URL", "mail:25");
+    assertFails("LEARNGRID_PUBLIC_URL", "learn.school.example");
+    assertFails("LEARNGRID_MAIL_FROM", "nobody");
+    values.put("LEARNGRID_SMTP_URL", "smtp://user:secret-pass@mail:25/x");
+    assertThatThrownBy(() -> read(values)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("LEARNGRID_SMTP_URL").satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret-pass"));
+  }
+
+  @Test
   @DisplayName("the admin email and password come together")
   void adminPair() {
     Map<String, String> values = valid();

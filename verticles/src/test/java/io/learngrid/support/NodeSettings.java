@@ -1,5 +1,6 @@
 package io.learngrid.support;
 
+import io.learngrid.dev.DevMail;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -241,6 +242,29 @@ public final class NodeSettings {
     return with("AI_JOBS_LEASE_MS", millis);
   }
 
+  // Email
+
+  /** LEARNGRID_SMTP_URL, e.g. {@code smtp://127.0.0.1:<port>} of a GreenMail the test started; null: no email runner. */
+  public NodeSettings smtpUrl(String url) {
+    return with("SMTP_URL", url);
+  }
+
+  public NodeSettings publicUrl(String url) {
+    return with("PUBLIC_URL", url);
+  }
+
+  public NodeSettings emailBackoffMillis(long millis) {
+    return with("JOBS_EMAIL_BACKOFF_MS", millis);
+  }
+
+  public NodeSettings emailMaxBackoffMillis(long millis) {
+    return with("JOBS_EMAIL_MAX_BACKOFF_MS", millis);
+  }
+
+  public NodeSettings emailPollMillis(long millis) {
+    return with("JOBS_EMAIL_POLL_MS", millis);
+  }
+
   /** The settings as the node reads them, LEARNGRID_* key to value. */
   public Map<String, String> toMap() {
     return Map.copyOf(values);
@@ -254,5 +278,11 @@ public final class NodeSettings {
   public TestNode start() {
     LearngridNodeExtension.stopSharedNode();
     return TestNode.start(toMap());
+  }
+
+  /** As {@link #start()}, with the dev node's {@code GET /dev/mail} listing what {@code mail} caught. */
+  public TestNode start(DevMail mail) {
+    LearngridNodeExtension.stopSharedNode();
+    return TestNode.start(toMap(), mail);
   }
 }

@@ -3,6 +3,8 @@ package io.learngrid.support;
 import io.learngrid.Node;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.SettingsReader;
+import io.learngrid.dev.DevMail;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +33,15 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node from LEARNGRID_* settings; tests build them with {@link NodeSettings}. */
   static TestNode start(Map<String, String> settings) {
+    return start(settings, null);
+  }
+
+  /** {@code devMail}: served at {@code GET /dev/mail}, as on a dev node; null for none. */
+  static TestNode start(Map<String, String> settings, DevMail devMail) {
     LearngridConfig config = LearngridConfig.from(new SettingsReader(settings));
     try {
-      return new TestNode(Node.start(config).await(2, TimeUnit.MINUTES), config.http().port());
+      return new TestNode(Node.start(config, vertx -> Future.succeededFuture(), devMail).await(2, TimeUnit.MINUTES),
+          config.http().port());
     } catch (Exception e) {
       throw new IllegalStateException("node did not start: " + e.getMessage(), e);
     }
