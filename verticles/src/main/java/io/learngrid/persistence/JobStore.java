@@ -10,6 +10,7 @@ import io.learngrid.bus.jobs.FinishedJob;
 import io.learngrid.bus.jobs.GetJob;
 import io.learngrid.bus.jobs.Job;
 import io.learngrid.bus.jobs.JobAccepted;
+import io.learngrid.bus.jobs.JobKinds;
 import io.learngrid.bus.jobs.ReleaseJobs;
 import io.learngrid.bus.jobs.RenewJobLeases;
 import io.learngrid.bus.jobs.ReportJobProgress;
@@ -44,7 +45,8 @@ final class JobStore {
   private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
   private static final long GAUGE_REFRESH_MILLIS = 5_000;
 
-  private static final String QUEUED = "SELECT count(*) FROM jobs WHERE kind = $1 AND status = 'queued'";
+  private static final String QUEUED = """
+      SELECT count(*) FROM (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'queued' LIMIT $2) waiting""";
   private static final String INSERT = """
       INSERT INTO jobs (id, owner_id, kind, status, priority, input, max_attempts)
       VALUES ($1, $2, $3, 'queued', $4, $5, $6)""";
@@ -57,14 +59,19 @@ final class JobStore {
         leased_until = NULL, input = input - 'secrets',
         error = 'the job was interrupted on its last attempt (its node stopped)'
       WHERE kind = $1 AND status = 'running' AND leased_until < now() AND attempts >= max_attempts""";
-  // Highest priority, then oldest first; SKIP LOCKED lets every node's runner claim at once
-  // without waiting on each other.
+  // Jobs whose node died first, then the queued ones by highest priority and then age. Each part
+  // walks the index in its own order (one ORDER BY over both would sort the whole backlog on every
+  // claim); SKIP LOCKED lets every node's runner claim at once without waiting on each other.
   private static final String CLAIM = """
-      WITH next AS (
+      WITH stale AS (
         SELECT id FROM jobs
-        WHERE kind = $1 AND ((status = 'queued' AND run_after <= now())
-           OR (status = 'running' AND leased_until < now() AND attempts < max_attempts))
-        ORDER BY priority DESC, run_after LIMIT $2 FOR UPDATE SKIP LOCKED)
+        WHERE kind = $1 AND status = 'running' AND leased_until < now() AND attempts < max_attempts
+        LIMIT $2 FOR UPDATE SKIP LOCKED),
+      fresh AS (
+        SELECT id FROM jobs
+        WHERE kind = $1 AND status = 'queued' AND run_after <= now()
+        ORDER BY priority DESC, run_after LIMIT $2 FOR UPDATE SKIP LOCKED),
+      next AS (SELECT id FROM stale UNION ALL SELECT id FROM fresh LIMIT $2)
       UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, lease_owner = $3,
         lease_token = gen_random_uuid(), leased_until = now() + $4 * interval '1 millisecond'
       FROM next WHERE j.id = next.id
@@ -81,7 +88,7 @@ final class JobStore {
       UPDATE jobs SET status = 'succeeded', result = $3, error = NULL, finished_at = now(), lease_owner = NULL,
         lease_token = NULL, leased_until = NULL, input = input - 'secrets'
       WHERE id = $1 AND lease_token = $2 AND status = 'running'
-      RETURNING status""";
+      RETURNING id, status, owner_id, kind""";
   private static final String FAIL_ATTEMPT = """
       UPDATE jobs SET
         status = CASE WHEN $4 AND attempts < max_attempts THEN 'queued' ELSE 'failed' END,
@@ -90,7 +97,9 @@ final class JobStore {
         run_after = now() + $5 * interval '1 millisecond',
         error = $3, lease_owner = NULL, lease_token = NULL, leased_until = NULL
       WHERE id = $1 AND lease_token = $2 AND status = 'running'
-      RETURNING status""";
+      RETURNING id, status, owner_id, kind""";
+  private static final String SUCCEED_AND_NOTIFY = withNotice(SUCCEED, 4);
+  private static final String FAIL_AND_NOTIFY = withNotice(FAIL_ATTEMPT, 6);
   private static final String RELEASE = """
       UPDATE jobs SET status = 'queued', attempts = attempts - 1, run_after = now(), lease_owner = NULL,
         lease_token = NULL, leased_until = NULL
@@ -102,6 +111,7 @@ final class JobStore {
       FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind""";
 
   private final Pool pool;
+  private Vertx vertx;
   private final LearngridConfig.Jobs settings;
   private final Map<String, KindGauges> gauges = new HashMap<>();
 
@@ -112,6 +122,7 @@ final class JobStore {
   }
 
   Future<Void> serve(Vertx vertx) {
+    this.vertx = vertx;
     refreshGauges();
     vertx.setPeriodic(GAUGE_REFRESH_MILLIS, id -> refreshGauges());
     return Future.all(List.of(
@@ -144,8 +155,12 @@ final class JobStore {
   }
 
   /**
-   * The bound is checked in the inserting transaction: concurrent submissions may each see room and
-   * overshoot it by at most their number, which is fine for a guard against unbounded backlog.
+   * The bound is checked against the queued count of the kind as this node last read it (every 5 s)
+   * plus the jobs it queued since, not by counting in PostgreSQL on every job: a count costs as much
+   * as the backlog is long, exactly when the backlog is long. Only when that estimate reaches the
+   * bound is the queue counted (up to the bound) before a refusal. Nodes queueing at once may
+   * overshoot the bound by what they queue within one refresh, which is fine for a guard against
+   * unbounded backlog.
    */
   Future<JobAccepted> create(CreateJob request) {
     UUID owner = Rows.id(request.userId(), "user");
@@ -153,17 +168,19 @@ final class JobStore {
     if (kind == null) {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("unknown job kind"));
     }
-    return Idempotent.create(pool, request.userId(), request.idempotency(), accepted -> 202, JobAccepted.class,
-        conn -> conn.preparedQuery(QUEUED).execute(Tuple.of(request.kind())).compose(count -> {
+    KindGauges gauge = gauges.get(request.kind());
+    Future<Void> room = gauge.queued.get() < kind.maxQueued() ? Future.succeededFuture()
+        // Only when the estimate says full is the queue counted, no further than the bound.
+        : pool.preparedQuery(QUEUED).execute(Tuple.of(request.kind(), kind.maxQueued())).compose(count -> {
           long waiting = count.iterator().next().getLong(0);
-          gauges.get(request.kind()).queued.set(waiting);
-          if (waiting >= kind.maxQueued()) {
-            return Future.failedFuture(BusError.UNAVAILABLE.exception(
-                "too many " + request.kind() + " jobs are queued (" + waiting + "); try again later"));
-          }
-          return enqueue(conn, settings, owner, request.kind(), request.input(), 0)
-              .map(id -> new JobAccepted(id.toString()));
-        }));
+          gauge.queued.set(waiting);
+          return waiting < kind.maxQueued() ? Future.succeededFuture() : Future.failedFuture(BusError.UNAVAILABLE
+              .exception("too many " + request.kind() + " jobs are queued (" + waiting + "); try again later"));
+        });
+    return room.compose(free -> Idempotent.create(pool, request.userId(), request.idempotency(), accepted -> 202, JobAccepted.class,
+            conn -> enqueue(conn, settings, owner, request.kind(), request.input(), 0)
+                .map(id -> new JobAccepted(id.toString()))))
+        .onSuccess(accepted -> gauge.queued.incrementAndGet());
   }
 
   Future<Job> get(GetJob request) {
@@ -218,16 +235,46 @@ final class JobStore {
             : Future.succeededFuture(Done.INSTANCE));
   }
 
+  /**
+   * The outcome and, for the kinds whose owner waits on a long job (JobKinds.NOTIFY_OWNER), the
+   * job-finished email, in one statement: the notice exists exactly when the job finished.
+   */
   Future<FinishedJob> finish(FinishJob request) {
     UUID id = Rows.id(request.id(), "job");
     UUID token = Rows.id(request.leaseToken(), "lease");
+    LearngridConfig.JobKind email = settings.kind(JobKinds.EMAIL);
     Future<RowSet<Row>> update = request.result() != null
-        ? pool.preparedQuery(SUCCEED).execute(Tuple.of(id, token, request.result()))
-        : pool.preparedQuery(FAIL_ATTEMPT).execute(Tuple.of(id, token, request.error(), request.retry(),
-            request.retryAfterMillis()));
-    return update.compose(rows -> rows.rowCount() == 0
-        ? Future.failedFuture(BusError.CONFLICT.exception("the job's lease is no longer held by this attempt"))
-        : Future.succeededFuture(new FinishedJob(rows.iterator().next().getString("status"))));
+        ? pool.preparedQuery(SUCCEED_AND_NOTIFY).execute(Tuple.of(id, token, request.result(), TimeOrderedIds.next(),
+            JobKinds.NOTIFY_OWNER.toArray(String[]::new), email.priority(), email.maxAttempts()))
+        : pool.preparedQuery(FAIL_AND_NOTIFY).execute(Tuple.of(id, token, request.error(), request.retry(),
+            request.retryAfterMillis(), TimeOrderedIds.next(), JobKinds.NOTIFY_OWNER.toArray(String[]::new))
+            .addValue(email.priority()).addValue(email.maxAttempts()));
+    return update.compose(rows -> {
+      if (rows.rowCount() == 0) {
+        return Future.failedFuture(BusError.CONFLICT.exception("the job's lease is no longer held by this attempt"));
+      }
+      Row row = rows.iterator().next();
+      if (row.getLong("notices") > 0) {
+        announce(vertx, JobKinds.EMAIL);
+      }
+      return Future.succeededFuture(new FinishedJob(row.getString("status")));
+    });
+  }
+
+  /** {@code update} (RETURNING id, status, owner_id, kind) and the owner's job-finished email, from parameter {@code $n} on. */
+  private static String withNotice(String update, int n) {
+    return "WITH done AS (" + update + """
+        ),
+        notice AS (
+          INSERT INTO jobs (id, owner_id, kind, status, priority, input, max_attempts)
+          SELECT $%1$d, u.id, 'email', 'queued', $%3$d, jsonb_build_object('to', u.email, 'template', 'job-finished',
+            'vars', jsonb_build_object('jobKind', done.kind, 'jobId', done.id, 'status', done.status,
+              'displayName', u.display_name)), $%4$d
+          FROM done JOIN users u ON u.id = done.owner_id
+          WHERE done.kind = ANY($%2$d) AND done.status IN ('succeeded', 'failed')
+            AND u.status = 'active' AND u.erased_at IS NULL
+          RETURNING 1)
+        SELECT done.status, (SELECT count(*) FROM notice) AS notices FROM done""".formatted(n, n + 1, n + 2, n + 3);
   }
 
   Future<Done> release(ReleaseJobs request) {

@@ -1,5 +1,7 @@
 package io.learngrid.bus.jobs;
 
+import java.util.Set;
+
 /**
  * The kinds of durable job, as stored in {@code jobs.kind} and named on the bus. Each is run by
  * the nodes with the role that owns it (docs/event-bus.md "Jobs").
@@ -17,6 +19,9 @@ public final class JobKinds {
   public static final String EXPORT = "export";
   /** persistence role: one assignment created in several courses. */
   public static final String ASSIGNMENTS = "assignments";
+
+  /** Kinds whose owner is emailed when a job finished (succeeded, or failed for good): the long ones. */
+  public static final Set<String> NOTIFY_OWNER = Set.of(ROSTER, EXPORT);
 
   private JobKinds() {}
 }
