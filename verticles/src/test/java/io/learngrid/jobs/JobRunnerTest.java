@@ -6,6 +6,8 @@ import io.learngrid.bus.BusClient;
 import io.learngrid.bus.jobs.ClaimJobs;
 import io.learngrid.bus.jobs.ClaimedJobs;
 import io.learngrid.bus.jobs.CreateJob;
+import io.learngrid.bus.jobs.FinishJob;
+import io.learngrid.bus.jobs.FinishedJob;
 import io.learngrid.bus.jobs.JobAccepted;
 import io.learngrid.bus.jobs.JobKinds;
 import io.learngrid.config.LearngridConfig;
@@ -169,6 +171,41 @@ class JobRunnerTest {
     assertThat(done.getJsonObject("result").getString("sawSecret")).isEqualTo("s3cret");
     assertThat(Database.value("SELECT input -> 'secrets' IS NOT NULL FROM jobs WHERE id = ?", UUID.fromString(id))).isEqualTo(false);
     assertThat(Database.value("SELECT input ->> 'topic' FROM jobs WHERE id = ?", UUID.fromString(id))).isEqualTo("x");
+  }
+
+  @Test
+  @DisplayName("emails the owner of a roster or export job once it finished, and not on a retry")
+  void emailsTheOwnerWhenALongJobFinished() throws Exception {
+    BusClient bus = new BusClient(core.node().vertx(), 5_000);
+    String retried = runningJob(JobKinds.EXPORT);
+    bus.request(FinishJob.ENDPOINT, new FinishJob(retried, lease(retried), null, "a passing fault", true, 600_000))
+        .await(10, TimeUnit.SECONDS);
+    String finished = runningJob(JobKinds.ROSTER);
+    FinishedJob outcome = bus.request(FinishJob.ENDPOINT, new FinishJob(finished, lease(finished),
+        new JsonObject().put("created", 3), null, false, 0)).await(10, TimeUnit.SECONDS);
+    assertThat(outcome.status()).isEqualTo("succeeded");
+
+    Object notices = Database.value("SELECT json_agg(input ORDER BY created_at)::text FROM jobs WHERE kind = 'email'"
+        + " AND input -> 'vars' ->> 'jobId' IN (?, ?)", finished, retried);
+    JsonObject notice = new io.vertx.core.json.JsonArray((String) notices).getJsonObject(0);
+    assertThat(new io.vertx.core.json.JsonArray((String) notices)).hasSize(1);
+    assertThat(notice.getString("to")).isEqualTo(teacher.email());
+    assertThat(notice.getString("template")).isEqualTo("job-finished");
+    assertThat(notice.getJsonObject("vars").getString("jobKind")).isEqualTo("roster");
+    assertThat(notice.getJsonObject("vars").getString("status")).isEqualTo("succeeded");
+  }
+
+  /** A job of {@code kind} held by a claim of no runner (its lease far ahead), so only the test finishes it. */
+  private String runningJob(String kind) {
+    UUID id = UUID.randomUUID();
+    Database.update("INSERT INTO jobs (id, owner_id, kind, status, input, attempts, max_attempts, lease_owner,"
+        + " lease_token, leased_until) VALUES (?, ?, ?, 'running', '{}', 1, 3, 'the-test', gen_random_uuid(),"
+        + " now() + interval '1 hour')", id, UUID.fromString(teacher.id()), kind);
+    return id.toString();
+  }
+
+  private static String lease(String jobId) {
+    return Database.value("SELECT lease_token::text FROM jobs WHERE id = ?", UUID.fromString(jobId)).toString();
   }
 
   private void deploy(TestNode node, JobHandler handler) throws Exception {
