@@ -23,6 +23,7 @@ import io.learngrid.http.contract.ContractValidation;
 import io.learngrid.http.courses.CourseRoutes;
 import io.learngrid.http.courses.EnrollmentRoutes;
 import io.learngrid.http.courses.GradebookRoutes;
+import io.learngrid.http.courses.RosterRoutes;
 import io.learngrid.http.limits.RateLimiter;
 import io.learngrid.dev.DevMail;
 import io.learngrid.http.ops.CacheRoutes;
@@ -142,9 +143,11 @@ public final class HttpVerticle extends VerticleBase {
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
     GradebookRoutes gradebook = new GradebookRoutes(vertx, access, cursors, busTimeout);
+    RosterRoutes roster = new RosterRoutes(vertx, access, jobs);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
+    BodyHandler rosterBody = BodyHandler.create(false).setBodyLimit(RosterRoutes.MAX_BODY_BYTES);
     FailureHandler failures = new FailureHandler(5);
 
     Router router = Router.router(vertx);
@@ -193,6 +196,9 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("updateCourse")).handler(courses::update);
     router.post("/api/v1/courses/:courseId/enrollments").handler(limits.classAction()).handler(body)
         .handler(contract.operation("enrollStudent")).handler(enrollments::enroll);
+    // One class action however many rows: enrolling a class is one act of its teacher.
+    router.post("/api/v1/courses/:courseId/roster").handler(limits.classAction()).handler(rosterBody)
+        .handler(contract.operation("importRoster")).handler(roster::importRoster);
     router.get("/api/v1/courses/:courseId/students").handler(limits.user())
         .handler(contract.operation("listCourseStudents")).handler(enrollments::students);
     router.get("/api/v1/me/courses").handler(limits.user()).handler(contract.operation("listMyCourses"))

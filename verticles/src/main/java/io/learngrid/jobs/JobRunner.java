@@ -79,8 +79,12 @@ public final class JobRunner extends VerticleBase {
   public static Future<List<String>> deploy(Vertx vertx, LearngridConfig config, MeterRegistry registry, String nodeId,
                                             Map<String, JobHandler> handlers) {
     List<Future<String>> deployed = new ArrayList<>();
-    handlers.forEach((kind, handler) ->
-        deployed.add(vertx.deployVerticle(new JobRunner(kind, handler, config, registry, nodeId))));
+    handlers.forEach((kind, handler) -> {
+      // Concurrency 0: this node leaves the kind to others (another role's nodes, another language).
+      if (config.jobs().kind(kind).concurrency() > 0) {
+        deployed.add(vertx.deployVerticle(new JobRunner(kind, handler, config, registry, nodeId)));
+      }
+    });
     return Future.all(deployed).map(all -> deployed.stream().map(Future::result).toList());
   }
 

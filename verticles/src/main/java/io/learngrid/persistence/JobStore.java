@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -50,6 +51,9 @@ final class JobStore {
   private static final String INSERT = """
       INSERT INTO jobs (id, owner_id, kind, status, priority, input, max_attempts)
       VALUES ($1, $2, $3, 'queued', $4, $5, $6)""";
+  private static final String INSERT_ALL = """
+      INSERT INTO jobs (id, owner_id, kind, status, priority, input, max_attempts)
+      SELECT r.id, r.owner, $2, 'queued', $3, r.input, $4 FROM jsonb_to_recordset($1) AS r(id uuid, owner uuid, input jsonb)""";
   private static final String BY_ID = """
       SELECT id, kind, status, result, error, attempts, progress_done, progress_total, created_at, finished_at
       FROM jobs WHERE id = $1 AND owner_id = $2""";
@@ -147,6 +151,26 @@ final class JobStore {
     return conn.preparedQuery(INSERT)
         .execute(Tuple.of(id, owner, kind, kindSettings.priority() + priorityBoost, input, kindSettings.maxAttempts()))
         .map(inserted -> id);
+  }
+
+  /**
+   * Queues one job of {@code kind} per element of {@code jobs} ({@code {owner, input}}) in one
+   * statement, inside the caller's transaction. Jobs a job makes (a roster's emails) are bounded by
+   * that job's own input and are not held to the kind's queue bound.
+   */
+  static Future<Void> enqueueAll(SqlClient conn, LearngridConfig.Jobs settings, String kind, JsonArray jobs,
+                                 int priorityBoost) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LearngridConfig.JobKind kindSettings = settings.kind(kind);
+    JsonArray rows = new JsonArray();
+    for (Object job : jobs) {
+      rows.add(((JsonObject) job).copy().put("id", TimeOrderedIds.next().toString()));
+    }
+    return conn.preparedQuery(INSERT_ALL)
+        .execute(Tuple.of(rows, kind, kindSettings.priority() + priorityBoost, kindSettings.maxAttempts()))
+        .mapEmpty();
   }
 
   /** Wakes the runners of {@code kind}: a job of it was queued (they also poll, so a lost publish only delays). */

@@ -96,7 +96,8 @@ public final class PersistenceVerticle extends VerticleBase {
           // The role is up once every address is registered (across the cluster, when clustered);
           // then its job runners start (deployed from here, they stop before the stores do).
           return Future.all(served).compose(up -> JobRunner.deploy(vertx, config, registry, nodeId, Map.of(
-              JobKinds.ASSIGNMENTS, new AssignmentCopies(pool))));
+              JobKinds.ASSIGNMENTS, new AssignmentCopies(pool),
+              JobKinds.ROSTER, new RosterImport(vertx, pool, config.jobs(), config.redis().busTimeoutMillis()))));
         });
   }
 

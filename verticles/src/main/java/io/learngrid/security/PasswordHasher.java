@@ -34,8 +34,11 @@ public final class PasswordHasher {
 
   /** Verifies against {@code hash}, or against a dummy hash when it is null (unknown user). */
   public Future<Boolean> verify(String password, String hash) {
-    Future<String> against = hash == null ? dummyHash : Future.succeededFuture(hash);
-    return against.compose(stored -> vertx.executeBlocking(() -> verifyNow(password, stored) && hash != null, false));
+    // An empty hash (an erased account, a rostered one before its student chose a password) takes
+    // the dummy's time too, so no login tells those accounts apart from the others.
+    boolean usable = hash != null && !hash.isEmpty();
+    Future<String> against = usable ? Future.succeededFuture(hash) : dummyHash;
+    return against.compose(stored -> vertx.executeBlocking(() -> verifyNow(password, stored) && usable, false));
   }
 
   private String hashNow(String password) {

@@ -90,11 +90,20 @@ public final class ContractValidation {
    * or none, is a 415 before the body is parsed, so a form post or text/plain never reaches a route.
    */
   static boolean isJson(String contentType) {
+    return isUtf8(contentType, "application/json");
+  }
+
+  /** {@code text/csv}, with at most a UTF-8 charset: the one other body an operation may take (a roster). */
+  public static boolean isCsv(String contentType) {
+    return isUtf8(contentType, "text/csv");
+  }
+
+  private static boolean isUtf8(String contentType, String mediaType) {
     if (contentType == null) {
       return false;
     }
     String[] parts = contentType.split(";");
-    if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+    if (!parts[0].trim().equalsIgnoreCase(mediaType)) {
       return false;
     }
     for (int i = 1; i < parts.length; i++) {
@@ -145,7 +154,7 @@ public final class ContractValidation {
   }
 
   /** The JSON body of an operation: whether it is required, its validator, and how far arrays are checked. */
-  private record Body(boolean required, Validator validator, JsonObject schema, int arrayCap) {
+  private record Body(boolean required, Validator validator, JsonObject schema, int arrayCap, boolean csv) {
 
     static Body of(Operation operation, OpenAPIContract contract, JsonObject model, ContractErrors errors) {
       MediaType json = operation.getRequestBody().getContent().get("application/json");
@@ -153,10 +162,11 @@ public final class ContractValidation {
         throw new IllegalStateException("ContractValidation reads only application/json bodies: "
             + operation.getOperationId());
       }
-      JsonObject schema = errors.deref(errors.deref(model.getJsonObject("requestBody"))
-          .getJsonObject("content").getJsonObject("application/json").getJsonObject("schema"));
+      JsonObject requestBody = errors.deref(model.getJsonObject("requestBody"));
+      JsonObject schema = errors.deref(requestBody.getJsonObject("content").getJsonObject("application/json")
+          .getJsonObject("schema"));
       return new Body(operation.getRequestBody().isRequired(), contract.getSchemaRepository().validator(json.getSchema()),
-          schema, ArrayCap.of(schema, errors));
+          schema, ArrayCap.of(schema, errors), requestBody.getBoolean(ContractCopy.CSV_BODY, false));
     }
   }
 
@@ -212,8 +222,16 @@ public final class ContractValidation {
         finish(ctx, found, false);
         return;
       }
-      if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-        ctx.fail(new ProblemException(415, "the body must be sent as Content-Type: application/json"));
+      String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+      if (body.csv() && isCsv(contentType)) {
+        // The route reads CSV itself (a parser, row by row); the parameters are checked above.
+        finish(ctx, found, false);
+        return;
+      }
+      if (!isJson(contentType)) {
+        ctx.fail(new ProblemException(415, body.csv()
+            ? "the body must be sent as Content-Type: application/json or text/csv"
+            : "the body must be sent as Content-Type: application/json"));
         return;
       }
       JsonObject json;

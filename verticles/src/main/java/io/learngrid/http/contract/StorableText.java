@@ -12,12 +12,12 @@ import java.util.List;
  * The contract cannot say either, so every string of a body and every parameter meets this rule
  * before its schema, whatever the route.
  */
-final class StorableText {
+public final class StorableText {
 
   private StorableText() {}
 
   /** Why {@code text} cannot be stored, or null when it can. */
-  static String problem(String text) {
+  public static String problem(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\0') {
