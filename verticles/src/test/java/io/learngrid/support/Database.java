@@ -29,7 +29,8 @@ public final class Database {
     }
   }
 
-  private static Connection connect() throws SQLException {
+  /** A JDBC connection of the tests' database, for a test that holds a transaction open (a row lock). */
+  public static Connection connect() throws SQLException {
     PgConnectOptions db = PgConnectOptions.fromUri(TestServices.postgresUrl());
     Properties properties = new Properties();
     properties.setProperty("user", db.getUser());
@@ -42,15 +43,7 @@ public final class Database {
 
   /** Runs one statement with {@code parameters} bound in order; returns the rows it changed. */
   public static int update(String sql, Object... parameters) {
-    PgConnectOptions db = PgConnectOptions.fromUri(TestServices.postgresUrl());
-    Properties properties = new Properties();
-    properties.setProperty("user", db.getUser());
-    if (db.getPassword() != null) {
-      properties.setProperty("password", db.getPassword());
-    }
-    String url = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
-    try (Connection connection = DriverManager.getConnection(url, properties);
-         PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);
       }
