@@ -107,6 +107,9 @@ class AuthorizationMatrixTest {
             token(a)), 401, 403, 403, 201, 403, 403),
         new Route("POST /assignment-copies", a -> api.post("/api/v1/assignment-copies", assignment()
             .put("courseIds", new JsonArray().add(courseId)), token(a)), 401, 403, 403, 202, 403, 403),
+        new Route("POST /courses/{id}/roster", a -> api.post(course + courseId + "/roster", new JsonObject()
+            .put("students", new JsonArray().add(new JsonObject().put("email", "m-" + UUID.randomUUID() + "@test.learngrid")
+                .put("displayName", "M"))), token(a)), 401, 403, 403, 202, 403, 403),
         new Route("GET /courses/{id}/assignments", a -> api.get(course + courseId + "/assignments", token(a)),
             401, 200, 403, 200, 403, 403),
         new Route("GET /assignments/{id}", a -> api.get("/api/v1/assignments/" + assignmentId, token(a)),
