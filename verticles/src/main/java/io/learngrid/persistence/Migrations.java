@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code flyway_schema_history}, so the numbers stay. Never add a V3 now: Flyway would refuse a
  * pending version below the applied ones. This note is here, not in V4 itself, because Flyway
  * checksums every line of an applied script, comments included: editing V4 would fail validation
- * on every deployed database.
+ * on every deployed database. For the same reason a new migration takes the next version above
+ * the highest one committed, never a gap below it (V41__jobs.sql was first written as V20, below
+ * the V40 that databases of the previous release have applied, and Flyway refused it there).
  */
 final class Migrations {
 
