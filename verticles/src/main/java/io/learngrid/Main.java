@@ -168,8 +168,12 @@ public final class Main {
     Path env = dataDir.resolve("services.env");
     StringBuilder lines = new StringBuilder();
     for (String key : List.of(LearngridConfig.PG_URL, LearngridConfig.REDIS_URL, LearngridConfig.AI_URL,
-        LearngridConfig.JWT_SECRET, LearngridConfig.ADMIN_EMAIL, LearngridConfig.ADMIN_PASSWORD)) {
-      lines.append(key).append('=').append(settings.string(key, "")).append('\n');
+        LearngridConfig.SMTP_URL, LearngridConfig.JWT_SECRET, LearngridConfig.ADMIN_EMAIL, LearngridConfig.ADMIN_PASSWORD)) {
+      String value = settings.string(key, "");
+      // Empty when given as a _FILE setting, which the nodes inherit from the environment instead.
+      if (!value.isEmpty()) {
+        lines.append(key).append('=').append(value).append('\n');
+      }
     }
     Files.writeString(env, lines);
     Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
