@@ -74,13 +74,19 @@ public final class JobRunner extends VerticleBase {
 
   /**
    * One runner per kind, each with its own slots, so one kind's backlog never holds up another's.
-   * Replies the deployment ids.
+   * A kind whose concurrency is 0 gets none: this node leaves its jobs to other nodes. Replies the
+   * deployment ids.
    */
   public static Future<List<String>> deploy(Vertx vertx, LearngridConfig config, MeterRegistry registry, String nodeId,
                                             Map<String, JobHandler> handlers) {
     List<Future<String>> deployed = new ArrayList<>();
-    handlers.forEach((kind, handler) ->
-        deployed.add(vertx.deployVerticle(new JobRunner(kind, handler, config, registry, nodeId))));
+    handlers.forEach((kind, handler) -> {
+      if (config.jobs().kind(kind).concurrency() == 0) {
+        LOG.info("this node runs no " + kind + " jobs (its concurrency is 0); other nodes take them");
+      } else {
+        deployed.add(vertx.deployVerticle(new JobRunner(kind, handler, config, registry, nodeId)));
+      }
+    });
     return Future.all(deployed).map(all -> deployed.stream().map(Future::result).toList());
   }
 
