@@ -7,28 +7,40 @@ import io.learngrid.support.Api;
 import io.learngrid.support.Api.Download;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.Database;
 import io.learngrid.support.Eventually;
 import io.learngrid.support.LearngridNode;
 import io.learngrid.support.LearningFixture;
 import io.learngrid.support.LearningFixture.Account;
 import io.learngrid.support.LearningFixture.Assignment;
 import io.learngrid.support.LearningFixture.QuestionSpec;
+import io.learngrid.support.NodeSettings;
+import io.learngrid.support.TestNode;
+import io.learngrid.support.TestServices;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * Course exports end to end: a POST queues an export job, a runner writes the CSV into PostgreSQL in
- * chunks, and the job's owner downloads it from the result's downloadUrl. ExportHeapTest runs a big
- * one on a node with a 64 MB heap.
+ * chunks, and the job's owner downloads it from the result's downloadUrl. The last test runs an
+ * export of 100,000 answers (about 36 MB of CSV) on a second JVM with a 64 MB heap.
  */
 @DisplayName("Course exports: a gradebook or the answers as a CSV file, queued as a job and downloaded by its owner")
 @LearngridNode
@@ -267,5 +279,100 @@ class ExportsTest {
     assertThat(job.getInteger("attempts")).as("not retried").isEqualTo(1);
     assertThat(job.getString("error")).contains("the course is gone or no longer yours");
     assertThat(fixture.number("SELECT count(*) FROM export_files WHERE job_id = $1", jobId)).isZero();
+  }
+
+  @Test
+  @DisplayName("exports 100,000 answers (36 MB of CSV) on a persistence node with a 64 MB heap, and the download has them all")
+  void bigExportOnASmallHeap() throws Exception {
+    String cluster = TestNode.newClusterName();
+    // This node serves the API and the download but runs no export job: the small node must.
+    try (TestNode core = NodeSettings.defaults().cluster(cluster).roles("http,persistence,cache")
+        .with("JOBS_EXPORT_CONCURRENCY", 0).start()) {
+      Api client = core.api();
+      Account teacher = fixture.teacher();
+      String course = course(teacher, "Big");
+      Assignment essay = assignment(course, "Essay", 5, new QuestionSpec("text", "cell", 1));
+      List<String> students = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        students.add(student(course, "Student " + i).id());
+      }
+      int answers = 100_000;
+      // ~156 characters of answer each, a second apart in submission order.
+      Database.update("""
+          INSERT INTO answer_events (event_id, submitted_at, student_id, course_id, assignment_id, question_id, answer,
+                                     correct, points_awarded)
+          SELECT gen_random_uuid(), now() - make_interval(secs => ? - i), (?::uuid[])[1 + i % 4], ?, ?, ?,
+                 to_jsonb(repeat('answer ' || i || ' ', 12)), i % 3 = 0, (i % 3 = 0)::int
+          FROM generate_series(1, ?) i""", answers, students.toArray(new String[0]), UUID.fromString(course),
+          UUID.fromString(essay.id()), UUID.fromString(essay.questionIds().getFirst()), answers);
+
+      Path log = Files.createTempFile(TestServices.scratch("export-heap"), "small-node", ".log");
+      Process small = startPersistenceNode(cluster, log);
+      try {
+        Reply accepted = client.post("/api/v1/courses/" + course + "/exports",
+            new JsonObject().put("kind", "answers").put("format", "csv"), teacher.token());
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String jobId = accepted.json().getString("jobId");
+        AtomicReference<JsonObject> job = new AtomicReference<>();
+        Eventually.within(240, () -> {
+          job.set(client.get("/api/v1/jobs/" + jobId, teacher.token()).json());
+          return !small.isAlive() || List.of("succeeded", "failed").contains(job.get().getString("status"));
+        });
+        assertThat(small.isAlive()).as("the 64 MB node is alive (its log: %s)", log).isTrue();
+        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        assertThat(job.get().getString("status")).as(job.get().encode()).isEqualTo("succeeded");
+        JsonObject result = job.get().getJsonObject("result");
+        assertThat(result.getLong("rows")).isEqualTo(answers);
+        assertThat(core.node().registry().scrape()).as("the core node ran no export")
+            .doesNotContain("learngrid_jobs_total{kind=\"export\"");
+        assertThat(fixture.number("SELECT count(*) FROM export_chunks WHERE job_id = $1", UUID.fromString(jobId)))
+            .as("chunks of about 256 KiB").isGreaterThan(result.getLong("bytes") / (300 * 1024));
+
+        Download file = client.download(URI.create(result.getString("downloadUrl")).getPath(), teacher.token(), 120);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.header("Content-Length")).isEqualTo(result.getLong("bytes").toString());
+        assertThat((long) file.body().length).isEqualTo(result.getLong("bytes"));
+        int lines = 0;
+        byte[] body = file.body();
+        for (int i = 1; i < body.length; i++) {
+          if (body[i] == '\n' && body[i - 1] == '\r') {
+            lines++;
+          }
+        }
+        assertThat(lines).isEqualTo(answers + 1);
+      } finally {
+        small.destroy();
+        if (!small.waitFor(30, TimeUnit.SECONDS)) {
+          small.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  /**
+   * A production node with only the persistence role in a JVM of its own, heap capped at 64 MB (and
+   * ended at once by an OutOfMemoryError), with the test's classpath and JVM flags (Hazelcast's --add-opens).
+   */
+  private static Process startPersistenceNode(String cluster, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access")) {
+        command.add(argument);
+      }
+    }
+    command.addAll(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+        "io.learngrid.Main", "run", "--cluster", "--roles", "persistence"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(key -> key.startsWith("LEARNGRID_"));
+    NodeSettings.defaults().cluster(cluster).roles("persistence").toMap().forEach((key, value) -> {
+      if (key.matches("LEARNGRID_(CLUSTER|CLUSTER_NAME|ROLES|PG_URL|PG_POOL_SIZE|ADMIN_EMAIL|ADMIN_PASSWORD|BCRYPT_COST)")) {
+        env.put(key, value);
+      }
+    });
+    env.put("LEARNGRID_JOBS_EXPORT_POLL_MS", "100");
+    env.put("LEARNGRID_DATA_DIR", log.getParent().toString() + File.separator + "data");
+    return builder.start();
   }
 }
