@@ -169,6 +169,10 @@ public final class Node {
           + " included) stay queued until a persistence node with an SMTP server runs them");
       return Future.succeededFuture();
     }
+    if (config.jobs().kind(JobKinds.EMAIL).concurrency() == 0) {
+      LOG.info("this node sends no email (LEARNGRID_JOBS_EMAIL_CONCURRENCY=0); other nodes take the email jobs");
+      return Future.succeededFuture();
+    }
     LOG.info("email jobs are sent through " + config.mail().smtp());
     return JobRunner.deploy(vertx, config, registry, state.nodeId(), Map.of(JobKinds.EMAIL,
             EmailHandler.create(vertx, config.mail(), config.jobs().kind(JobKinds.EMAIL).concurrency())))

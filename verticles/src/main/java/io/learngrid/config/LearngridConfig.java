@@ -563,6 +563,7 @@ public record LearngridConfig(
     return new JobKind(
         s.integer(prefix + "MAX_QUEUED", d.maxQueued(), 1, 10_000_000),
         s.integer(prefix + "PRIORITY", d.priority(), -100, 100),
+        // 0: this node does not run the kind (another node with the owning role does).
         s.integer(prefix + "CONCURRENCY", d.concurrency(), 0, 10_000),
         s.integer(prefix + "MAX_ATTEMPTS", d.maxAttempts(), 1, 1_000),
         s.longValue(prefix + "ATTEMPT_TIMEOUT_MS", d.attemptTimeoutMillis(), 100, 86_400_000),

@@ -22,6 +22,7 @@ import io.learngrid.http.caching.NearInvalidation;
 import io.learngrid.http.contract.ContractValidation;
 import io.learngrid.http.courses.CourseRoutes;
 import io.learngrid.http.courses.EnrollmentRoutes;
+import io.learngrid.http.courses.ExportRoutes;
 import io.learngrid.http.courses.GradebookRoutes;
 import io.learngrid.http.courses.RosterRoutes;
 import io.learngrid.http.limits.RateLimiter;
@@ -144,6 +145,7 @@ public final class HttpVerticle extends VerticleBase {
         config.cacheTtls().progressSeconds());
     GradebookRoutes gradebook = new GradebookRoutes(vertx, access, cursors, busTimeout);
     RosterRoutes roster = new RosterRoutes(vertx, access, jobs);
+    ExportRoutes exports = new ExportRoutes(vertx, access, jobs, busTimeout);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -233,6 +235,10 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("getStudentProgress")).handler(progress::student);
     router.get("/api/v1/courses/:courseId/gradebook").handler(limits.user())
         .handler(contract.operation("getGradebook")).handler(gradebook::gradebook);
+    router.post("/api/v1/courses/:courseId/exports").handler(limits.user()).handler(body)
+        .handler(contract.operation("createExport")).handler(exports::create);
+    router.get("/api/v1/exports/:jobId").handler(limits.user()).handler(contract.operation("downloadExport"))
+        .handler(exports::download);
     router.post("/api/v1/ai/chat").handler(limits.aiChat()).handler(aiBody)
         .handler(contract.operation("aiChat")).handler(ai::chat);
     router.post("/api/v1/ai/questions").handler(limits.aiGeneration()).handler(aiBody)

@@ -74,14 +74,16 @@ public final class JobRunner extends VerticleBase {
 
   /**
    * One runner per kind, each with its own slots, so one kind's backlog never holds up another's.
-   * Replies the deployment ids.
+   * A kind whose concurrency is 0 gets none: this node leaves its jobs to other nodes. Replies the
+   * deployment ids.
    */
   public static Future<List<String>> deploy(Vertx vertx, LearngridConfig config, MeterRegistry registry, String nodeId,
                                             Map<String, JobHandler> handlers) {
     List<Future<String>> deployed = new ArrayList<>();
     handlers.forEach((kind, handler) -> {
-      // Concurrency 0: this node leaves the kind to others (another role's nodes, another language).
-      if (config.jobs().kind(kind).concurrency() > 0) {
+      if (config.jobs().kind(kind).concurrency() == 0) {
+        LOG.info("this node runs no " + kind + " jobs (its concurrency is 0); other nodes take them");
+      } else {
         deployed.add(vertx.deployVerticle(new JobRunner(kind, handler, config, registry, nodeId)));
       }
     });

@@ -83,6 +83,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new AiUsageStore(pool).serve(vertx),
               new JobStore(pool, config.jobs(), registry).serve(vertx),
               new AccountStore(pool, config.jobs()).serve(vertx),
+              new ExportStore(pool).serve(vertx),
               new RevocationStore(pool).serve(vertx),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())
@@ -97,7 +98,8 @@ public final class PersistenceVerticle extends VerticleBase {
           // then its job runners start (deployed from here, they stop before the stores do).
           return Future.all(served).compose(up -> JobRunner.deploy(vertx, config, registry, nodeId, Map.of(
               JobKinds.ASSIGNMENTS, new AssignmentCopies(pool),
-              JobKinds.ROSTER, new RosterImport(vertx, pool, config.jobs(), config.redis().busTimeoutMillis()))));
+              JobKinds.ROSTER, new RosterImport(vertx, pool, config.jobs(), config.redis().busTimeoutMillis()),
+              JobKinds.EXPORT, new CourseExports(pool, config.mail().publicUrl()))));
         });
   }
 

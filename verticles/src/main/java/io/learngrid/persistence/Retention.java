@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Deletes rows that have served their purpose: Idempotency-Keys past the time they are honoured,
  * refresh tokens {@value #REFRESH_TOKEN_GRACE_DAYS} days after they expired (until then a spent
  * token presented again still revokes its family), finished AI jobs and AI usage past their
- * retention. Every persistence node runs it at start and then hourly.
+ * retention, export files past their expiry. Every persistence node runs it at start and then hourly.
  *
  * <p>Rows go in batches, each its own short statement that skips rows locked by someone else, so
  * writers never wait on it and nodes running it at once share the work instead of queueing.
@@ -48,12 +48,15 @@ final class Retention {
         rule(registry, "jobs", "finished_at < now() - make_interval(days => $1)", settings.jobDays(),
             "finished more than " + settings.jobDays() + " days ago"),
         rule(registry, "ai_usage", "created_at < now() - make_interval(days => $1)", settings.aiUsageDays(),
-            "older than " + settings.aiUsageDays() + " days"));
+            "older than " + settings.aiUsageDays() + " days"),
+        // Their chunks go with them (ON DELETE CASCADE). The download refuses a file by its
+        // expires_at already, so the hour this may lag behind is never visible.
+        rule(registry, "export_files", "expires_at < now() - make_interval(days => $1)", 0, "expired"));
   }
 
   private static Rule rule(MeterRegistry registry, String table, String expired, int age, String why) {
     Counter deleted = Counter.builder("learngrid.retention.deleted")
-        .description("Rows deleted by retention (expired Idempotency-Keys, refresh tokens, AI jobs, AI usage)")
+        .description("Rows deleted by retention (expired Idempotency-Keys, refresh tokens, jobs, AI usage, export files)")
         .tag("table", table)
         .register(registry);
     return new Rule(table, expired, age, why, deleted);

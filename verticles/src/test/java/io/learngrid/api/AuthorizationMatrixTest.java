@@ -39,12 +39,14 @@ class AuthorizationMatrixTest {
   private static String enrollmentCourseId;
   private static String assignmentId;
   private static String questionId;
+  // The download of an export the owning teacher made of courseId.
+  private static String exportPath;
 
   /** One route: how to call it as an actor, and the status each actor must get, in {@link #ACTORS} order. */
   record Route(String name, Function<Actor, Reply> call, int... expected) {}
 
   @BeforeAll
-  static void fixture(Api client) {
+  static void fixture(Api client) throws InterruptedException {
     api = client;
     for (Actor actor : ACTORS) {
       switch (actor) {
@@ -66,6 +68,10 @@ class AuthorizationMatrixTest {
         .json();
     assignmentId = created.getString("id");
     questionId = created.getJsonArray("questions").getJsonObject(0).getString("id");
+    String exportJob = api.post("/api/v1/courses/" + courseId + "/exports", new JsonObject().put("kind", "gradebook")
+        .put("format", "csv"), token(Actor.OWNING_TEACHER)).json().getString("jobId");
+    exportPath = java.net.URI.create(api.finishedJob(exportJob, token(Actor.OWNING_TEACHER)).getJsonObject("result")
+        .getString("downloadUrl")).getPath();
   }
 
   private static String token(Actor actor) {
@@ -125,6 +131,10 @@ class AuthorizationMatrixTest {
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
         new Route("GET /courses/{id}/gradebook", a -> api.get(course + courseId + "/gradebook", token(a)),
             401, 403, 403, 200, 403, 200),
+        new Route("POST /courses/{id}/exports", a -> api.post(course + courseId + "/exports", new JsonObject()
+            .put("kind", "answers").put("format", "csv"), token(a)), 401, 403, 403, 202, 403, 202),
+        // Only the job's owner: to anyone else, an admin included, the file does not exist.
+        new Route("GET /exports/{id}", a -> api.get(exportPath, token(a)), 401, 404, 404, 200, 404, 404),
         // Since v1.1 logout refuses the access token that made the call: each call logs in anew.
         new Route("POST /auth/logout", a -> api.post("/api/v1/auth/logout", new JsonObject().put("refreshToken",
             "not-a-token-of-anyone"), freshToken(a)), 401, 204, 204, 204, 204, 204),

@@ -196,6 +196,20 @@ class LearngridConfigTest {
   }
 
   @Test
+  @DisplayName("a kind's job concurrency may be 0 (this node runs none of it), never negative")
+  void jobConcurrencyMayBeZero() {
+    assertThat(read(valid()).jobs().kind("export").concurrency()).isEqualTo(2);
+    Map<String, String> values = valid();
+    values.put("LEARNGRID_JOBS_EXPORT_CONCURRENCY", "0");
+    values.put("LEARNGRID_AI_JOBS_CONCURRENCY", "0");
+    LearngridConfig config = read(values);
+    assertThat(config.jobs().kind("export").concurrency()).isZero();
+    assertThat(config.jobs().kind("questions").concurrency()).isZero();
+    assertThat(config.jobs().kind("roster").concurrency()).isEqualTo(2);
+    assertFails("LEARNGRID_JOBS_EXPORT_CONCURRENCY", "-1");
+  }
+
+  @Test
   @DisplayName("retention defaults to 24 hours of Idempotency-Keys, 30 days of finished AI jobs and 400 days of AI usage")
   void retentionSettings() {
     assertThat(read(valid()).retention()).isEqualTo(new LearngridConfig.Retention(24, 30, 400));

@@ -60,6 +60,16 @@ class RetentionTest {
           VALUES ($1, 'm', 'chat', 1, 1, 0, 1, false, false, now() - interval '401 days'),
                  ($1, 'm', 'chat', 1, 1, 0, 1, false, false, now() - interval '399 days')""", user);
 
+      // Export files: one that expired a minute ago goes with its chunks; one a minute short stays.
+      fixture.execute("""
+          INSERT INTO export_files (job_id, owner_id, kind, filename, expires_at)
+          VALUES ('00000000-0000-4000-8000-00000000e001'::uuid, $1, 'answers', 'gone.csv', now() - interval '1 minute'),
+                 ('00000000-0000-4000-8000-00000000e002'::uuid, $1, 'answers', 'kept.csv', now() + interval '1 minute')""",
+          user);
+      fixture.execute("""
+          INSERT INTO export_chunks (job_id, seq, data)
+          VALUES ('00000000-0000-4000-8000-00000000e001'::uuid, 0, '\\x41'), ('00000000-0000-4000-8000-00000000e002'::uuid, 0, '\\x41')""");
+
       // Two persistence nodes whose hourly passes coincide.
       SimpleMeterRegistry one = new SimpleMeterRegistry();
       SimpleMeterRegistry two = new SimpleMeterRegistry();
@@ -83,6 +93,13 @@ class RetentionTest {
 
       assertThat(fixture.number("SELECT count(*) FROM ai_usage WHERE user_id = $1", user)).isOne();
       assertThat(deleted(one, two, "ai_usage")).isEqualTo(1);
+
+      assertThat(fixture.rows("SELECT filename FROM export_files WHERE owner_id = $1", user))
+          .extracting(row -> row.getString("filename")).containsExactly("kept.csv");
+      assertThat(fixture.number("""
+          SELECT count(*) FROM export_chunks WHERE job_id IN ('00000000-0000-4000-8000-00000000e001'::uuid,
+                                                             '00000000-0000-4000-8000-00000000e002'::uuid)""")).isOne();
+      assertThat(deleted(one, two, "export_files")).isEqualTo(1);
     }
   }
 

@@ -69,6 +69,32 @@ public final class Api {
     return send(request(path, token).GET());
   }
 
+  /** A reply read as bytes, as they came (a download), with its headers. */
+  public record Download(int status, java.net.http.HttpHeaders headers, byte[] body) {
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
+    public String text() {
+      return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A GET whose body is kept as bytes (a file download), waiting up to {@code seconds} for all of it. */
+  public Download download(String path, String token, int seconds) {
+    try {
+      HttpResponse<byte[]> response = client.send(request(path, token).timeout(Duration.ofSeconds(seconds)).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return new Download(response.statusCode(), response.headers(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Reply post(String path, String body, String token) {
     return send(request(path, token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)));
