@@ -1,6 +1,7 @@
 package io.learngrid;
 
 import io.learngrid.ai.AiJobHandler;
+import io.learngrid.bridge.BridgeVerticle;
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.jobs.JobKinds;
 import io.learngrid.jobs.JobRunner;
@@ -141,6 +142,9 @@ public final class Node {
             return JobRunner.deploy(vertx, config, registry, state.nodeId(),
                 Map.of(JobKinds.QUESTIONS, handler, JobKinds.LESSON_PLAN, handler)).onSuccess(deployments::addAll);
           });
+    }
+    if (config.bridge() != null) {
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new BridgeVerticle(config.bridge(), registry))));
     }
     membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));

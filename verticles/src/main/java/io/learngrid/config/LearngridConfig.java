@@ -44,6 +44,7 @@ public record LearngridConfig(
     LoginLimits loginLimits,
     Jobs jobs,
     Mail mail,
+    Bridge bridge,
     Retention retention,
     Shutdown shutdown,
     LogFormat logFormat,
@@ -152,6 +153,14 @@ public record LearngridConfig(
    */
   public record Mail(Smtp smtp, String from, String publicUrl) {}
 
+  /**
+   * The TCP event-bus bridge for workers in other languages; null when LEARNGRID_BRIDGE_PORT is not
+   * set. {@code kinds} are the job kinds a bridged worker may claim; {@code tlsCert}/{@code tlsKey}
+   * (PEM files) turn TLS on.
+   */
+  public record Bridge(String host, int port, String secret, Set<String> kinds, int maxConnections,
+                       long idleTimeoutMillis, String tlsCert, String tlsKey) {}
+
   /** LEARNGRID_SMTP_URL taken apart; {@code ssl} is smtps:// (TLS from the first byte). The password is never logged. */
   public record Smtp(String host, int port, boolean ssl, String username, String password) {
 
@@ -195,6 +204,8 @@ public record LearngridConfig(
   public static final String SMTP_URL = "LEARNGRID_SMTP_URL";
   public static final String MAIL_FROM = "LEARNGRID_MAIL_FROM";
   public static final String PUBLIC_URL = "LEARNGRID_PUBLIC_URL";
+  public static final String BRIDGE_PORT = "LEARNGRID_BRIDGE_PORT";
+  public static final String BRIDGE_SECRET = "LEARNGRID_BRIDGE_SECRET";
 
   /**
    * Reads and checks every setting; throws one {@link ConfigException} that lists every missing or
@@ -311,8 +322,8 @@ public record LearngridConfig(
     // The AI kinds keep their v1 settings' names and share them.
     JobKind aiJobs = jobKind(s, "LEARNGRID_AI_JOBS_", new JobKind(1_000, 0, 64, 3, 120_000, 30_000, 1_000, 2_000, 60_000));
     Jobs jobs = new Jobs(Map.of(
-        JobKinds.QUESTIONS, aiJobs,
-        JobKinds.LESSON_PLAN, aiJobs,
+        JobKinds.QUESTIONS, ownConcurrency(s, "LEARNGRID_JOBS_QUESTIONS_CONCURRENCY", aiJobs),
+        JobKinds.LESSON_PLAN, ownConcurrency(s, "LEARNGRID_JOBS_LESSON_PLAN_CONCURRENCY", aiJobs),
         // An SMTP outage delays mail; it must not lose it: attempts with backoff up to 10 min span about 8 h.
         JobKinds.EMAIL, jobKind(s, "LEARNGRID_JOBS_EMAIL_", new JobKind(100_000, 0, 16, 100, 60_000, 30_000, 1_000, 1_000, 600_000)),
         JobKinds.ROSTER, jobKind(s, "LEARNGRID_JOBS_ROSTER_", new JobKind(1_000, 0, 2, 5, 600_000, 30_000, 1_000, 2_000, 60_000)),
@@ -326,6 +337,8 @@ public record LearngridConfig(
     }
     Mail mail = new Mail(smtp(s, secret(s, SMTP_URL)), from, trimSlash(publicUrl == null ? "http://localhost:8080" : publicUrl));
 
+    Bridge bridge = bridge(s, jobs);
+
     LearngridConfig config = new LearngridConfig(
         roles,
         clustered,
@@ -334,6 +347,7 @@ public record LearngridConfig(
         http, postgres, redis, ai, auth, cluster, ttls, answers, nearCache, rateLimits,
         loginLimits, jobs,
         mail,
+        bridge,
         new Retention(
             s.integer("LEARNGRID_IDEMPOTENCY_KEY_HOURS", 24, 1, 87_600),
             s.integer("LEARNGRID_JOB_RETENTION_DAYS", 30, 1, 36_500),
@@ -395,6 +409,52 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_AI_USER_DAILY_TOKENS", 200_000, 0, Long.MAX_VALUE / 2),
         s.longValue("LEARNGRID_AI_GLOBAL_DAILY_TOKENS", 0, 0, Long.MAX_VALUE / 2),
         prices(s, s.optional("LEARNGRID_AI_PRICES")));
+  }
+
+  /**
+   * An AI kind's concurrency of its own, so a node can leave one of them to another language's
+   * workers (0) and run the other.
+   */
+  private static JobKind ownConcurrency(SettingsReader s, String key, JobKind shared) {
+    int concurrency = s.integer(key, shared.concurrency(), 0, 10_000);
+    return new JobKind(shared.maxQueued(), shared.priority(), concurrency, shared.maxAttempts(),
+        shared.attemptTimeoutMillis(), shared.leaseMillis(), shared.pollMillis(), shared.backoffMillis(),
+        shared.maxBackoffMillis());
+  }
+
+  private static Bridge bridge(SettingsReader s, Jobs jobs) {
+    if (s.optional(BRIDGE_PORT) == null) {
+      return null;
+    }
+    int port = s.integer(BRIDGE_PORT, 7000, 1, 65535);
+    String secret = secret(s, BRIDGE_SECRET);
+    if (secret == null) {
+      s.report(BRIDGE_SECRET, "is required with " + BRIDGE_PORT + " (workers send it in their first frame)");
+    } else if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      s.report(BRIDGE_SECRET, "must be at least 32 bytes long");
+    }
+    Set<String> kinds = new java.util.TreeSet<>(list(s.string("LEARNGRID_BRIDGE_KINDS", JobKinds.LESSON_PLAN)));
+    for (String kind : kinds) {
+      if (!jobs.kinds().containsKey(kind)) {
+        s.report("LEARNGRID_BRIDGE_KINDS", "names an unknown job kind '" + kind + "' (known: "
+            + new java.util.TreeSet<>(jobs.kinds().keySet()) + ")");
+      }
+    }
+    String cert = s.optional("LEARNGRID_BRIDGE_TLS_CERT");
+    String key = s.optional("LEARNGRID_BRIDGE_TLS_KEY");
+    if ((cert == null) != (key == null)) {
+      s.report(cert == null ? "LEARNGRID_BRIDGE_TLS_CERT" : "LEARNGRID_BRIDGE_TLS_KEY",
+          "must be set together with " + (cert == null ? "LEARNGRID_BRIDGE_TLS_KEY" : "LEARNGRID_BRIDGE_TLS_CERT"));
+    }
+    return new Bridge(
+        s.string("LEARNGRID_BRIDGE_HOST", "127.0.0.1"),
+        port,
+        secret,
+        Set.copyOf(kinds),
+        s.integer("LEARNGRID_BRIDGE_MAX_CONNECTIONS", 64, 1, 10_000),
+        s.longValue("LEARNGRID_BRIDGE_IDLE_TIMEOUT_MS", 60_000, 1_000, 3_600_000),
+        cert,
+        key);
   }
 
   /** {@code KEY} itself, or the contents of the file named by {@code KEY_FILE} (a mounted secret). */

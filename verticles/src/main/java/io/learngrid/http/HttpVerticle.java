@@ -1,5 +1,6 @@
 package io.learngrid.http;
 
+import io.learngrid.bridge.BusSchemas;
 import io.learngrid.cluster.NodeState;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.http.ai.AiJobRoutes;
@@ -47,6 +48,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,7 +103,8 @@ public final class HttpVerticle extends VerticleBase {
     return invalidation.serve()
         .compose(serving -> chatStreams.start())
         .compose(relay -> revocations.start())
-        .compose(relay -> vertx.executeBlocking(HttpVerticle::readOpenApi))
+        .compose(relay -> vertx.executeBlocking(BusSchemas::load))
+        .compose(busSchemas -> vertx.executeBlocking(HttpVerticle::readOpenApi)
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())
@@ -111,13 +114,14 @@ public final class HttpVerticle extends VerticleBase {
               // the upgrade (the JDK's, curl's) fail on a large first response that follows the 101.
               .setHttp2ClearTextEnabled(false)
               .setIdleTimeout(120));
-          router = router(openApi, contract, near, invalidation);
+          router = router(openApi, busSchemas, contract, near, invalidation);
           return server.requestHandler(router).listen();
-        }));
+        })));
   }
 
   /** The route table: every route and, in order, the handlers a request meets on it. */
-  private Router router(Buffer openApi, ContractValidation contract, NearCache near, NearInvalidation invalidation) {
+  private Router router(Buffer openApi, Map<String, Buffer> busSchemas, ContractValidation contract, NearCache near,
+                        NearInvalidation invalidation) {
     long busTimeout = config.busTimeoutMillis();
     long cacheTimeout = config.redis().busTimeoutMillis();
     Cursors cursors = new Cursors(config.auth().jwtSecret());
@@ -146,7 +150,7 @@ public final class HttpVerticle extends VerticleBase {
     GradebookRoutes gradebook = new GradebookRoutes(vertx, access, cursors, busTimeout);
     RosterRoutes roster = new RosterRoutes(vertx, access, jobs);
     ExportRoutes exports = new ExportRoutes(vertx, access, jobs, busTimeout);
-    OpsRoutes ops = new OpsRoutes(vertx, node, openApi);
+    OpsRoutes ops = new OpsRoutes(vertx, node, openApi, busSchemas);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
     BodyHandler rosterBody = BodyHandler.create(false).setBodyLimit(RosterRoutes.MAX_BODY_BYTES);
@@ -160,6 +164,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(ops::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/openapi.yaml").handler(ops::openApi);
+    router.get("/event-bus/schemas/:file").handler(ops::busSchema);
     if (devMail != null) {
       router.get("/dev/mail").handler(new DevMailRoutes(vertx, devMail)::list);
     }

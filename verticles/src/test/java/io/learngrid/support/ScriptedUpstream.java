@@ -38,6 +38,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   /** What the very next request gets instead of {@link #script}, if set. */
   private final AtomicReference<Script> once = new AtomicReference<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final Queue<String> userAgents = new ConcurrentLinkedQueue<>();
   /** Held requests, each with the event loop it must be answered on. */
   private final Queue<Map.Entry<HttpServerRequest, Context>> held = new ConcurrentLinkedQueue<>();
   private final HttpServer server;
@@ -47,6 +48,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     try {
       server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
         requests.incrementAndGet();
+        userAgents.add(String.valueOf(request.getHeader("User-Agent")));
         Script next = once.getAndSet(null);
         answer(request, next != null ? next : script.get());
       })).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
@@ -98,6 +100,11 @@ public final class ScriptedUpstream implements AutoCloseable {
   /** Chat requests received so far. */
   public int requests() {
     return requests.get();
+  }
+
+  /** The User-Agent of every chat request so far, in order ("null" for none). */
+  public java.util.List<String> userAgents() {
+    return java.util.List.copyOf(userAgents);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.learngrid.bus.Pong;
 import io.learngrid.cluster.NodeRegistryVerticle;
 import io.learngrid.cluster.NodeState;
 import io.learngrid.http.Caller;
+import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
+import java.util.Map;
 
 /** Health, readiness, the contract and the cluster view. */
 public final class OpsRoutes {
@@ -28,9 +30,11 @@ public final class OpsRoutes {
   private final BusClient checks;
   private final NodeState node;
   private final Buffer openApi;
+  private final Map<String, Buffer> busSchemas;
 
-  public OpsRoutes(Vertx vertx, NodeState node, Buffer openApi) {
+  public OpsRoutes(Vertx vertx, NodeState node, Buffer openApi, Map<String, Buffer> busSchemas) {
     this.vertx = vertx;
+    this.busSchemas = busSchemas;
     this.checks = new BusClient(vertx, CHECK_TIMEOUT_MILLIS);
     this.node = node;
     this.openApi = openApi;
@@ -70,6 +74,17 @@ public final class OpsRoutes {
 
   public void openApi(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApi);
+  }
+
+  /** {@code /event-bus/schemas/learngrid.jobs.claim.json}: a bridgeable message's JSON Schema. */
+  public void busSchema(RoutingContext ctx) {
+    String file = ctx.pathParam("file");
+    Buffer schema = file.endsWith(".json") ? busSchemas.get(file.substring(0, file.length() - ".json".length())) : null;
+    if (schema == null) {
+      throw new ProblemException(404, "no schema of that name; there is one per bridgeable address: "
+          + String.join(", ", busSchemas.keySet().stream().sorted().map(address -> address + ".json").toList()));
+    }
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/schema+json").end(schema);
   }
 
   public void cluster(RoutingContext ctx) {
