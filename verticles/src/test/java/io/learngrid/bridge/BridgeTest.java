@@ -176,6 +176,43 @@ class BridgeTest {
     assertThat(missing.body()).contains("learngrid.jobs.finish.json");
   }
 
+  @Test
+  @DisplayName("with LEARNGRID_BRIDGE_TLS_CERT/KEY the bridge speaks TLS: a worker trusting the certificate authenticates")
+  void tls() throws Exception {
+    io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    int tlsPort = TestServices.freePort();
+    try (TestNode tlsNode = NodeSettings.defaults().roles("http,persistence,cache")
+        .with("BRIDGE_PORT", tlsPort).with("BRIDGE_SECRET", SECRET)
+        .with("BRIDGE_TLS_CERT", certificate.certificatePath()).with("BRIDGE_TLS_KEY", certificate.privateKeyPath())
+        .start()) {
+      java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      try (var pem = java.nio.file.Files.newInputStream(java.nio.file.Path.of(certificate.certificatePath()))) {
+        trusted.setCertificateEntry("bridge", java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(pem));
+      }
+      javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      try (BridgeSocket socket = new BridgeSocket(tls.getSocketFactory().createSocket("127.0.0.1", tlsPort))) {
+        assertThat(socket.authenticate(SECRET).getString("type")).isEqualTo("pong");
+        JsonObject claimed = socket.request("learngrid.jobs.claim", claim("lesson-plan"));
+        assertThat(claimed.getString("type")).as(claimed.encode()).isEqualTo("message");
+      }
+      // Plain TCP to the TLS port gets no pong.
+      try (BridgeSocket plain = new BridgeSocket(tlsPort)) {
+        plain.send(new JsonObject().put("type", "ping").put("headers", new JsonObject().put("secret", SECRET)));
+        assertThat(plain.closedByNode()).isTrue();
+      } catch (java.io.IOException refused) {
+        // The TLS server may reset the connection before the ping is even written.
+      }
+    } finally {
+      certificate.delete();
+    }
+  }
+
   static JsonObject claim(String kind) {
     return new JsonObject().put("owner", "java-test").put("kind", kind).put("max", 1).put("leaseMillis", 30_000);
   }

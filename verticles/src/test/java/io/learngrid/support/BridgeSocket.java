@@ -21,7 +21,12 @@ public final class BridgeSocket implements AutoCloseable {
   private final DataOutputStream out;
 
   public BridgeSocket(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  /** Over {@code socket}: a TLS one, say. */
+  public BridgeSocket(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
     out = new DataOutputStream(socket.getOutputStream());
@@ -35,7 +40,11 @@ public final class BridgeSocket implements AutoCloseable {
   }
 
   public JsonObject read() throws IOException {
-    byte[] bytes = new byte[in.readInt()];
+    int length = in.readInt();
+    if (length < 0 || length > 16 * 1024 * 1024) {
+      throw new IOException("not a bridge frame (length " + length + ")");
+    }
+    byte[] bytes = new byte[length];
     in.readFully(bytes);
     return new JsonObject(new String(bytes, StandardCharsets.UTF_8));
   }
