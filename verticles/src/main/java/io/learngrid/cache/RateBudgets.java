@@ -18,8 +18,10 @@ import java.util.List;
  */
 final class RateBudgets {
 
-  // Budget keys live under "rate:", apart from entries and counters in a shared Redis.
-  private static final String RATE = "rate:";
+  // Budget keys live under "rate2:", apart from entries and counters in a shared Redis. (Under
+  // "rate:" they held milliseconds; during a rolling upgrade, old and new nodes keep apart rather
+  // than read each other's unit.)
+  private static final String RATE = "rate2:";
 
   private final CacheRedis redis;
   private final LuaScript rate;

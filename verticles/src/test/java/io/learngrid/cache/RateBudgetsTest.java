@@ -148,6 +148,25 @@ class RateBudgetsTest {
     assertThat(check(wide, LIMIT, PERIOD_SECONDS).remaining()).isEqualTo(LIMIT - 2);
   }
 
+  @Test
+  @DisplayName("a limit of 1,000,000 a second lets 5,000 requests through back to back: the budget has microseconds, not a 1,000/s ceiling")
+  void highLimitsAreNotCappedByTheClock() throws Exception {
+    String key = freshKey();
+    int allowed = 0;
+    long began = System.nanoTime();
+    for (int i = 0; i < 5_000; i++) {
+      if (check(key, 1_000_000, 1).allowed()) {
+        allowed++;
+      }
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    // In whole milliseconds each request moved the budget by 1 ms, so a 1 s budget ran out after
+    // about a thousand requests plus the run's milliseconds; at microseconds each moves it by 1 µs.
+    assertThat(allowed).as("allowed of 5,000 in %.2f s", seconds).isEqualTo(5_000);
+    assertThat(Long.parseLong(storedArrival(key))).as("the arrival time is in microseconds")
+        .isGreaterThan(1_000_000_000_000_000L);
+  }
+
   private static RateDecision check(String key, int limit, int periodSeconds) throws Exception {
     return budgets.check(new RateCheck(List.of(new Limit(key, limit, periodSeconds)))).await(5, TimeUnit.SECONDS);
   }
@@ -160,11 +179,11 @@ class RateBudgetsTest {
 
   /** As if {@code millis} passed for this budget: its theoretical arrival time moves that much closer. */
   private static void passes(String key, long millis) throws Exception {
-    redis.api().decrby("rate:" + key, Long.toString(millis)).await(5, TimeUnit.SECONDS);
+    redis.api().decrby("rate2:" + key, Long.toString(millis * 1_000)).await(5, TimeUnit.SECONDS);
   }
 
   private static String storedArrival(String key) throws Exception {
-    Response value = redis.api().get("rate:" + key).await(5, TimeUnit.SECONDS);
+    Response value = redis.api().get("rate2:" + key).await(5, TimeUnit.SECONDS);
     assertThat(value).as("budget %s is stored", key).isNotNull();
     return value.toString();
   }
