@@ -37,7 +37,8 @@ public final class PythonWorkers {
     Path bin = venv.resolve("bin").resolve("python");
     if (!Files.exists(venv.resolve("openai-installed"))) {
       run(List.of("python3", "-m", "venv", "--clear", venv.toString()), 120);
-      run(List.of(bin.toString(), "-m", "pip", "install", "--quiet", "openai"), 600);
+      // One retry: an index that cannot be reached (PyPI where only a local index is) is skipped fast.
+      run(List.of(bin.toString(), "-m", "pip", "install", "--quiet", "--retries", "1", "openai"), 600);
       Files.createFile(venv.resolve("openai-installed"));
     }
     return python = bin;
