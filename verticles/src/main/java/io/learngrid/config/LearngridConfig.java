@@ -50,7 +50,8 @@ public record LearngridConfig(
     LogFormat logFormat,
     boolean demoData) {
 
-  public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog) {}
+  public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog,
+                     int maxUrlLength, int maxHeaderBytes) {}
 
   /** {@code url} is null only on nodes without the persistence role. */
   public record Postgres(String url, String replicaUrl, int poolSize, int idleTimeoutSeconds, int maxWaitQueue,
@@ -223,7 +224,9 @@ public record LearngridConfig(
         s.integer("LEARNGRID_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
         s.integer("LEARNGRID_HTTP_BODY_LIMIT", 64 * 1024, 1024, 16 * 1024 * 1024),
         s.integer("LEARNGRID_HTTP_AI_BODY_LIMIT", 256 * 1024, 1024, 16 * 1024 * 1024),
-        s.flag("LEARNGRID_ACCESS_LOG", true));
+        s.flag("LEARNGRID_ACCESS_LOG", true),
+        s.integer("LEARNGRID_HTTP_MAX_URL_LENGTH", 4_096, 256, 65_536),
+        s.integer("LEARNGRID_HTTP_MAX_HEADER_BYTES", 8_192, 1_024, 262_144));
 
     String pgUrl = roles.contains(Role.PERSISTENCE)
         ? checkPgUrl(s, PG_URL, s.required(PG_URL, "on a node with the persistence role"))

@@ -113,7 +113,11 @@ public final class HttpVerticle extends VerticleBase {
               // No h2c upgrade: nginx and Prometheus speak HTTP/1.1 to nodes, and clients that try
               // the upgrade (the JDK's, curl's) fail on a large first response that follows the 101.
               .setHttp2ClearTextEnabled(false)
-              .setIdleTimeout(120));
+              // The request line (method, URL, version) and the whole header block.
+              .setMaxInitialLineLength(config.http().maxUrlLength())
+              .setMaxHeaderSize(config.http().maxHeaderBytes())
+              .setIdleTimeout(120))
+              .invalidRequestHandler(new InvalidRequests(config.http().maxUrlLength(), config.http().maxHeaderBytes()));
           router = router(openApi, busSchemas, contract, near, invalidation);
           return server.requestHandler(router).listen();
         })));

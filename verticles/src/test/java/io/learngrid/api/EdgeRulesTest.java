@@ -186,4 +186,40 @@ class EdgeRulesTest {
     assertThat(api.get("/api/v1/nothing-here", teacher).status()).isEqualTo(404);
     assertThat(api.get("/nothing-here", null).status()).isEqualTo(404);
   }
+
+  /** A raw exchange: the request's bytes as written, the whole reply up to the node's close. */
+  private String raw(String request) throws Exception {
+    java.net.URI base = java.net.URI.create(api.base());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      // Read to the end: the node closes after these replies, so a hang here fails the test.
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static JsonObject problemOf(String reply) {
+    return new JsonObject(reply.substring(reply.indexOf("\r\n\r\n") + 4));
+  }
+
+  @Test
+  @DisplayName("a URL over the request-line limit is a 414 problem+json, and the connection is closed")
+  void uriTooLong() throws Exception {
+    String reply = raw("GET /api/v1/courses?q=" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    // HTTP/1.0: the decoder never read the request's version.
+    assertThat(reply).matches("(?s)HTTP/1\\.[01] 414 .*");
+    assertThat(reply).containsIgnoringCase("content-type: application/problem+json");
+    assertThat(problemOf(reply).getInteger("status")).isEqualTo(414);
+    assertThat(problemOf(reply).getString("detail")).contains("4096");
+  }
+
+  @Test
+  @DisplayName("headers over the limit are a 431 problem+json, and the connection is closed")
+  void headersTooLarge() throws Exception {
+    String reply = raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Filler: " + "b".repeat(10_000) + "\r\n\r\n");
+    assertThat(reply).matches("(?s)HTTP/1\\.[01] 431 .*");
+    assertThat(reply).containsIgnoringCase("content-type: application/problem+json");
+    assertThat(problemOf(reply).getInteger("status")).isEqualTo(431);
+  }
 }
