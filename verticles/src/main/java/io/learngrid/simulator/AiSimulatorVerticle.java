@@ -61,6 +61,12 @@ public class AiSimulatorVerticle extends VerticleBase {
         .put("data", new JsonArray().add(new JsonObject().put("id", DEFAULT_MODEL).put("object", "model")))));
     // Test and benchmark hooks: what the simulator saw, and faults planned for the next requests.
     router.get("/sim/stats").handler(ctx -> sendJson(ctx.response(), 200, stats()));
+    // The plan is JSON whatever the Content-Type says: curl -d sends a form type, and the form
+    // decoder would take the body apart (and refuse a long plan) before the plan is read.
+    router.post("/sim/faults").handler(ctx -> {
+      ctx.request().headers().set("Content-Type", "application/json");
+      ctx.next();
+    });
     router.post("/sim/faults").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
     router.post("/sim/faults").handler(this::planFaults);
     router.get("/health").handler(ctx -> sendJson(ctx.response(), 200, new JsonObject().put("status", "UP")));

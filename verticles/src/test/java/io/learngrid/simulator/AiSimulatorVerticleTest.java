@@ -184,6 +184,32 @@ class AiSimulatorVerticleTest {
   }
 
   @Test
+  @DisplayName("takes a fault plan of over 1 KB sent with curl's form Content-Type, and says why it refuses a bad one")
+  void faultPlanWhateverTheContentType(Vertx vertx, VertxTestContext testContext) {
+    JsonArray plan = new JsonArray();
+    for (int i = 0; i < 300; i++) {
+      plan.add("none");
+    }
+    deploy(vertx, FAST).compose(sim -> {
+          WebClient client = WebClient.create(vertx);
+          Future<HttpResponse<Buffer>> form = client.post(sim.actualPort(), HOST, "/sim/faults")
+              .putHeader("Content-Type", "application/x-www-form-urlencoded")
+              .sendBuffer(new JsonObject().put("next", plan.add("500")).toBuffer());
+          return form.compose(accepted -> post(vertx, sim, chat("Hello", false)).map(first -> List.of(accepted, first)))
+              .compose(replies -> client.post(sim.actualPort(), HOST, "/sim/faults")
+                  .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("next=429"))
+                  .map(refused -> List.of(replies.get(0), replies.get(1), refused)));
+        })
+        .onComplete(testContext.succeeding(replies -> testContext.verify(() -> {
+          assertThat(replies.get(0).statusCode()).as(replies.get(0).bodyAsString()).isEqualTo(204);
+          assertThat(replies.get(1).statusCode()).as("the plan's first step, none, lets it through").isEqualTo(200);
+          assertThat(replies.get(2).statusCode()).isEqualTo(400);
+          assertThat(replies.get(2).bodyAsJsonObject().getJsonObject("error").getString("message")).contains("next");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("fails the same requests on every run for a given seed")
   void deterministicFaults(Vertx vertx, VertxTestContext testContext) {
     SimulatorSettings flaky = FAST.withFaults(0.3, 0.3).withSeed(7);
