@@ -98,6 +98,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     Refusal refusal = refusal(type, frame);
     if (refusal != null) {
       LOG.warn("bridge frame from " + socket.remoteAddress() + " refused: " + refusal.message());
+      counter("learngrid.bridge.rejected", "reason", refusal.reason()).increment();
       String replyAddress = frame.getValue("replyAddress") instanceof String reply ? reply : null;
       if (replyAddress != null) {
         // Addressed, so a waiting request fails at once instead of at its deadline; the bridge's
@@ -105,7 +106,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
         FrameHelper.sendErrFrame(frame.getString("address"), replyAddress,
             new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusError.FORBIDDEN.code(), refusal.message()), socket);
       }
-      refuse(event, refusal.reason());
+      event.complete(false);
       return;
     }
     frame.put("headers", headers(frame.getValue("headers")));
@@ -175,16 +176,15 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     event.complete(true);
   }
 
-  private void refuse(BridgeEvent event, String reason) {
-    counter("learngrid.bridge.rejected", "reason", reason).increment();
-    event.complete(false);
-  }
-
-  /** Says why, then closes: the bridge's own refusal would be written after the close, and lost. */
+  /**
+   * Counts, says why, then closes (the bridge's own refusal would be written after the close, and
+   * lost). Counted first: whoever sees the close may read the metric at once.
+   */
   private void refuseConnection(BridgeEvent event, String reason, String why) {
+    counter("learngrid.bridge.rejected", "reason", reason).increment();
     FrameHelper.sendErrFrame(why, event.socket());
     event.socket().close();
-    refuse(event, reason);
+    event.complete(false);
   }
 
   void closeAll() {
