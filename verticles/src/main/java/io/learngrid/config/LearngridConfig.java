@@ -120,10 +120,12 @@ public record LearngridConfig(
                            List<Cidr> trustedProxies) {}
 
   /**
-   * Failed logins allowed per email and per client address within one window (fixed, from the
-   * first attempt). Enforced only when {@code rateLimits} is on.
+   * Failed logins allowed within one window (fixed, from the first attempt): {@code
+   * maxFailuresPerEmail} per (email, client address), {@code maxFailuresPerIp} per client address,
+   * {@code maxFailuresPerAccount} per email from everywhere, past which only addresses the account
+   * signed in from may try. Enforced only when {@code rateLimits} is on.
    */
-  public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int windowSeconds) {}
+  public record LoginLimits(int maxFailuresPerEmail, int maxFailuresPerIp, int maxFailuresPerAccount, int windowSeconds) {}
 
   /**
    * One kind of durable job: its queue bound (checked by the persistence role when one is queued),
@@ -294,6 +296,7 @@ public record LearngridConfig(
     LoginLimits loginLimits = new LoginLimits(
         s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_EMAIL", 5, 1, 1_000),
         s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_IP", 20, 1, 1_000_000),
+        s.integer("LEARNGRID_LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, 1, 1_000_000),
         s.integer("LEARNGRID_LOGIN_WINDOW_SECONDS", 900, 1, 86_400));
 
     // Concurrent batches share the pool with every other query: at most the pool, half by default.

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Every test logs in from a loopback address of its own ({@link Api#fromNewAddress()}) with fresh
  * accounts, so that the counters of one test (kept in the shared Redis) never touch another's.
  */
-@DisplayName("Failed logins are limited per email and per client address")
+@DisplayName("Failed logins are limited per email and address, per client address, and per account")
 class LoginThrottleTest {
 
   private static final String PASSWORD = "right-password";
@@ -37,6 +37,8 @@ class LoginThrottleTest {
   @CloseAfterAll
   private static TestNode shortWindow;
   @CloseAfterAll
+  private static TestNode accountLimit;
+  @CloseAfterAll
   private static TestNode limitsOff;
 
   @BeforeAll
@@ -44,6 +46,7 @@ class LoginThrottleTest {
     defaults = NodeSettings.defaults().start();
     lowIpLimit = NodeSettings.defaults().loginMaxFailuresPerIp(3).start();
     shortWindow = NodeSettings.defaults().loginMaxFailuresPerEmail(2).loginWindowSeconds(2).start();
+    accountLimit = NodeSettings.defaults().loginMaxFailuresPerEmail(3).loginMaxFailuresPerAccount(6).start();
     limitsOff = NodeSettings.defaults().rateLimitsOff()
         // Budgets that would refuse at once if the switch did not turn them off too.
         .rateLimitPerUserPerMinute(1).rateLimitPerIpPerMinute(1)
@@ -51,8 +54,8 @@ class LoginThrottleTest {
   }
 
   @Test
-  @DisplayName("after 5 failures for one email the next login is a 429 with Retry-After, even with the right password")
-  void fiveFailuresPerEmail() {
+  @DisplayName("after 5 failures for one email from one address the next login from there is a 429 with Retry-After, even with the right password; from elsewhere the owner gets in")
+  void fiveFailuresPerEmailAndAddress() {
     Api api = defaults.api().fromNewAddress();
     String email = api.registerStudent(PASSWORD);
     for (int i = 0; i < 5; i++) {
@@ -64,11 +67,29 @@ class LoginThrottleTest {
     assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(refused.json().getInteger("status")).isEqualTo(429);
     assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 900);
-    assertThat(login(api, email, PASSWORD).status()).as("the right password while blocked").isEqualTo(429);
+    assertThat(login(api, email, PASSWORD).status()).as("the right password from the guessing address").isEqualTo(429);
     assertThat(login(defaults.api().fromNewAddress(), email, PASSWORD).status())
-        .as("the email is blocked from every address").isEqualTo(429);
+        .as("an attacker cannot lock the owner out: the right password from another address").isEqualTo(200);
     assertThat(login(api, api.registerStudent(PASSWORD), PASSWORD).status())
-        .as("another email from the same address is not").isEqualTo(200);
+        .as("another email from the same address is not blocked").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("guesses from many addresses over the account's limit: only an address the owner signed in from still passes")
+  void accountWideLimitSparesKnownAddresses() {
+    Api home = accountLimit.api().fromNewAddress();
+    String email = home.registerStudent(PASSWORD);
+    assertThat(login(home, email, PASSWORD).status()).as("the owner signs in from home").isEqualTo(200);
+    for (int attacker = 0; attacker < 3; attacker++) {
+      Api from = accountLimit.api().fromNewAddress();
+      for (int i = 0; i < 2; i++) {
+        assertThat(login(from, email, "wrong-password").status()).isEqualTo(401);
+      }
+    }
+    assertThat(login(accountLimit.api().fromNewAddress(), email, PASSWORD).status())
+        .as("a new address, even with the right password, once the account is over its limit").isEqualTo(429);
+    assertThat(login(accountLimit.api().fromNewAddress(), email, "wrong-password").status()).isEqualTo(429);
+    assertThat(login(home, email, PASSWORD).status()).as("the owner's known address").isEqualTo(200);
   }
 
   @Test

@@ -42,7 +42,7 @@ class LearngridConfigTest {
     assertThat(config.rateLimits().enabled()).isTrue();
     assertThat(config.rateLimits().perUser()).isEqualTo(100);
     assertThat(config.nearCache().maxEntries()).isEqualTo(10_000);
-    assertThat(config.loginLimits()).isEqualTo(new LearngridConfig.LoginLimits(5, 20, 900));
+    assertThat(config.loginLimits()).isEqualTo(new LearngridConfig.LoginLimits(5, 20, 50, 900));
     assertThat(config.shutdown()).isEqualTo(new LearngridConfig.Shutdown(3_000, 30_000));
   }
 

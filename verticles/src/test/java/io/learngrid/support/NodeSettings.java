@@ -133,6 +133,10 @@ public final class NodeSettings {
     return with("LOGIN_MAX_FAILURES_PER_IP", failures);
   }
 
+  public NodeSettings loginMaxFailuresPerAccount(int failures) {
+    return with("LOGIN_MAX_FAILURES_PER_ACCOUNT", failures);
+  }
+
   public NodeSettings loginMaxFailuresPerEmail(int failures) {
     return with("LOGIN_MAX_FAILURES_PER_EMAIL", failures);
   }

@@ -18,9 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brute-force protection of login: failed logins are counted per email and per client address in
- * fixed windows, cluster-wide through the cache role (per node when no cache role answers), and a
- * login over either limit is refused with 429 before its password is looked at.
+ * Brute-force protection of login that hands attackers no lockout (OWASP's authentication cheat
+ * sheet): failed logins are counted in fixed windows per (email, client address), per client
+ * address, and per email from everywhere, cluster-wide through the cache role (per node when no
+ * cache role answers). Over the first two a login is refused with 429 before its password is
+ * looked at. Over the account-wide count only an address the account signed in from within
+ * {@link #KNOWN_DAYS} days may still try: so guesses from many addresses stop, and the owner at
+ * home or at school still gets in.
  *
  * <p>Each attempt is counted before the password is verified and taken back unless it failed with
  * bad credentials. Counting first is what makes the limit hold under concurrency: a burst of
@@ -31,6 +35,8 @@ public final class LoginThrottle {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
   static final String TOO_MANY = "too many failed logins, try again later";
+  /** How long a successful login makes its address known to the account. */
+  static final int KNOWN_DAYS = 30;
 
   /** One counter an attempt holds: where it lives, and what it said after the increment. */
   private record Hold(String key, int max, boolean local, CacheCount count) {
@@ -52,35 +58,72 @@ public final class LoginThrottle {
   }
 
   /**
-   * Runs {@code login} for {@code email} (normalised) from {@code address} unless either is over
-   * its limit; a 401 from it is counted as a failure against both.
+   * Runs {@code login} for {@code email} (normalised) from {@code address} unless it is over a
+   * limit; a 401 from it is counted as a failure against every counter, a success makes the
+   * address known to the account.
    */
   <T> Future<T> guard(String email, String address, Supplier<Future<T>> login) {
     if (!enabled) {
       return login.get();
     }
+    String account = digest(email);
     return Future.all(
-            hold("login-failures:email:" + digest(email), limits.maxFailuresPerEmail()),
-            hold("login-failures:ip:" + address, limits.maxFailuresPerIp()))
+            hold("login-failures:email-address:" + account + ":" + address, limits.maxFailuresPerEmail()),
+            hold("login-failures:ip:" + address, limits.maxFailuresPerIp()),
+            hold("login-failures:email:" + account, limits.maxFailuresPerAccount()))
         .compose(all -> {
           List<Hold> holds = all.list();
-          long retryAfter = holds.stream().filter(Hold::over).mapToLong(hold -> hold.count().ttlSeconds()).max()
-              .orElse(-1);
-          if (retryAfter >= 0) {
-            return release(holds).compose(released -> Future.failedFuture(
-                new ProblemException(429, TOO_MANY, List.of(), (int) Math.max(1, retryAfter))));
-          }
-          return login.get().transform(result -> {
-            if (result.failed() && result.cause() instanceof ProblemException problem && problem.status() == 401) {
-              holds.stream().filter(hold -> hold.count().value() == hold.max()).forEach(hold -> LOG.info(
-                  "login limit reached: " + hold.key() + " refused for " + hold.count().ttlSeconds() + " s"));
-              return Future.failedFuture(problem);
+          boolean strictOver = holds.get(0).over() || holds.get(1).over();
+          Future<Boolean> admitted = strictOver ? Future.succeededFuture(false)
+              : !holds.get(2).over() ? Future.succeededFuture(true)
+              : known(account, address);
+          return admitted.compose(admit -> {
+            if (!admit) {
+              long retryAfter = holds.stream().filter(Hold::over).mapToLong(hold -> hold.count().ttlSeconds()).max()
+                  .orElse(1);
+              return release(holds).compose(released -> Future.failedFuture(
+                  new ProblemException(429, TOO_MANY, List.of(), (int) Math.max(1, retryAfter))));
             }
-            return release(holds).transform(released -> result.succeeded()
-                ? Future.succeededFuture(result.result())
-                : Future.failedFuture(result.cause()));
+            return login.get().transform(result -> {
+              if (result.failed() && result.cause() instanceof ProblemException problem && problem.status() == 401) {
+                holds.stream().filter(hold -> hold.count().value() == hold.max()).forEach(hold -> LOG.info(
+                    "login limit reached: " + hold.key() + " refused for " + hold.count().ttlSeconds() + " s"));
+                return Future.failedFuture(problem);
+              }
+              if (result.succeeded()) {
+                remember(account, address);
+              }
+              return release(holds).transform(released -> result.succeeded()
+                  ? Future.succeededFuture(result.result())
+                  : Future.failedFuture(result.cause()));
+            });
           });
         });
+  }
+
+  /**
+   * Whether {@code address} signed in to the account lately: its counter of successes exists.
+   * Read by counting one more and taking it back (the cache role's counters have no plain read):
+   * a counter this creates lives one login window, so guesses from many addresses leave nothing
+   * for long. Unknown when the cache role does not answer.
+   */
+  private Future<Boolean> known(String account, String address) {
+    String key = knownKey(account, address);
+    return cacheRole.request(CacheIncrement.ENDPOINT, new CacheIncrement(key, limits.windowSeconds()))
+        .map(count -> {
+          cacheRole.request(CacheDecrement.ENDPOINT, new CacheDecrement(key));
+          return count.value() > 1;
+        })
+        .otherwise(false);
+  }
+
+  private void remember(String account, String address) {
+    cacheRole.request(CacheIncrement.ENDPOINT, new CacheIncrement(knownKey(account, address), KNOWN_DAYS * 86_400))
+        .onFailure(failure -> LOG.debug("login address not remembered: " + failure.getMessage()));
+  }
+
+  private static String knownKey(String account, String address) {
+    return "login-known:" + account + ":" + address;
   }
 
   private Future<Hold> hold(String key, int max) {
