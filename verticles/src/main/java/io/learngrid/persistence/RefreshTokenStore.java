@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * one login's chain of rotations; every token is spent by its first refresh, and a spent token
  * presented again means two parties hold the chain (one of them a thief), so the whole family is
  * revoked and both must log in again.
+ *
+ * <p>Except within {@link #GRACE_SECONDS} of its spending, while its successor is the only token
+ * issued since and is unspent: two tabs refreshing with the same token at once are one user, not a thief, and
+ * the second gets a sibling instead of logging both out. A third presentation, or one after its
+ * successor was spent, is reuse as before.
  */
 final class RefreshTokenStore {
 
@@ -39,6 +44,7 @@ final class RefreshTokenStore {
   /** Each rotation starts a new lifetime: a client that refreshes at least monthly stays logged in. */
   static final Duration LIFETIME = Duration.ofDays(30);
   static final String INVALID = "the refresh token is invalid, expired or revoked";
+  static final int GRACE_SECONDS = 2;
 
   // Only for an active account. FOR SHARE: a concurrent disabling (AccountStore locks the user row
   // first) waits for this login's token and then revokes it, or this waits and stores nothing.
@@ -49,13 +55,22 @@ final class RefreshTokenStore {
   // then sees used_at set, so two concurrent refreshes can never both succeed. The user row is read
   // (for the current role) but not locked.
   private static final String LOCK = """
-      SELECT t.family_id, t.user_id, t.used_at, t.revoked_at, t.expires_at <= now() AS expired, u.role, u.status
+      SELECT t.family_id, t.user_id, t.used_at, t.revoked_at, t.expires_at <= now() AS expired, u.role, u.status,
+             t.used_at > now() - make_interval(secs => $2) AS in_grace
       FROM refresh_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1
       FOR UPDATE OF t""";
   private static final String SPEND_AND_ISSUE = """
       WITH spent AS (UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1)
       INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($2, $3, $4, $5)""";
+  // The successor was issued in the spending transaction, at the same now(): whether it is still
+  // the only token issued since, and unspent. A statement of its own, after LOCK: its snapshot
+  // sees a spending that committed while LOCK waited (LOCK's own snapshot predates it).
+  private static final String SUCCESSORS = """
+      SELECT count(*) AS issued, count(*) FILTER (WHERE used_at IS NULL AND revoked_at IS NULL) AS live
+      FROM refresh_tokens WHERE family_id = $1 AND issued_at >= $2""";
+  private static final String ISSUE_SIBLING =
+      "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)";
   private static final String REVOKE_FAMILY =
       "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
   private static final String REVOKE_OWN_FAMILY = """
@@ -101,7 +116,7 @@ final class RefreshTokenStore {
   /** Spends the token and issues its successor in one transaction, or refuses (and on reuse revokes). */
   Future<RotatedRefreshToken> rotate(RotateRefreshToken request) {
     Buffer presented = hash(request.token());
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(presented))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(presented, GRACE_SECONDS))
             .compose(rows -> rows.size() == 0
                 ? Future.succeededFuture(Outcome.REFUSED)
                 : decide(conn, presented, rows.iterator().next())))
@@ -119,12 +134,21 @@ final class RefreshTokenStore {
   private Future<Outcome> decide(SqlConnection conn, Buffer presented, Row token) {
     UUID family = token.getUUID("family_id");
     UUID userId = token.getUUID("user_id");
-    if (token.getValue("used_at") != null) {
-      // The refusal must commit with the revocation, so it is an outcome, not a failed future.
-      return conn.preparedQuery(REVOKE_FAMILY).execute(Tuple.of(family))
-          .map(revoked -> new Outcome(null, family, userId, revoked.rowCount()));
+    boolean usable = token.getValue("revoked_at") == null && !token.getBoolean("expired")
+        && !"disabled".equals(token.getString("status"));
+    if (token.getValue("used_at") != null && usable && token.getBoolean("in_grace")) {
+      return conn.preparedQuery(SUCCESSORS).execute(Tuple.of(family, token.getOffsetDateTime("used_at")))
+          .compose(rows -> {
+            Row successors = rows.iterator().next();
+            return successors.getLong("issued") == 1 && successors.getLong("live") == 1
+                ? sibling(conn, family, userId, token.getString("role"))
+                : revokeFamily(conn, family, userId);
+          });
     }
-    if (token.getValue("revoked_at") != null || token.getBoolean("expired") || "disabled".equals(token.getString("status"))) {
+    if (token.getValue("used_at") != null) {
+      return revokeFamily(conn, family, userId);
+    }
+    if (!usable) {
       return Future.succeededFuture(Outcome.REFUSED);
     }
     String next = newToken();
@@ -132,6 +156,23 @@ final class RefreshTokenStore {
     return conn.preparedQuery(SPEND_AND_ISSUE).execute(Tuple.of(presented, hash(next), family, userId, expires))
         .map(done -> new Outcome(new RotatedRefreshToken(userId.toString(), token.getString("role"), next,
             expires.toInstant().toString()), null, userId, 0));
+  }
+
+  /** Two tabs: a second live token in the family, nothing spent. */
+  private Future<Outcome> sibling(SqlConnection conn, UUID family, UUID userId, String role) {
+    String sibling = newToken();
+    OffsetDateTime expires = expiry();
+    LOG.info("refresh token of family " + family + " presented again within " + GRACE_SECONDS
+        + " s of its rotation: a second token for the same user (two tabs), not a reuse");
+    return conn.preparedQuery(ISSUE_SIBLING).execute(Tuple.of(hash(sibling), family, userId, expires))
+        .map(done -> new Outcome(new RotatedRefreshToken(userId.toString(), role, sibling,
+            expires.toInstant().toString()), null, userId, 0));
+  }
+
+  /** The refusal must commit with the revocation, so it is an outcome, not a failed future. */
+  private Future<Outcome> revokeFamily(SqlConnection conn, UUID family, UUID userId) {
+    return conn.preparedQuery(REVOKE_FAMILY).execute(Tuple.of(family))
+        .map(revoked -> new Outcome(null, family, userId, revoked.rowCount()));
   }
 
   /** Logout. Saying nothing about whose token it was: a stranger's token is silently left alone. */
