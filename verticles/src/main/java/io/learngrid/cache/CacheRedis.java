@@ -29,6 +29,8 @@ final class CacheRedis {
   private final RedisAPI api;
   private final long timeoutMillis;
   private final List<LuaScript> scripts = new ArrayList<>();
+  /** Whether the last command failed: an outage is logged once when it starts and once when it ends. */
+  private final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
 
   CacheRedis(Vertx vertx, LearngridConfig.Redis settings) {
     this.client = Redis.createClient(vertx, new RedisOptions()
@@ -107,7 +109,18 @@ final class CacheRedis {
   <T> Future<T> deadline(Future<T> command) {
     return command
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(failure -> Future.failedFuture(BusError.UNAVAILABLE.exception("cache unavailable")));
+        .onSuccess(answered -> {
+          if (down.compareAndSet(true, false)) {
+            LOG.info("Redis answers again: caching, counters and rate budgets are back in Redis");
+          }
+        })
+        .recover(failure -> {
+          if (down.compareAndSet(false, true)) {
+            LOG.warn("Redis does not answer (" + failure.getMessage() + "): the cache role replies 'cache unavailable'"
+                + " (reads come from PostgreSQL, limits fall back to each node) until it does");
+          }
+          return Future.failedFuture(BusError.UNAVAILABLE.exception("cache unavailable"));
+        });
   }
 
   Future<Void> close() {

@@ -6,6 +6,7 @@ import io.learngrid.dev.EmbeddedRedis;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.CloseAfterAll;
+import io.learngrid.support.CapturedLogs;
 import io.learngrid.support.Eventually;
 import io.learngrid.support.LearngridNode;
 import io.learngrid.support.NodeSettings;
@@ -50,6 +51,7 @@ class RedisOutageTest {
     assertThat(api.get(path, teacher).status()).isEqualTo(200);
     assertThat(count("near", "hit")).isEqualTo(1);
 
+    CapturedLogs outage = CapturedLogs.of(CacheRedis.class);
     redis.stop();
     // The near cache still answers for the course it holds; the course it does not hold comes from PostgreSQL.
     String other = api.post("/api/v1/courses", new JsonObject().put("title", "Uncached").put("subject", "ops")
@@ -72,6 +74,11 @@ class RedisOutageTest {
     redis.start();
     Eventually.within(30, () -> "UP".equals(api.get("/health/ready", null).json().getJsonObject("checks")
         .getString("redis")));
+    try (outage) {
+      // One line when the outage began, one when it ended, whatever failed in between.
+      assertThat(outage.events()).extracting(event -> event.getLevel().toString())
+          .containsExactly("WARN", "INFO");
+    }
     // A course no level holds yet: its miss fills Redis again (once the node asks Redis again: it
     // pauses for a second after a failure).
     RedisAPI client = RedisAPI.api(Redis.createClient(node.node().vertx(), redis.url()));
