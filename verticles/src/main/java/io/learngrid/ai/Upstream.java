@@ -4,6 +4,7 @@ import io.learngrid.config.LearngridConfig;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +41,7 @@ final class Upstream {
   private final long resetMillis;
   private final String endpoint;
   private volatile long openedAtMillis;
+  private final FailureRate failureRate;
 
   Upstream(Vertx vertx, LearngridConfig.AiUpstream settings, LearngridConfig.Ai ai, AiMetrics metrics) {
     this.vertx = vertx;
@@ -57,6 +59,8 @@ final class Upstream {
         .setMaxFailures(ai.breakerMaxFailures())
         .setTimeout(-1)
         .setResetTimeout(ai.breakerResetMillis()));
+    this.failureRate = new FailureRate(ai.breakerRate().windowMillis(), ai.breakerRate().minCalls(),
+        ai.breakerRate().percent());
     breaker.openHandler(v -> {
       openedAtMillis = System.currentTimeMillis();
       LOG.warn("AI upstream '" + settings.name() + "' circuit opened");
@@ -99,7 +103,21 @@ final class Upstream {
    * {@link #finish} the exchange.
    */
   Future<Exchange> attempt(JsonObject body, boolean stream, long deadlineMillis) {
-    return breaker.execute(() -> send(body, stream, Math.max(1, Math.min(settings.timeoutMillis(), deadlineMillis))));
+    return breaker.execute(() -> send(body, stream, Math.max(1, Math.min(settings.timeoutMillis(), deadlineMillis))))
+        .onComplete(this::countTowardsTheRate);
+  }
+
+  /** Calls through a closed breaker, upstream troubles counted as failures; the rate may open it. */
+  private void countTowardsTheRate(AsyncResult<Exchange> result) {
+    if (breaker.state() != CircuitBreakerState.CLOSED
+        || result.failed() && !(result.cause() instanceof UpstreamFailure)) {
+      return;
+    }
+    if (failureRate.record(result.failed(), System.currentTimeMillis())) {
+      failureRate.clear();
+      LOG.warn("AI upstream '" + settings.name() + "' failed at least " + failureRate.percent() + " % of its calls");
+      breaker.open();
+    }
   }
 
   private Future<Exchange> send(JsonObject body, boolean stream, long totalMillis) {

@@ -75,10 +75,13 @@ public record LearngridConfig(
    * {@code timeoutMillis} is the total deadline of one upstream call. Budgets of 0 are off.
    */
   public record Ai(String url, String apiKey, String model, long timeoutMillis, int breakerMaxFailures,
-                   long breakerResetMillis, List<AiUpstream> upstreams, int poolSize, int poolIdleSeconds,
+                   long breakerResetMillis, BreakerRate breakerRate, List<AiUpstream> upstreams, int poolSize, int poolIdleSeconds,
                    int maxRetries, long retryBaseMillis, long retryMaxMillis, long heartbeatMillis,
                    int chatCacheSeconds, int generationCacheSeconds, long userDailyTokens, long globalDailyTokens,
                    Map<String, AiPrice> prices) {}
+
+  /** A breaker also opens when {@code percent} of at least {@code minCalls} calls in {@code windowMillis} failed. */
+  public record BreakerRate(int percent, int minCalls, long windowMillis) {}
 
   /** One OpenAI-compatible upstream. An empty {@code models} serves any model. The key is never logged. */
   public record AiUpstream(String name, String url, String apiKey, List<String> models, int weight,
@@ -403,6 +406,10 @@ public record LearngridConfig(
         total,
         s.integer("LEARNGRID_AI_BREAKER_MAX_FAILURES", 5, 1, 1_000),
         s.longValue("LEARNGRID_AI_BREAKER_RESET_MS", 10_000, 100, 3_600_000),
+        new BreakerRate(
+            s.integer("LEARNGRID_AI_BREAKER_FAILURE_PERCENT", 50, 1, 100),
+            s.integer("LEARNGRID_AI_BREAKER_MIN_CALLS", 20, 1, 100_000),
+            s.longValue("LEARNGRID_AI_BREAKER_WINDOW_MS", 10_000, 100, 3_600_000)),
         List.copyOf(upstreams),
         s.integer("LEARNGRID_AI_POOL_SIZE", 50, 1, 10_000),
         s.integer("LEARNGRID_AI_POOL_IDLE_SECONDS", 10, 1, 3_600),

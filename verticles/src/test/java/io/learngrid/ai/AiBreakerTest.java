@@ -67,6 +67,34 @@ class AiBreakerTest {
         api.get("/health/ready", null).json().getJsonObject("checks").getString("ai")));
   }
 
+  @Test
+  @DisplayName("an upstream failing every other call opens its breaker on the failure rate: 20 calls, half failed, and the 21st is refused at once")
+  void opensOnAFailureRate() throws Exception {
+    AiSimulatorVerticle flaky = upstreams.start(SimulatorSettings.defaults().withTiming(0, 0));
+    String[] plan = new String[40];
+    for (int i = 0; i < plan.length; i++) {
+      plan[i] = i % 2 == 0 ? "500" : "none";
+    }
+    flaky.planFaults(plan);
+    // Never 100 failures in a row: only the rate can open it.
+    try (var node = NodeSettings.defaults().aiUrl(Simulators.url(flaky)).aiMaxRetries(0).aiBreakerMaxFailures(100)
+        .aiBreakerResetMillis(60_000).rateLimitAiChatPerMinute(1_000).start()) {
+      Api api = node.api();
+      String student = api.login(api.registerStudent("student-password"), "student-password");
+      int openedAt = -1;
+      for (int i = 0; i < 30 && openedAt < 0; i++) {
+        Reply reply = api.post("/api/v1/ai/chat", chat(), student);
+        if (reply.status() == 503 && reply.json().getString("detail").contains("circuit is open")) {
+          openedAt = i;
+        } else {
+          assertThat(reply.status()).as("call %d: %s", i, reply.body()).isEqualTo(i % 2 == 0 ? 503 : 200);
+        }
+      }
+      assertThat(openedAt).as("the request the open breaker refused").isEqualTo(20);
+      assertThat(flaky.chatRequests()).as("no upstream call once open").isEqualTo(20);
+    }
+  }
+
   private static JsonObject chat() {
     return new JsonObject().put("messages", new JsonArray()
         .add(new JsonObject().put("role", "user").put("content", "breaker " + UUID.randomUUID())));
