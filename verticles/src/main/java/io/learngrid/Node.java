@@ -14,6 +14,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.config.Role;
 import io.learngrid.dev.DevMail;
 import io.learngrid.http.HttpVerticle;
+import io.learngrid.http.SlowClients;
 import io.learngrid.mail.EmailHandler;
 import io.learngrid.persistence.PersistenceVerticle;
 import io.micrometer.core.instrument.Meter;
@@ -149,7 +150,9 @@ public final class Node {
     membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));
     if (config.has(Role.HTTP)) {
-      chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry, devMail),
+      SlowClients slowClients = HttpVerticle.slowClients(config);
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry, devMail,
+              slowClients),
           new DeploymentOptions().setInstances(config.http().instances()))));
     }
     return chain.compose(v -> beforeReady.apply(vertx)).compose(v -> {

@@ -51,7 +51,8 @@ public record LearngridConfig(
     boolean demoData) {
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog,
-                     int maxUrlLength, int maxHeaderBytes) {}
+                     int maxUrlLength, int maxHeaderBytes, long headerTimeoutMillis, long bodyTimeoutMillis,
+                     long keepAliveMillis, int maxConnectionsPerAddress) {}
 
   /** {@code url} is null only on nodes without the persistence role. */
   public record Postgres(String url, String replicaUrl, int poolSize, int idleTimeoutSeconds, int maxWaitQueue,
@@ -231,7 +232,11 @@ public record LearngridConfig(
         s.integer("LEARNGRID_HTTP_AI_BODY_LIMIT", 256 * 1024, 1024, 16 * 1024 * 1024),
         s.flag("LEARNGRID_ACCESS_LOG", true),
         s.integer("LEARNGRID_HTTP_MAX_URL_LENGTH", 4_096, 256, 65_536),
-        s.integer("LEARNGRID_HTTP_MAX_HEADER_BYTES", 8_192, 1_024, 262_144));
+        s.integer("LEARNGRID_HTTP_MAX_HEADER_BYTES", 8_192, 1_024, 262_144),
+        s.longValue("LEARNGRID_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
+        s.longValue("LEARNGRID_HTTP_BODY_TIMEOUT_MS", 60_000, 100, 3_600_000),
+        s.longValue("LEARNGRID_HTTP_KEEP_ALIVE_MS", 75_000, 100, 3_600_000),
+        s.integer("LEARNGRID_HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000));
 
     String pgUrl = roles.contains(Role.PERSISTENCE)
         ? checkPgUrl(s, PG_URL, s.required(PG_URL, "on a node with the persistence role"))
@@ -326,7 +331,7 @@ public record LearngridConfig(
         s.integer("LEARNGRID_RATE_LIMIT_AI_GENERATION_PER_MINUTE", 5, 0, 1_000_000),
         s.integer("LEARNGRID_RATE_LIMIT_AI_CHAT_PER_MINUTE", 20, 0, 1_000_000),
         s.integer("LEARNGRID_RATE_LIMIT_CLASS_ACTION_PER_MINUTE", 10, 0, 1_000_000),
-        cidrs(s, "LEARNGRID_TRUSTED_PROXIES", s.string("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
+        cidrs(s, "LEARNGRID_TRUSTED_PROXIES", s.possiblyEmpty("LEARNGRID_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")));
 
     // The AI kinds keep their v1 settings' names and share them.
     JobKind aiJobs = jobKind(s, "LEARNGRID_AI_JOBS_", new JobKind(1_000, 0, 64, 3, 120_000, 30_000, 1_000, 2_000, 60_000));

@@ -137,6 +137,12 @@ public final class SettingsReader {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
+  /** Like {@link #string}, but a key that is set and blank reads as "" (a list meant to be empty), not the default. */
+  public String possiblyEmpty(String key, String defaultValue) {
+    String value = values.get(key);
+    return value == null ? defaultValue : value.trim();
+  }
+
   public String string(String key, String defaultValue) {
     String value = optional(key);
     return value == null ? defaultValue : value;

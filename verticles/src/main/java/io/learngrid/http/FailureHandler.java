@@ -30,6 +30,13 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+      // The connection went away before the request was read (the client left, or a deadline of
+      // SlowClients closed it): no one to answer, nothing broken.
+      LOG.debug("request " + RequestLog.requestId(ctx) + " " + ctx.request().method() + " " + ctx.request().path()
+          + ": the connection closed before it was read");
+      return;
+    }
     ProblemException problem = toProblem(ctx.failure(), ctx.statusCode());
     if (problem.status() >= 500 && problem.status() != 503) {
       // With its stack trace: a 500 is a bug or an outage, and the trace is what tells which.

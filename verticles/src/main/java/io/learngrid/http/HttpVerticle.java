@@ -77,17 +77,30 @@ public final class HttpVerticle extends VerticleBase {
   private ChatStreamRelay chatStreams;
   private Tokens tokens;
   private Revocations revocations;
+  private final SlowClients slowClients;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
-    this(config, node, registry, null);
+    this(config, node, registry, null, slowClients(config));
   }
 
-  /** {@code devMail}: the dev node's SMTP server, whose catch {@code GET /dev/mail} lists; null elsewhere (no such route). */
-  public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry, DevMail devMail) {
+  /**
+   * {@code devMail}: the dev node's SMTP server, whose catch {@code GET /dev/mail} lists; null
+   * elsewhere (no such route). {@code slowClients}: one per node, shared by its instances.
+   */
+  public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry, DevMail devMail,
+                      SlowClients slowClients) {
     this.config = config;
     this.node = node;
     this.registry = registry;
     this.devMail = devMail;
+    this.slowClients = slowClients;
+  }
+
+  /** The node's deadlines and per-address cap, from its settings; trusted proxies are exempt from the cap. */
+  public static SlowClients slowClients(LearngridConfig config) {
+    LearngridConfig.Http http = config.http();
+    return new SlowClients(http.headerTimeoutMillis(), http.bodyTimeoutMillis(), http.keepAliveMillis(),
+        http.maxConnectionsPerAddress(), config.rateLimits().trustedProxies());
   }
 
   @Override
@@ -119,7 +132,7 @@ public final class HttpVerticle extends VerticleBase {
               .setIdleTimeout(120))
               .invalidRequestHandler(new InvalidRequests(config.http().maxUrlLength(), config.http().maxHeaderBytes()));
           router = router(openApi, busSchemas, contract, near, invalidation);
-          return server.requestHandler(router).listen();
+          return server.connectionHandler(slowClients.connections(vertx)).requestHandler(router).listen();
         })));
   }
 
@@ -161,6 +174,7 @@ public final class HttpVerticle extends VerticleBase {
     FailureHandler failures = new FailureHandler(5);
 
     Router router = Router.router(vertx);
+    router.route().handler(slowClients.requests(vertx));
     router.route().handler(new RequestLog(config.http().accessLog()));
     router.route("/api/v1/*").handler(new ClientAddress(config.rateLimits().trustedProxies()));
 

@@ -47,6 +47,15 @@ class LearngridConfigTest {
   }
 
   @Test
+  @DisplayName("LEARNGRID_TRUSTED_PROXIES unset trusts loopback; set and empty, nobody")
+  void trustedProxiesEmptyMeansNobody() {
+    assertThat(read(valid()).rateLimits().trustedProxies()).hasSize(2);
+    Map<String, String> none = new java.util.HashMap<>(valid());
+    none.put("LEARNGRID_TRUSTED_PROXIES", "");
+    assertThat(read(none).rateLimits().trustedProxies()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a bad number, URL, role or flag names its key")
   void badValuesNameTheirKey() {
     assertFails("LEARNGRID_HTTP_PORT", "eighty");
