@@ -69,8 +69,11 @@ final class RefreshTokenStore {
   private static final String SUCCESSORS = """
       SELECT count(*) AS issued, count(*) FILTER (WHERE used_at IS NULL AND revoked_at IS NULL) AS live
       FROM refresh_tokens WHERE family_id = $1 AND issued_at >= $2""";
-  private static final String ISSUE_SIBLING =
-      "INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)";
+  // Never issued "before" the spending it follows: this transaction's now() may be older than the
+  // rotation's, when it began before that one committed and waited for the lock.
+  private static final String ISSUE_SIBLING = """
+      INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at, issued_at)
+      VALUES ($1, $2, $3, $4, greatest(clock_timestamp(), $5))""";
   private static final String REVOKE_FAMILY =
       "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
   private static final String REVOKE_OWN_FAMILY = """
@@ -141,7 +144,7 @@ final class RefreshTokenStore {
           .compose(rows -> {
             Row successors = rows.iterator().next();
             return successors.getLong("issued") == 1 && successors.getLong("live") == 1
-                ? sibling(conn, family, userId, token.getString("role"))
+                ? sibling(conn, family, userId, token.getString("role"), token.getOffsetDateTime("used_at"))
                 : revokeFamily(conn, family, userId);
           });
     }
@@ -159,12 +162,12 @@ final class RefreshTokenStore {
   }
 
   /** Two tabs: a second live token in the family, nothing spent. */
-  private Future<Outcome> sibling(SqlConnection conn, UUID family, UUID userId, String role) {
+  private Future<Outcome> sibling(SqlConnection conn, UUID family, UUID userId, String role, OffsetDateTime spentAt) {
     String sibling = newToken();
     OffsetDateTime expires = expiry();
     LOG.info("refresh token of family " + family + " presented again within " + GRACE_SECONDS
         + " s of its rotation: a second token for the same user (two tabs), not a reuse");
-    return conn.preparedQuery(ISSUE_SIBLING).execute(Tuple.of(hash(sibling), family, userId, expires))
+    return conn.preparedQuery(ISSUE_SIBLING).execute(Tuple.of(hash(sibling), family, userId, expires, spentAt))
         .map(done -> new Outcome(new RotatedRefreshToken(userId.toString(), role, sibling,
             expires.toInstant().toString()), null, userId, 0));
   }

@@ -35,8 +35,17 @@ public final class Api {
    * that the node sees a client of its own: per-client limits of one test do not touch another's.
    */
   public Api fromNewAddress() {
+    return fromAddress(newAddress());
+  }
+
+  /** A loopback address of its own (127.x.y.z), for a client the others do not share limits with. */
+  public static String newAddress() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    String address = "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
+    return "127." + random.nextInt(1, 255) + "." + random.nextInt(1, 255) + "." + random.nextInt(2, 255);
+  }
+
+  /** This node, from {@code address}: two nodes' clients from one address share its limits. */
+  public Api fromAddress(String address) {
     try {
       return new Api(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
           .localAddress(InetAddress.getByName(address)).build());

@@ -25,6 +25,7 @@ public final class OpsRoutes {
 
   private static final Buffer UP = new JsonObject().put("status", "UP").toBuffer();
   private static final long CHECK_TIMEOUT_MILLIS = 1_000;
+  private static final long CLUSTER_READ_MILLIS = 2_000;
 
   private final Vertx vertx;
   private final BusClient checks;
@@ -89,7 +90,11 @@ public final class OpsRoutes {
 
   public void cluster(RoutingContext ctx) {
     Caller.of(ctx).requireRole(EnumSet.of(UserRole.ADMIN));
+    // Bounded: with a member frozen (a pause, a partition) Hazelcast waits for it far longer.
     Replies.json(ctx, 200, NodeRegistryVerticle.list(vertx)
+        .timeout(CLUSTER_READ_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(failure -> Future.failedFuture(ProblemException.unavailable("the cluster map did not answer within "
+            + CLUSTER_READ_MILLIS / 1000 + " s (a member may be paused or cut off)", 2)))
         .map(nodes -> new JsonObject().put("self", node.nodeId()).put("nodes", new JsonArray(nodes))));
   }
 }
