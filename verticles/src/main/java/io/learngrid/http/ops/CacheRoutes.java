@@ -4,13 +4,13 @@ import io.learngrid.bus.BusClient;
 import io.learngrid.bus.cache.CacheClear;
 import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.http.Caller;
+import io.learngrid.http.Input;
 import io.learngrid.http.ProblemException;
 import io.learngrid.http.Replies;
 import io.learngrid.http.caching.NearInvalidation;
 import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,10 +46,16 @@ public final class CacheRoutes {
    * Redis first, then the near caches, so that no node refills its near cache from a Redis entry
    * about to go. A Redis that cannot be cleared is a 503 (the near caches are cleared anyway).
    */
+  private static String scope(Input input) {
+    String scope = input.optionalText("scope");
+    input.validate();
+    return scope == null ? "all" : scope;
+  }
+
   public void clear(RoutingContext ctx) {
     Caller caller = Caller.of(ctx).requireRole(ADMINS);
-    JsonObject body = ctx.body().isEmpty() ? new JsonObject() : ctx.body().asJsonObject();
-    String scope = body.getString("scope", "all");
+    // The body is optional; when there is one, through Input, so what the contract refused is a 400.
+    String scope = ctx.body().isEmpty() ? "all" : scope(Input.of(ctx));
     String prefix = SCOPES.get(scope);
     if (prefix == null) {
       throw ProblemException.validation(List.of(new ProblemException.FieldError("scope",
