@@ -80,7 +80,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     counter("learngrid.bridge.frames", "direction", "in", "type", typeName(type)).increment();
     JsonObject frame = event.getRawMessage();
     if (!authenticated) {
-      if (type == BridgeEventType.SOCKET_PING && secretMatches(frame.getJsonObject("headers"))) {
+      if (type == BridgeEventType.SOCKET_PING && secretMatches(frame.getValue("headers"))) {
         connections.put(socket, true);
         LOG.info("bridge worker connected from " + socket.remoteAddress());
         pong(event);
@@ -103,7 +103,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       if (replyAddress != null) {
         // Addressed, so a waiting request fails at once instead of at its deadline; the bridge's
         // own refusal that follows carries no address.
-        FrameHelper.sendErrFrame(frame.getString("address"), replyAddress,
+        FrameHelper.sendErrFrame(String.valueOf(frame.getValue("address")), replyAddress,
             new ReplyException(ReplyFailure.RECIPIENT_FAILURE, BusError.FORBIDDEN.code(), refusal.message()), socket);
       }
       event.complete(false);
@@ -165,8 +165,8 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     return kept;
   }
 
-  private boolean secretMatches(JsonObject headers) {
-    Object sent = headers == null ? null : headers.getValue("secret");
+  private boolean secretMatches(Object headers) {
+    Object sent = headers instanceof JsonObject named ? named.getValue("secret") : null;
     return sent instanceof String text && MessageDigest.isEqual(secret, text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -210,8 +210,9 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     };
   }
 
+  /** A worker's value in a log line or a refusal: at most 100 characters, control characters as '?'. */
   private static String shown(Object value) {
-    String text = String.valueOf(value);
+    String text = String.valueOf(value).replaceAll("\\p{Cntrl}", "?");
     return "'" + (text.length() > 100 ? text.substring(0, 100) + "…" : text) + "'";
   }
 }

@@ -61,13 +61,19 @@ class BridgeTest {
       assertThat(socket.closedByNode()).isTrue();
     }
     try (BridgeSocket socket = new BridgeSocket(port)) {
+      // Headers that are not an object are no secret.
+      socket.send(new JsonObject().put("type", "ping").put("headers", "secret"));
+      assertThat(socket.read().getString("message")).isEqualTo("authentication failed");
+      assertThat(socket.closedByNode()).isTrue();
+    }
+    try (BridgeSocket socket = new BridgeSocket(port)) {
       JsonObject answer = socket.request("learngrid.jobs.claim", claim("lesson-plan"));
       assertThat(answer.getString("type")).isEqualTo("err");
       assertThat(socket.closedByNode()).isTrue();
     } catch (java.io.EOFException | java.net.SocketException closedFirst) {
       // The node may close before the test reads its answer: refused all the same.
     }
-    assertThat(metric("learngrid_bridge_rejected_total{reason=\"secret\"}")).isEqualTo(before + 2);
+    assertThat(metric("learngrid_bridge_rejected_total{reason=\"secret\"}")).isEqualTo(before + 3);
   }
 
   @Test
@@ -77,7 +83,7 @@ class BridgeTest {
     double kinds = metric("learngrid_bridge_rejected_total{reason=\"kind\"}");
     try (BridgeSocket socket = new BridgeSocket(port)) {
       assertThat(socket.authenticate(SECRET).getString("type")).isEqualTo("pong");
-      JsonObject users = socket.request("learngrid.users.create", new JsonObject().put("email", "x@example.com"));
+      JsonObject users = socket.request("learngrid.users.create\nfake log line", new JsonObject().put("email", "x@example.com"));
       assertThat(users.getString("type")).isEqualTo("err");
       assertThat(users.getInteger("failureCode")).isEqualTo(403);
       assertThat(users.getString("message")).contains("not bridgeable");
