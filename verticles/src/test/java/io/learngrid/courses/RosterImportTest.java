@@ -9,6 +9,7 @@ import io.learngrid.support.Api.Reply;
 import io.learngrid.support.Database;
 import io.learngrid.support.Eventually;
 import io.learngrid.support.LearngridNode;
+import io.learngrid.support.Mailbox;
 import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestServices;
 import io.vertx.core.json.JsonArray;
@@ -17,11 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.Test;
 @LearngridNode
 class RosterImportTest {
 
-  private static final Pattern TOKEN = Pattern.compile("(?m)^  token: (\\S+)$");
   private static final int SMTP_PORT = TestServices.freePort();
   private static NodeSettings settings;
   private static DevMail smtp;
@@ -48,9 +45,7 @@ class RosterImportTest {
 
   @BeforeAll
   static void start() {
-    // Email jobs other classes left queued (their nodes have no SMTP server) are not these tests' business.
-    Database.update("DO $$ BEGIN IF to_regclass('jobs') IS NOT NULL THEN"
-        + " DELETE FROM jobs WHERE kind = 'email' AND status IN ('queued', 'running'); END IF; END $$");
+    Mailbox.forgetQueuedEmails();
     smtp = DevMail.start(SMTP_PORT);
     settings = NodeSettings.defaults().smtpUrl("smtp://127.0.0.1:" + SMTP_PORT).publicUrl("https://school.example")
         .emailPollMillis(100);
@@ -147,8 +142,8 @@ class RosterImportTest {
 
     imported(csv(courseId, "email,displayName\n" + email + ",New Student\n", teacher.token()), teacher);
 
-    Eventually.within(20, () -> mailTo(email).size() == 1);
-    JsonObject mail = mailTo(email).getFirst();
+    Eventually.within(20, () -> Mailbox.to(smtp, email).size() == 1);
+    JsonObject mail = Mailbox.to(smtp, email).getFirst();
     assertThat(mail.getString("subject")).isEqualTo("Your learngrid account is ready: choose a password");
     assertThat(mail.getString("text")).contains("enrolled in \"Year 9 \"Biology\"\"").contains("https://school.example/app/#/reset?token=");
     assertThat(Database.value("SELECT expires_at > now() + interval '6 days 23 hours' FROM password_reset_tokens t"
@@ -157,7 +152,7 @@ class RosterImportTest {
     assertThat(before.status()).as(before.body()).isEqualTo(401);
 
     Reply confirmed = api.post("/api/v1/auth/password-reset/confirm",
-        new JsonObject().put("token", token(mail)).put("newPassword", "my-own-password"), null);
+        new JsonObject().put("token", Mailbox.token(mail)).put("newPassword", "my-own-password"), null);
 
     assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(204);
     String token = api.login(email, "my-own-password");
@@ -243,14 +238,4 @@ class RosterImportTest {
         .isEqualTo(0L);
   }
 
-  private static List<JsonObject> mailTo(String email) {
-    return smtp.messages().stream().map(JsonObject.class::cast)
-        .filter(mail -> mail.getString("to").equalsIgnoreCase(email)).toList();
-  }
-
-  private static String token(JsonObject mail) {
-    Matcher matcher = TOKEN.matcher(mail.getString("text"));
-    assertThat(matcher.find()).as("a token line in %s", mail.getString("text")).isTrue();
-    return matcher.group(1);
-  }
 }

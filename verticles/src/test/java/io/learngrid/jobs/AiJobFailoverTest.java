@@ -8,6 +8,7 @@ import io.learngrid.bus.Pong;
 import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Eventually;
+import io.learngrid.support.NodeProcess;
 import io.learngrid.support.NodeSettings;
 import io.learngrid.support.ScriptedUpstream;
 import io.learngrid.support.TestNode;
@@ -15,9 +16,6 @@ import io.learngrid.support.TestServices;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +62,13 @@ class AiJobFailoverTest {
         .json().getString("jobId");
 
     Path log = Files.createTempFile(TestServices.scratch("failover"), "doomed-node", ".log");
-    doomed = startAiNode(cluster, hanging.url(), log);
+    doomed = NodeProcess.start(log, "ai", "256m", Map.of(
+        "CLUSTER_NAME", cluster,
+        "AI_URL", hanging.url(),
+        "AI_TIMEOUT_MS", "600000",
+        "AI_JOBS_ATTEMPT_TIMEOUT_MS", "600000",
+        "AI_JOBS_LEASE_MS", Long.toString(LEASE_MS),
+        "AI_JOBS_POLL_MS", "100"));
     Eventually.within(120, () -> hanging.requests() == 1 || !doomed.isAlive());
     assertThat(doomed.isAlive()).as("the ai node runs (its log: %s)", log).isTrue();
     JsonObject claimed = api.get("/api/v1/jobs/" + jobId, teacher.token()).json();
@@ -98,29 +102,5 @@ class AiJobFailoverTest {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  /** A production node in a JVM of its own, with the test's classpath and JVM flags (Hazelcast's --add-opens). */
-  private static Process startAiNode(String cluster, String upstreamUrl, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (argument.startsWith("--add-")) {
-        command.add(argument);
-      }
-    }
-    command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.learngrid.Main",
-        "run", "--cluster", "--roles", "ai"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(key -> key.startsWith("LEARNGRID_"));
-    env.put("LEARNGRID_CLUSTER_NAME", cluster);
-    env.put("LEARNGRID_AI_URL", upstreamUrl);
-    env.put("LEARNGRID_AI_TIMEOUT_MS", "600000");
-    env.put("LEARNGRID_AI_JOBS_ATTEMPT_TIMEOUT_MS", "600000");
-    env.put("LEARNGRID_AI_JOBS_LEASE_MS", Long.toString(LEASE_MS));
-    env.put("LEARNGRID_AI_JOBS_POLL_MS", "100");
-    env.put("LEARNGRID_DATA_DIR", log.getParent().toString() + File.separator + "data");
-    return builder.start();
   }
 }

@@ -8,14 +8,11 @@ import io.learngrid.support.Api.Reply;
 import io.learngrid.support.Database;
 import io.learngrid.support.Eventually;
 import io.learngrid.support.LearngridNode;
+import io.learngrid.support.Mailbox;
 import io.learngrid.support.NodeSettings;
 import io.learngrid.support.TestServices;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +30,6 @@ class PasswordResetEmailTest {
   private static final String PASSWORD = "student-password";
   private static final String RESET = "/api/v1/auth/password-reset";
   private static final String CONFIRM = "/api/v1/auth/password-reset/confirm";
-  private static final Pattern TOKEN = Pattern.compile("(?m)^  token: (\\S+)$");
   private static final int SMTP_PORT = TestServices.freePort();
   private static NodeSettings settings;
   private static DevMail smtp;
@@ -45,10 +41,7 @@ class PasswordResetEmailTest {
 
   @BeforeAll
   static void start() {
-    // The tests share one database: email jobs other classes left queued (no SMTP server on their
-    // node) would be sent here too. They are not these tests' business.
-    Database.update("DO $$ BEGIN IF to_regclass('jobs') IS NOT NULL THEN"
-        + " DELETE FROM jobs WHERE kind = 'email' AND status IN ('queued', 'running'); END IF; END $$");
+    Mailbox.forgetQueuedEmails();
     smtp = DevMail.start(SMTP_PORT);
     settings = NodeSettings.defaults().smtpUrl("smtp://127.0.0.1:" + SMTP_PORT)
         .publicUrl("https://learngrid.example")
@@ -74,10 +67,10 @@ class PasswordResetEmailTest {
     assertThat(known.status()).isEqualTo(202);
     assertThat(other.status()).isEqualTo(202);
     assertThat(known.body()).isEqualTo("{}").isEqualTo(other.body());
-    Eventually.within(20, () -> mailTo(email).size() == 1);
-    JsonObject mail = mailTo(email).get(0);
+    Eventually.within(20, () -> Mailbox.to(smtp, email).size() == 1);
+    JsonObject mail = Mailbox.to(smtp, email).get(0);
     assertThat(mail.getString("subject")).isEqualTo("Reset your learngrid password");
-    String token = token(mail);
+    String token = Mailbox.token(mail);
     assertThat(mail.getString("text")).contains("https://learngrid.example/app/#/reset?token=" + token);
 
     Reply confirmed = api.post(CONFIRM, new JsonObject().put("token", token).put("newPassword", "from-the-email"), null);
@@ -87,8 +80,8 @@ class PasswordResetEmailTest {
     // The job is done: what made that one email is the only mail to this address, and none went to the unknown one.
     Eventually.within(10, () -> Long.valueOf(1).equals(Database.value(
         "SELECT count(*) FROM jobs WHERE kind = 'email' AND input->>'to' = ? AND status = 'succeeded'", email)));
-    assertThat(mailTo(email)).hasSize(1);
-    assertThat(mailTo(unknown)).isEmpty();
+    assertThat(Mailbox.to(smtp, email)).hasSize(1);
+    assertThat(Mailbox.to(smtp, unknown)).isEmpty();
     assertThat(Database.value("SELECT count(*) FROM jobs WHERE kind = 'email' AND input->>'to' = ?", unknown))
         .isEqualTo(0L);
   }
@@ -109,7 +102,7 @@ class PasswordResetEmailTest {
     String messageId = (String) Database.value(
         "SELECT result->>'messageId' FROM jobs WHERE kind = 'email' AND input->>'to' = ?", email);
     assertThat(messageId).isNotBlank();
-    assertThat(mailTo(email)).singleElement().satisfies(mail -> assertThat(mail.getString("id")).contains(messageId));
+    assertThat(Mailbox.to(smtp, email)).singleElement().satisfies(mail -> assertThat(mail.getString("id")).contains(messageId));
   }
 
   @Test
@@ -135,8 +128,8 @@ class PasswordResetEmailTest {
       smtp = DevMail.start(SMTP_PORT);
     }
 
-    Eventually.within(20, () -> mailTo(email).size() == 1);
-    String token = token(mailTo(email).get(0));
+    Eventually.within(20, () -> Mailbox.to(smtp, email).size() == 1);
+    String token = Mailbox.token(Mailbox.to(smtp, email).get(0));
     assertThat(api.post(CONFIRM, new JsonObject().put("token", token).put("newPassword", "after-the-outage"), null)
         .status()).isEqualTo(204);
     assertThat(api.login(email, "after-the-outage")).isNotBlank();
@@ -146,16 +139,5 @@ class PasswordResetEmailTest {
   @DisplayName("a node that did not start the dev SMTP server has no /dev/mail (404)")
   void noDevMailOutsideTheDevNode() {
     assertThat(api.get("/dev/mail", null).status()).isEqualTo(404);
-  }
-
-  private static List<JsonObject> mailTo(String email) {
-    JsonArray all = smtp.messages();
-    return all.stream().map(JsonObject.class::cast).filter(mail -> mail.getString("to").equalsIgnoreCase(email)).toList();
-  }
-
-  private static String token(JsonObject mail) {
-    Matcher matcher = TOKEN.matcher(mail.getString("text"));
-    assertThat(matcher.find()).as("a token line in %s", mail.getString("text")).isTrue();
-    return matcher.group(1);
   }
 }
