@@ -150,7 +150,7 @@ public final class Node {
     membership = new NodeRegistryVerticle(state);
     chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));
     if (config.has(Role.HTTP)) {
-      SlowClients slowClients = HttpVerticle.slowClients(config);
+      SlowClients slowClients = SlowClients.of(config);
       chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry, devMail,
               slowClients),
           new DeploymentOptions().setInstances(config.http().instances()))));

@@ -14,6 +14,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The cache role's one Redis client, shared by its jobs ({@link CacheEntries}, {@link Counters},
@@ -30,7 +31,7 @@ final class CacheRedis {
   private final long timeoutMillis;
   private final List<LuaScript> scripts = new ArrayList<>();
   /** Whether the last command failed: an outage is logged once when it starts and once when it ends. */
-  private final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean down = new AtomicBoolean();
 
   CacheRedis(Vertx vertx, LearngridConfig.Redis settings) {
     this.client = Redis.createClient(vertx, new RedisOptions()

@@ -2,6 +2,7 @@ package io.learngrid.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** An address range such as {@code 10.0.0.0/8} or {@code ::1/128}; a bare address is a /32 or /128. */
@@ -44,6 +45,17 @@ public record Cidr(byte[] network, int prefixLength) {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /** Whether the literal address {@code text} is in one of {@code ranges} (a host name never is). */
+  public static boolean anyContains(List<Cidr> ranges, String text) {
+    byte[] bytes = literal(text);
+    for (Cidr range : ranges) {
+      if (range.contains(bytes)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean contains(byte[] address) {

@@ -68,13 +68,7 @@ public final class ClientAddress implements Handler<RoutingContext> {
   }
 
   private boolean isTrusted(String address) {
-    byte[] bytes = Cidr.literal(address);
-    for (Cidr range : trusted) {
-      if (range.contains(bytes)) {
-        return true;
-      }
-    }
-    return false;
+    return Cidr.anyContains(trusted, address);
   }
 
   /** Drops an IPv6 zone ({@code %lo}) and the brackets and port some proxies add. */

@@ -80,7 +80,7 @@ public final class HttpVerticle extends VerticleBase {
   private final SlowClients slowClients;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
-    this(config, node, registry, null, slowClients(config));
+    this(config, node, registry, null, SlowClients.of(config));
   }
 
   /**
@@ -94,13 +94,6 @@ public final class HttpVerticle extends VerticleBase {
     this.registry = registry;
     this.devMail = devMail;
     this.slowClients = slowClients;
-  }
-
-  /** The node's deadlines and per-address cap, from its settings; trusted proxies are exempt from the cap. */
-  public static SlowClients slowClients(LearngridConfig config) {
-    LearngridConfig.Http http = config.http();
-    return new SlowClients(http.headerTimeoutMillis(), http.bodyTimeoutMillis(), http.keepAliveMillis(),
-        http.maxConnectionsPerAddress(), config.rateLimits().trustedProxies());
   }
 
   @Override

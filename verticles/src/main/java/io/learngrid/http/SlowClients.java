@@ -1,6 +1,7 @@
 package io.learngrid.http;
 
 import io.learngrid.config.Cidr;
+import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -34,6 +35,13 @@ public final class SlowClients {
   /** The deadline a connection waits under: its next request's headers. */
   private final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
 
+  /** The node's deadlines and per-address cap, from its settings; trusted proxies are exempt from the cap. */
+  public static SlowClients of(LearngridConfig config) {
+    LearngridConfig.Http http = config.http();
+    return new SlowClients(http.headerTimeoutMillis(), http.bodyTimeoutMillis(), http.keepAliveMillis(),
+        http.maxConnectionsPerAddress(), config.rateLimits().trustedProxies());
+  }
+
   public SlowClients(long headerMillis, long bodyMillis, long keepAliveMillis, int maxPerAddress, List<Cidr> exempt) {
     this.headerMillis = headerMillis;
     this.bodyMillis = bodyMillis;
@@ -46,7 +54,7 @@ public final class SlowClients {
   Handler<HttpConnection> connections(Vertx vertx) {
     return connection -> {
       String address = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
-      boolean counted = address != null && !isExempt(address);
+      boolean counted = address != null && !Cidr.anyContains(exempt, address);
       if (counted) {
         AtomicInteger open = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
         if (open.incrementAndGet() > maxPerAddress) {
@@ -107,18 +115,5 @@ public final class SlowClients {
     if (previous != null) {
       vertx.cancelTimer(previous);
     }
-  }
-
-  private boolean isExempt(String address) {
-    byte[] bytes = Cidr.literal(address);
-    if (bytes == null) {
-      return false;
-    }
-    for (Cidr range : exempt) {
-      if (range.contains(bytes)) {
-        return true;
-      }
-    }
-    return false;
   }
 }
