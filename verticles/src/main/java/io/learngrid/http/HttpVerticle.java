@@ -167,7 +167,7 @@ public final class HttpVerticle extends VerticleBase {
     FailureHandler failures = new FailureHandler(5);
 
     Router router = Router.router(vertx);
-    router.route().handler(slowClients.requests(vertx));
+    router.route().handler(slowClients.requests());
     router.route().handler(new RequestLog(config.http().accessLog()));
     router.route("/api/v1/*").handler(new ClientAddress(config.rateLimits().trustedProxies()));
 

@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * whole body within {@code bodyMillis}, and after a reply the next request's headers within
  * {@code keepAliveMillis}; otherwise it is closed. Trusted proxies (nginx) are exempt from the cap:
  * all of their clients share their address. One instance per node, shared by its http verticles.
+ *
+ * <p>A request only moves its connection's deadline (a few field writes); one periodic sweep per
+ * node closes the connections past theirs, so the cached read pays for no timer of its own.
  */
 public final class SlowClients {
 
@@ -32,8 +36,17 @@ public final class SlowClients {
   private final int maxPerAddress;
   private final List<Cidr> exempt;
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-  /** The deadline a connection waits under: its next request's headers. */
-  private final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
+  private final Map<HttpConnection, Watch> watched = new ConcurrentHashMap<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+
+  /**
+   * What a connection is waiting for and until when: the next request's headers, or the body of
+   * {@code reading}; {@code Long.MAX_VALUE} while a request's reply is being made.
+   */
+  private static final class Watch {
+    volatile long untilMillis;
+    volatile HttpServerRequest reading;
+  }
 
   /** The node's deadlines and per-address cap, from its settings; trusted proxies are exempt from the cap. */
   public static SlowClients of(LearngridConfig config) {
@@ -50,8 +63,12 @@ public final class SlowClients {
     this.exempt = exempt;
   }
 
-  /** The server's connection handler, on the connection's event loop. */
+  /** The server's connection handler, on the connection's event loop; starts the node's sweep once. */
   Handler<HttpConnection> connections(Vertx vertx) {
+    if (sweeping.compareAndSet(false, true)) {
+      long every = Math.clamp(Math.min(headerMillis, Math.min(bodyMillis, keepAliveMillis)) / 4, 50, 1_000);
+      vertx.setPeriodic(every, id -> sweep());
+    }
     return connection -> {
       String address = connection.remoteAddress() == null ? null : connection.remoteAddress().hostAddress();
       boolean counted = address != null && !Cidr.anyContains(exempt, address);
@@ -64,56 +81,58 @@ public final class SlowClients {
           return;
         }
       }
+      Watch watch = new Watch();
+      watch.untilMillis = System.currentTimeMillis() + headerMillis;
+      watched.put(connection, watch);
       connection.closeHandler(closed -> {
-        Long left = waiting.remove(connection);
-        if (left != null) {
-          vertx.cancelTimer(left);
-        }
+        watched.remove(connection);
         if (counted) {
           perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
         }
       });
-      waitFor(vertx, connection, headerMillis);
     };
   }
 
   /** First on every route: the headers came in time; the body and the next request have their own. */
-  Handler<RoutingContext> requests(Vertx vertx) {
+  Handler<RoutingContext> requests() {
     return ctx -> {
       HttpServerRequest request = ctx.request();
-      HttpConnection connection = request.connection();
-      Long timer = waiting.remove(connection);
-      if (timer != null) {
-        vertx.cancelTimer(timer);
+      Watch watch = watched.get(request.connection());
+      if (watch != null) {
+        if (request.isEnded()) {
+          watch.untilMillis = Long.MAX_VALUE;
+        } else {
+          watch.reading = request;
+          watch.untilMillis = System.currentTimeMillis() + bodyMillis;
+        }
+        ctx.addEndHandler(ended -> {
+          watch.reading = null;
+          watch.untilMillis = System.currentTimeMillis() + keepAliveMillis;
+        });
       }
-      long body = request.isEnded() ? -1 : vertx.setTimer(bodyMillis, id -> {
-        if (!request.isEnded()) {
-          LOG.info("connection from " + connection.remoteAddress() + " closed: its request body took over "
-              + bodyMillis + " ms");
-          connection.close();
-        }
-      });
-      ctx.addEndHandler(ended -> {
-        if (body >= 0) {
-          vertx.cancelTimer(body);
-        }
-        if (!request.response().closed()) {
-          waitFor(vertx, connection, keepAliveMillis);
-        }
-      });
       ctx.next();
     };
   }
 
-  private void waitFor(Vertx vertx, HttpConnection connection, long millis) {
-    long timer = vertx.setTimer(millis, id -> {
-      if (waiting.remove(connection, id)) {
-        connection.close();
+  private void sweep() {
+    long now = System.currentTimeMillis();
+    watched.forEach((connection, watch) -> {
+      if (watch.untilMillis > now) {
+        return;
       }
+      HttpServerRequest reading = watch.reading;
+      if (reading != null) {
+        if (reading.isEnded()) {
+          // The body came in time; its reply is on its way.
+          watch.reading = null;
+          watch.untilMillis = Long.MAX_VALUE;
+          return;
+        }
+        LOG.info("connection from " + connection.remoteAddress() + " closed: its request body took over "
+            + bodyMillis + " ms");
+      }
+      watched.remove(connection);
+      connection.close();
     });
-    Long previous = waiting.put(connection, timer);
-    if (previous != null) {
-      vertx.cancelTimer(previous);
-    }
   }
 }
