@@ -181,7 +181,7 @@ public record LearngridConfig(
    * Answer submission (group commit), the aggregator that folds answer events into progress, and
    * the retention of answer events. Read by the persistence role.
    */
-  public record Answers(int batchMaxSize, int maxConcurrentBatches, long aggregatorIntervalMillis,
+  public record Answers(int batchMaxSize, int maxConcurrentBatches, long queueWaitMillis, long aggregatorIntervalMillis,
                         int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
 
   /**
@@ -312,6 +312,7 @@ public record LearngridConfig(
         s.integer("LEARNGRID_ANSWER_BATCH_MAX_SIZE", 512, 1, 10_000),
         s.integer("LEARNGRID_ANSWER_MAX_CONCURRENT_BATCHES", Math.max(1, postgres.poolSize() / 2), 1,
             postgres.poolSize()),
+        s.longValue("LEARNGRID_ANSWER_QUEUE_WAIT_MS", 1_000, 10, 60_000),
         s.longValue("LEARNGRID_AGGREGATOR_INTERVAL_MS", 200, 10, 60_000),
         s.integer("LEARNGRID_AGGREGATOR_BATCH_SIZE", 1_000, 1, 100_000),
         s.integer("LEARNGRID_ANSWER_RETENTION_DAYS", 400, 1, 36_500),

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -42,11 +43,18 @@ import org.slf4j.LoggerFactory;
  * batches that are written at the same time on this node; across nodes, PostgreSQL makes the
  * second claim wait for the first transaction's outcome.
  *
+ * <p>A submission waits in the queue at most {@code queueWaitMillis}: past it the database is not
+ * keeping up (a lock, a stall, a failover), and the submission fails with 503 + Retry-After at once
+ * instead of holding its client until the bus timeout; while the oldest waiting submission is past
+ * it, new ones are refused without queueing. Submissions already sent in a statement wait for it.
+ *
  * <p>Used only on the persistence verticle's event loop.
  */
 final class AnswerBatches {
 
   private static final Logger LOG = LoggerFactory.getLogger(AnswerBatches.class);
+  private static final String STALLED =
+      "the database is not storing answers right now; retry it (with the same Idempotency-Key)";
 
   /** One graded submission waiting for its batch. {@code key} and {@code requestHash} are null without an Idempotency-Key. */
   record Submission(UUID eventId, OffsetDateTime submittedAt, UUID studentId, UUID courseId, UUID assignmentId,
@@ -120,18 +128,23 @@ final class AnswerBatches {
   private final int maxBatch;
   private final int maxConcurrent;
   private final int maxQueued;
-  private final ArrayDeque<Submission> queue = new ArrayDeque<>();
+  private final long queueWaitNanos;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final Set<String> keysInFlight = new HashSet<>();
   private final Counter submitted;
   private final DistributionSummary batchSizes;
   private final Timer batchDurations;
+  private final Counter refused;
   private int running;
   private Consumer<UUID> staleKey = id -> {};
 
-  AnswerBatches(Pool pool, int maxBatch, int maxConcurrent, MeterRegistry registry) {
+  private record Queued(Submission submission, long since) {}
+
+  AnswerBatches(Vertx vertx, Pool pool, int maxBatch, int maxConcurrent, long queueWaitMillis, MeterRegistry registry) {
     this.pool = pool;
     this.maxBatch = maxBatch;
     this.maxConcurrent = maxConcurrent;
+    this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(queueWaitMillis);
     // Bounded, so a database that has stopped answering turns into fast 503s instead of memory.
     this.maxQueued = Math.max(1_024, 4 * maxBatch * maxConcurrent);
     this.submitted = Counter.builder("learngrid.answers.submitted")
@@ -147,6 +160,11 @@ final class AnswerBatches {
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
         .register(registry);
+    this.refused = Counter.builder("learngrid.answers.refused")
+        .description("Submissions answered 503 because the queue was full or had waited past LEARNGRID_ANSWER_QUEUE_WAIT_MS")
+        .register(registry);
+    // A timer of the persistence verticle: Vert.x cancels it when the verticle is undeployed.
+    vertx.setPeriodic(Math.max(10, queueWaitMillis / 4), id -> expire(System.nanoTime()));
   }
 
   /** Told of each question whose key this node graded with an outdated version. */
@@ -155,12 +173,26 @@ final class AnswerBatches {
   }
 
   Future<Created> add(Submission submission) {
+    long now = System.nanoTime();
     if (queue.size() >= maxQueued) {
+      refused.increment();
       return Future.failedFuture(BusError.UNAVAILABLE.exception("too many answers are waiting to be stored"));
     }
-    queue.add(submission);
+    if (!queue.isEmpty() && now - queue.peekFirst().since() > queueWaitNanos) {
+      refused.increment();
+      return Future.failedFuture(BusError.UNAVAILABLE.exception(STALLED));
+    }
+    queue.add(new Queued(submission, now));
     drain();
     return submission.reply().future();
+  }
+
+  /** Fails the submissions that have waited past the deadline: the queue is in arrival order. */
+  private void expire(long now) {
+    while (!queue.isEmpty() && now - queue.peekFirst().since() > queueWaitNanos) {
+      refused.increment();
+      queue.pollFirst().submission().reply().tryFail(BusError.UNAVAILABLE.exception(STALLED));
+    }
   }
 
   private void drain() {
@@ -185,9 +217,9 @@ final class AnswerBatches {
   /** Up to maxBatch queued submissions in arrival order, skipping those whose key is already in flight. */
   private List<Submission> take() {
     List<Submission> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-    Iterator<Submission> it = queue.iterator();
+    Iterator<Queued> it = queue.iterator();
     while (it.hasNext() && batch.size() < maxBatch) {
-      Submission submission = it.next();
+      Submission submission = it.next().submission();
       if (submission.key() != null && !keysInFlight.add(submission.keyId())) {
         continue;
       }

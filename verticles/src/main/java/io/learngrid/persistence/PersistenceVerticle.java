@@ -71,7 +71,8 @@ public final class PersistenceVerticle extends VerticleBase {
           return aggregator.start();
         })
         .compose(ready -> {
-          AnswerBatches batches = new AnswerBatches(pool, answers.batchMaxSize(), answers.maxConcurrentBatches(), registry);
+          AnswerBatches batches = new AnswerBatches(vertx, pool, answers.batchMaxSize(), answers.maxConcurrentBatches(),
+              answers.queueWaitMillis(), registry);
           List<Future<Void>> served = List.of(
               new UserStore(pool).serve(vertx),
               new CourseStore(pool, reads).serve(vertx),

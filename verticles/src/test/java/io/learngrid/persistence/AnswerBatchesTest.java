@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Answer batches: a key already in flight waits for a batch of its own")
 class AnswerBatchesTest {
 
+  private static final long QUEUE_WAIT_MILLIS = 300;
+
   private Vertx vertx;
   private Pool pool;
   private SimpleMeterRegistry registry;
@@ -49,7 +53,7 @@ class AnswerBatchesTest {
     Migrations.run(vertx, db).await(1, TimeUnit.MINUTES);
     pool = PgBuilder.pool().connectingTo(db).using(vertx).build();
     registry = new SimpleMeterRegistry();
-    batches = new AnswerBatches(pool, 16, 1, registry);
+    batches = new AnswerBatches(vertx, pool, 16, 1, QUEUE_WAIT_MILLIS, registry);
   }
 
   @AfterEach
@@ -148,5 +152,41 @@ class AnswerBatchesTest {
         e -> assertThat(e.failureCode()).isEqualTo(BusError.UNPROCESSABLE.code()));
     assertThat(stored(first)).isEqualTo(1);
     assertThat(stored(misuse)).isZero();
+  }
+
+  @Test
+  @DisplayName("while the table is locked, queued submissions fail with 503 after the queue wait; the batch already sent commits")
+  void stalledDatabaseTurnsTheQueueInto503s() throws Exception {
+    UUID student = UUID.randomUUID();
+    Submission sent = submission(student, null, null, "sent");
+    Submission queued = submission(student, null, null, "queued");
+    try (Connection lock = Database.connect()) {
+      lock.setAutoCommit(false);
+      try (Statement statement = lock.createStatement()) {
+        statement.execute("LOCK TABLE answer_events IN ACCESS EXCLUSIVE MODE");
+      }
+      // One batch at a time: the first is sent and waits for the lock, the second queues behind it.
+      List<Future<Created>> replies = addAll(sent, queued);
+      long added = System.nanoTime();
+      Future<Created> late = replies.get(1);
+      late.transform(done -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+      assertThat(late.cause()).isInstanceOfSatisfying(ReplyException.class,
+          e -> assertThat(e.failureCode()).isEqualTo(BusError.UNAVAILABLE.code()));
+      assertThat(System.nanoTime() - added).as("failed after the queue wait, not at once")
+          .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(QUEUE_WAIT_MILLIS));
+      assertThat(replies.get(0).isComplete()).as("the batch sent waits for the lock").isFalse();
+
+      // The queue is empty again: the next one queues, waits, and fails the same way.
+      Submission next = submission(student, null, null, "next");
+      Future<Created> nextReply = addAll(next).get(0);
+      nextReply.transform(done -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+      assertThat(nextReply.failed()).isTrue();
+      lock.rollback();
+      assertThat(reply(replies.get(0)).status()).isEqualTo(202);
+      assertThat(stored(sent)).isEqualTo(1);
+      assertThat(stored(queued)).isZero();
+      assertThat(stored(next)).isZero();
+    }
+    assertThat(registry.find("learngrid.answers.refused").counter().count()).isEqualTo(2);
   }
 }
