@@ -14,8 +14,8 @@ Idempotency-Key. Nothing is retried by the client: every response is counted as 
 With --setup-only, only the setup runs and its ids and tokens go to OUT for load/mixed.lua (wrk),
 which load/bench-scaling.sh uses: wrk measures far more requests per second per core than Python.
 
-Writes to DIR: requests.tsv (one line per request: epoch ms, kind, status; status 0 = no HTTP
-response), acked.txt (eventId of every 202), summary.json (counts, req/s, latency percentiles).
+Writes to DIR: requests.tsv (one line per request: epoch ms at its end, kind, status, milliseconds
+it took; status 0 = no HTTP response), acked.txt (eventId of every 202), summary.json (counts, req/s, latency percentiles).
 """
 import argparse
 import http.client
@@ -166,7 +166,7 @@ def main():
                 if status == 202:
                     my_acked.append(json.loads(body)["eventId"])
             t1 = time.time()
-            mine.append("%d\t%s\t%d" % (int(t1 * 1000), kind, status))
+            mine.append("%d\t%s\t%d\t%.1f" % (int(t1 * 1000), kind, status, (t1 - t0) * 1000))
             my_lat.append(t1 - t0)
         c.close()
         with lock:
@@ -189,7 +189,7 @@ def main():
         f.write("\n".join(acked) + ("\n" if acked else ""))
     by_status = {}
     for line in records:
-        s = line.rsplit("\t", 1)[1]
+        s = line.split("\t")[2]
         by_status[s] = by_status.get(s, 0) + 1
     latencies.sort()
     pct = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None

@@ -66,7 +66,8 @@ public final class ChatProxyVerticle extends VerticleBase {
     String key = ResponseCache.key(model, request.messages());
     int ttl = cache.ttlSeconds(request.purpose());
     long started = System.nanoTime();
-    Future<ResponseCache.Lookup> lookup = cache.lookup(key, ttl, true);
+    long lock = cache.lockMillis(request.purpose());
+    Future<ResponseCache.Lookup> lookup = cache.lookup(key, ttl, lock);
     return budget.checkAlongside(request.userId(), lookup)
         .onFailure(refused -> lookup.onSuccess(taken -> cache.release(key, taken)))
         .compose(first -> {
@@ -75,7 +76,7 @@ public final class ChatProxyVerticle extends VerticleBase {
           }
           return first.hit() != null
               ? Future.succeededFuture(ResponseCache.cached(first.hit()))
-              : cache.once(key, ttl, first, () -> call(request, model, started));
+              : cache.once(key, ttl, lock, first, () -> call(request, model, started));
         })
         .onSuccess(reply -> {
           // Served from the cache, or shared with an identical prompt's call: counted, at no cost.

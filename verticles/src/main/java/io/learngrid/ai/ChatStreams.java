@@ -97,7 +97,7 @@ final class ChatStreams {
     String key = ResponseCache.key(model, start.messages());
     int ttl = cache.ttlSeconds(ChatRequest.CHAT);
     long started = System.nanoTime();
-    return budget.checkAlongside(start.userId(), cache.lookup(key, ttl, false))
+    return budget.checkAlongside(start.userId(), cache.lookup(key, ttl, 0))
         .compose(lookup -> {
           ChatReply hit = lookup.hit();
           if (hit != null) {

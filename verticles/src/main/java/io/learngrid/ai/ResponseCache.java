@@ -33,8 +33,12 @@ import java.util.regex.Pattern;
  * takes the key's load lock in Redis, and the other nodes poll for the reply it stores. A cache
  * role that does not answer is a miss, never a failure.
  *
- * <p>The lock is short ({@value #LOCK_MILLIS} ms) and renewed while the call runs, so a node that
- * dies mid-call holds up the others for seconds, not for a whole call's time limit.
+ * <p>A chat's lock is short ({@value #LOCK_MILLIS} ms) and renewed while the call runs, so a node
+ * that dies mid-call holds up the others for seconds, not for a whole call's time limit. A job's
+ * generation locks for twice the time limit instead ({@link #lockMillis}): a node that pauses
+ * (a long GC, SIGSTOP) loses its job's lease to another node, whose retry of the same prompt then
+ * waits for the reply the paused node's call still brings, rather than paying for the generation
+ * a second time; a node that died holds the retry up until its lock runs out.
  */
 final class ResponseCache {
 
@@ -71,6 +75,14 @@ final class ResponseCache {
     this.cache = new BusClient(vertx, timeoutMillis);
   }
 
+  /** How long a caller's load lock holds before it must be renewed: see the class comment. */
+  long lockMillis(String purpose) {
+    return switch (purpose == null ? ChatRequest.CHAT : purpose) {
+      case ChatRequest.QUESTIONS, ChatRequest.LESSON_PLAN -> 2 * settings.timeoutMillis();
+      default -> LOCK_MILLIS;
+    };
+  }
+
   /** Seconds a reply for {@code purpose} is kept; 0 means replies for it are not cached. */
   int ttlSeconds(String purpose) {
     return switch (purpose == null ? ChatRequest.CHAT : purpose) {
@@ -100,14 +112,14 @@ final class ResponseCache {
   }
 
   /**
-   * Looks {@code key} up; on a miss, with {@code lock}, also takes its load lock when nobody holds
-   * it. A caller that got the lock must {@link #fill} or {@link #release} it.
+   * Looks {@code key} up; on a miss, with {@code lockMillis} above 0, also takes its load lock for
+   * that long when nobody holds it. A caller that got the lock must {@link #fill} or {@link #release} it.
    */
-  Future<Lookup> lookup(String key, int ttlSeconds, boolean lock) {
+  Future<Lookup> lookup(String key, int ttlSeconds, long lockMillis) {
     if (ttlSeconds <= 0) {
       return Future.succeededFuture(Lookup.NOT_CACHED);
     }
-    return cache.request(CacheLookup.ENDPOINT, new CacheLookup(key, lock ? LOCK_MILLIS : 0))
+    return cache.request(CacheLookup.ENDPOINT, new CacheLookup(key, lockMillis))
         .map(entry -> new Lookup(entry.value() == null ? null
             : BusJson.fromJson(new JsonObject(entry.value()), ChatReply.class), entry.generation(), entry.lockToken(), true))
         .otherwise(Lookup.UNREACHABLE);
@@ -135,7 +147,7 @@ final class ResponseCache {
    * stored or the lock passes to this caller (that node's call failed, or the node died). Replies
    * this caller did not pay for are marked cached.
    */
-  Future<ChatReply> once(String key, int ttlSeconds, Lookup first, Supplier<Future<ChatReply>> call) {
+  Future<ChatReply> once(String key, int ttlSeconds, long lockMillis, Lookup first, Supplier<Future<ChatReply>> call) {
     Future<ChatReply> running = inFlight.get(key);
     if (running != null) {
       // A lock this lookup took (its last holder let go meanwhile) is released: the flight takes it
@@ -144,8 +156,11 @@ final class ResponseCache {
       return running.map(ResponseCache::cached);
     }
     Waiting waiting = new Waiting();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis() + POLL_MILLIS);
-    Future<ChatReply> started = load(key, ttlSeconds, first, call, deadline, waiting).andThen(done -> waiting.stop());
+    // Long enough for the other node's lock to run out, when it never fills it.
+    long deadline = System.nanoTime()
+        + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.timeoutMillis(), lockMillis) + POLL_MILLIS);
+    Future<ChatReply> started = load(key, ttlSeconds, lockMillis, first, call, deadline, waiting)
+        .andThen(done -> waiting.stop());
     if (!started.isComplete()) {
       inFlight.put(key, started);
       started.onComplete(done -> inFlight.remove(key));
@@ -153,14 +168,14 @@ final class ResponseCache {
     return started;
   }
 
-  private Future<ChatReply> load(String key, int ttlSeconds, Lookup lookup, Supplier<Future<ChatReply>> call,
-                                 long deadline, Waiting waiting) {
+  private Future<ChatReply> load(String key, int ttlSeconds, long lockMillis, Lookup lookup,
+                                 Supplier<Future<ChatReply>> call, long deadline, Waiting waiting) {
     if (lookup.hit() != null) {
       return Future.succeededFuture(cached(lookup.hit()));
     }
     if (lookup.holdsLock() || !lookup.reachable()) {
       waiting.stop();
-      return callHolding(key, ttlSeconds, lookup, call);
+      return callHolding(key, ttlSeconds, lockMillis, lookup, call);
     }
     if (System.nanoTime() - deadline > 0) {
       // The other node still renews its lock: its call is alive but slower than this one may wait.
@@ -169,15 +184,16 @@ final class ResponseCache {
     }
     waiting.start();
     return delay(POLL_MILLIS)
-        .compose(v -> lookup(key, ttlSeconds, true))
-        .compose(next -> load(key, ttlSeconds, next, call, deadline, waiting));
+        .compose(v -> lookup(key, ttlSeconds, lockMillis))
+        .compose(next -> load(key, ttlSeconds, lockMillis, next, call, deadline, waiting));
   }
 
   /** Calls the upstream; while it runs, the lock {@code lookup} took is renewed, and after it filled or released. */
-  private Future<ChatReply> callHolding(String key, int ttlSeconds, Lookup lookup, Supplier<Future<ChatReply>> call) {
+  private Future<ChatReply> callHolding(String key, int ttlSeconds, long lockMillis, Lookup lookup,
+                                        Supplier<Future<ChatReply>> call) {
     long renewals = lookup.holdsLock()
         ? vertx.setPeriodic(RENEW_MILLIS, id -> cache.request(CacheLockRenew.ENDPOINT,
-            new CacheLockRenew(key, lookup.lockToken(), LOCK_MILLIS)))
+            new CacheLockRenew(key, lookup.lockToken(), lockMillis)))
         : -1;
     return call.get().andThen(done -> {
       vertx.cancelTimer(renewals);

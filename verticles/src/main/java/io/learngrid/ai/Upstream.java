@@ -129,9 +129,10 @@ final class Upstream {
         // (the TCP connect itself is bounded by the client's connect timeout above). Failing it at the
         // connect timeout instead counted a full local pool as upstream failures and opened the breaker.
         .setConnectTimeout(totalMillis)
-        // Streams: no byte for this long (before the first token or between two) is a hung upstream.
-        // A whole reply arrives only when the generation is over, so only the total deadline applies.
-        .setIdleTimeout(stream ? Math.min(settings.firstByteTimeoutMillis(), totalMillis) : totalMillis)
+        // No byte for this long is a hung upstream: before a stream's first token or between two, and
+        // before a whole reply, which arrives when its generation is over. Shorter than the total
+        // deadline, so a hang fails (and counts towards the breaker) with time left for a retry.
+        .setIdleTimeout(Math.min(settings.firstByteTimeoutMillis(), totalMillis))
         .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
         .putHeader(HttpHeaders.USER_AGENT, "learngrid")
         .putHeader(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json");

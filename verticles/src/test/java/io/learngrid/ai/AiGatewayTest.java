@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,21 @@ class AiGatewayTest {
       assertThat(events.get(events.size() - 1)).startsWith("data: {\"done\":true");
     }
     assertThat(primary.chatRequests() - before).isEqualTo(2);
+    Eventually.within(10, () -> primary.cancelledRequests() == cancelledBefore + 1);
+  }
+
+  @Test
+  @DisplayName("a whole reply that does not come within the first-byte deadline is abandoned and retried in time")
+  void hungWholeReplyIsRetried() throws Exception {
+    long before = primary.chatRequests();
+    long cancelledBefore = primary.cancelledRequests();
+    primary.planFaults("hang");
+    long started = System.nanoTime();
+    Reply reply = api.post("/api/v1/ai/chat", chat(unique("hang-whole")), student());
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(primary.chatRequests() - before).isEqualTo(2);
+    // Given up at the first-byte deadline (1.5 s), not at the total one (30 s).
+    assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(10));
     Eventually.within(10, () -> primary.cancelledRequests() == cancelledBefore + 1);
   }
 
