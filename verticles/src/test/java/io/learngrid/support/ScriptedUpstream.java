@@ -39,6 +39,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final AtomicReference<Script> once = new AtomicReference<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final Queue<String> userAgents = new ConcurrentLinkedQueue<>();
+  private final Queue<String> bodies = new ConcurrentLinkedQueue<>();
   /** Held requests, each with the event loop it must be answered on. */
   private final Queue<Map.Entry<HttpServerRequest, Context>> held = new ConcurrentLinkedQueue<>();
   private final HttpServer server;
@@ -49,6 +50,7 @@ public final class ScriptedUpstream implements AutoCloseable {
       server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
         requests.incrementAndGet();
         userAgents.add(String.valueOf(request.getHeader("User-Agent")));
+        bodies.add(body.toString());
         Script next = once.getAndSet(null);
         answer(request, next != null ? next : script.get());
       })).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
@@ -105,6 +107,11 @@ public final class ScriptedUpstream implements AutoCloseable {
   /** The User-Agent of every chat request so far, in order ("null" for none). */
   public java.util.List<String> userAgents() {
     return java.util.List.copyOf(userAgents);
+  }
+
+  /** The body of every chat request so far, in order: which prompts reached the model, and how often. */
+  public java.util.List<String> bodies() {
+    return java.util.List.copyOf(bodies);
   }
 
   @Override
