@@ -4,8 +4,8 @@
 #
 #   docker/check.sh            run every check
 #   docker/check.sh --install  install the tools first (root or sudo): the Debian packages nginx,
-#                              prometheus (for promtool; its service is stopped and disabled) and
-#                              docker-compose (the Python v1, which validates a file without an
+#                              prometheus (for promtool), prometheus-alertmanager (for amtool; the
+#                              services of both are stopped and disabled) and docker-compose (the Python v1, which validates a file without an
 #                              engine), and the npm packages dclint and dockerfile-utils into
 #                              $LEARNGRID_CHECK_TOOLS (default ~/.cache/learngrid-check)
 #
@@ -17,6 +17,8 @@
 #                     upstream server and a Prometheus target
 #   nginx             nginx -t on learngrid.conf inside nginx/test-wrapper.conf
 #   Prometheus        promtool check config, check rules, test rules (alerts.test.yml)
+#   Alertmanager      alertmanager.yml rendered by its render.sh with dummy values: amtool
+#                     check-config, and where critical and warning alerts are routed
 #   Grafana           JSON of every dashboard, datasource uids, PromQL of every panel (promtool)
 #   metrics           every metric name used by alerts and dashboards is listed in docs/operations.md
 # Live counterparts (no Docker either): docker/nginx/smoke.sh (nginx in front of a running node) and
@@ -36,10 +38,10 @@ install_tools() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    nginx prometheus docker-compose >/dev/null
+    nginx prometheus prometheus-alertmanager docker-compose >/dev/null
   # The packages may start their services where an init system runs: the checks need none.
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-    $sudo systemctl disable --now prometheus nginx >/dev/null 2>&1 || true
+    $sudo systemctl disable --now prometheus prometheus-alertmanager nginx >/dev/null 2>&1 || true
   fi
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent \
@@ -167,6 +169,32 @@ if need promtool; then
     bash -c 'cd "$1" && promtool test rules alerts.test.yml' _ "$here/prometheus"
 fi
 
+# --- Alertmanager ---------------------------------------------------------------------------------
+alertmanager_render() {
+  env ALERTMANAGER_SMTP_SMARTHOST=smtp.example.org:587 ALERTMANAGER_SMTP_FROM=alerts@example.org \
+    ALERTMANAGER_SMTP_USERNAME=alerts ALERTMANAGER_SMTP_PASSWORD="it's-a-secret" \
+    ALERTMANAGER_EMAIL_TO=ops@example.org ALERTMANAGER_PAGE_WEBHOOK_URL=https://pager.example.org/hook \
+    RENDER_ONLY=1 RENDER_TEMPLATE="$here/alertmanager/alertmanager.yml" RENDER_OUT="$work/alertmanager.yml" \
+    sh "$here/alertmanager/render.sh"
+}
+# route RECEIVERS LABEL=VALUE...: the receivers an alert with these labels goes to, in order.
+alertmanager_route() {
+  local receivers="$1"
+  shift
+  amtool config routes test --config.file="$work/alertmanager.yml" --verify.receivers="$receivers" "$@"
+}
+if need amtool; then
+  check "alertmanager: render.sh fills in alertmanager.yml" alertmanager_render
+  check "alertmanager: amtool check-config" amtool check-config "$work/alertmanager.yml"
+  check "alertmanager: critical pages and mails, warning and info only mail" bash -c '
+    set -e
+    '"$(declare -f alertmanager_route)"'
+    work="$1"
+    alertmanager_route page,email severity=critical alertname=LearngridNodeDown service=learngrid
+    alertmanager_route email severity=warning alertname=LearngridHighErrorRate service=learngrid
+    alertmanager_route email severity=info alertname=LearngridLatencyHistogramMissing service=learngrid' _ "$work"
+fi
+
 # --- Grafana --------------------------------------------------------------------------------------
 grafana_dashboards() {
   python3 - "$here/grafana" "$work/dashboard-rules.yml" <<'PY'
@@ -216,7 +244,7 @@ fi
 # --- metrics --------------------------------------------------------------------------------------
 metrics_documented() {
   local names name bad=0
-  names="$(grep -ohE '\b(vertx|learngrid|jvm|process)_[a-z0-9_]+' "$here/prometheus/alerts.yml" "$here/grafana/dashboards/"*.json \
+  names="$(grep -ohE '\b(vertx|learngrid|jvm|process|pg|redis|node|container|probe)_[a-z0-9_]+' "$here/prometheus/alerts.yml" "$here/grafana/dashboards/"*.json \
     | sed -E 's/_(bucket|sum|count|max)$//' | sort -u)"
   for name in $names; do
     grep -q "\`$name" "$repo/docs/operations.md" || { echo "$name is used but not listed in docs/operations.md#metrics"; bad=1; }
