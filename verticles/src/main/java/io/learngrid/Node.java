@@ -132,10 +132,10 @@ public final class Node {
           .compose(v -> emailRunner(config));
     }
     if (config.has(Role.CACHE)) {
-      chain = chain.compose(v -> deployed(vertx.deployVerticle(new CacheVerticle(config))));
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new CacheVerticle(config, state.nodeId()))));
     }
     if (config.has(Role.AI)) {
-      chain = chain.compose(v -> deployed(vertx.deployVerticle(new ChatProxyVerticle(config, registry))))
+      chain = chain.compose(v -> deployed(vertx.deployVerticle(new ChatProxyVerticle(config, registry, state.nodeId()))))
           .compose(v -> {
             LearngridConfig.JobKind ai = config.jobs().kind(JobKinds.QUESTIONS);
             AiJobHandler handler = new AiJobHandler(new BusClient(vertx, ai.attemptTimeoutMillis()),

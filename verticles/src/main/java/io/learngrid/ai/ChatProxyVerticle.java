@@ -6,8 +6,10 @@ import io.learngrid.bus.BusError;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
+import io.learngrid.bus.HealthQuery;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
+import io.learngrid.bus.RoleHealth;
 import io.learngrid.config.LearngridConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -26,6 +28,7 @@ public final class ChatProxyVerticle extends VerticleBase {
   private final LearngridConfig.Ai settings;
   private final long drainMillis;
   private final MeterRegistry registry;
+  private final String nodeId;
   private List<Upstream> upstreams;
   private UpstreamRouter router;
   private ResponseCache cache;
@@ -34,8 +37,9 @@ public final class ChatProxyVerticle extends VerticleBase {
   private AiMetrics metrics;
   private ChatStreams streams;
 
-  public ChatProxyVerticle(LearngridConfig config, MeterRegistry registry) {
+  public ChatProxyVerticle(LearngridConfig config, MeterRegistry registry, String nodeId) {
     this.config = config;
+    this.nodeId = nodeId;
     this.drainMillis = config.shutdown().timeoutMillis();
     this.settings = config.ai();
     this.registry = registry;
@@ -48,14 +52,23 @@ public final class ChatProxyVerticle extends VerticleBase {
     router = new UpstreamRouter(vertx, upstreams, settings, metrics);
     long cacheTimeout = config.redis().busTimeoutMillis();
     cache = new ResponseCache(vertx, settings, metrics, cacheTimeout);
-    budget = new TokenBudget(vertx, settings, cacheTimeout);
+    budget = new TokenBudget(vertx, settings, cacheTimeout, registry);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
     return Future.all(
         Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat).completion(),
         Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
             router.allOpen() ? Pong.down("circuit open") : Pong.up())).completion(),
+        Bus.serve(vertx, HealthQuery.AI, query -> Future.succeededFuture(new RoleHealth(nodeId, breakers())))
+            .completion(),
         streams.start());
+  }
+
+  /** Each upstream's circuit: closed, open or half-open. */
+  private JsonObject breakers() {
+    JsonObject breakers = new JsonObject();
+    upstreams.forEach(upstream -> breakers.put(upstream.name(), upstream.circuit()));
+    return new JsonObject().put("breakers", breakers);
   }
 
   private Future<ChatReply> chat(ChatRequest request) {

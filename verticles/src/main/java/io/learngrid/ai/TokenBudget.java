@@ -3,13 +3,17 @@ package io.learngrid.ai;
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.cache.CacheAdd;
+import io.learngrid.bus.cache.CacheCount;
 import io.learngrid.bus.cache.CacheGet;
 import io.learngrid.config.LearngridConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +30,19 @@ final class TokenBudget {
   private final BusClient cache;
   private final long userBudget;
   private final long globalBudget;
+  /** Today's global spend as this node last read or counted it: the budget alert's figure (use max). */
+  private final AtomicLong globalSpent = new AtomicLong();
 
-  TokenBudget(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis) {
+  TokenBudget(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis, MeterRegistry registry) {
     this.cache = new BusClient(vertx, timeoutMillis);
     this.userBudget = settings.userDailyTokens();
     this.globalBudget = settings.globalDailyTokens();
+    Gauge.builder("learngrid.ai.budget.global.spent", globalSpent, AtomicLong::get).baseUnit("tokens")
+        .description("Tokens spent today (UTC) against LEARNGRID_AI_GLOBAL_DAILY_TOKENS, as this node last saw it")
+        .register(registry);
+    Gauge.builder("learngrid.ai.budget.global.limit", () -> globalBudget).baseUnit("tokens")
+        .description("LEARNGRID_AI_GLOBAL_DAILY_TOKENS (0: no global budget)")
+        .register(registry);
   }
 
   /**
@@ -43,7 +55,9 @@ final class TokenBudget {
 
   private Future<Void> check(String userId) {
     Future<Long> user = userBudget > 0 && userId != null ? spent(userKey(userId)) : Future.succeededFuture(0L);
-    Future<Long> global = globalBudget > 0 ? spent(globalKey()) : Future.succeededFuture(0L);
+    Future<Long> global = globalBudget > 0
+        ? spent(globalKey()).onSuccess(globalSpent::set)
+        : Future.succeededFuture(0L);
     return Future.all(user, global).compose(both -> {
       if (userBudget > 0 && user.result() >= userBudget) {
         return Future.failedFuture(BusError.TOO_MANY_REQUESTS.exception(
@@ -66,7 +80,7 @@ final class TokenBudget {
       add(userKey(userId), tokens, ttl);
     }
     if (globalBudget > 0) {
-      add(globalKey(), tokens, ttl);
+      add(globalKey(), tokens, ttl).onSuccess(globalSpent::set);
     }
   }
 
@@ -79,8 +93,10 @@ final class TokenBudget {
         });
   }
 
-  private void add(String key, long tokens, int ttl) {
-    cache.request(CacheAdd.ENDPOINT, new CacheAdd(key, tokens, ttl))
+  /** The key's new count. */
+  private Future<Long> add(String key, long tokens, int ttl) {
+    return cache.request(CacheAdd.ENDPOINT, new CacheAdd(key, tokens, ttl))
+        .map(CacheCount::value)
         .onFailure(failure -> LOG.warn("AI tokens not counted against the budget: " + failure.getMessage()));
   }
 

@@ -91,6 +91,15 @@ final class Upstream {
     return breaker.state() == CircuitBreakerState.OPEN;
   }
 
+  /** {@code closed}, {@code open} or {@code half-open}, as the breaker's metric says with 0, 2, 1. */
+  String circuit() {
+    return switch (breaker.state()) {
+      case OPEN -> "open";
+      case HALF_OPEN -> "half-open";
+      case CLOSED -> "closed";
+    };
+  }
+
   /** How long until the open circuit lets a trial call through. */
   long millisUntilTrial() {
     return Math.max(0, resetMillis - (System.currentTimeMillis() - openedAtMillis));

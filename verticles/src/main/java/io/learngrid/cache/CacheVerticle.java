@@ -1,8 +1,10 @@
 package io.learngrid.cache;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.HealthQuery;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
+import io.learngrid.bus.RoleHealth;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,10 +23,12 @@ public final class CacheVerticle extends VerticleBase {
 
   private final LearngridConfig.Redis settings;
   private final long drainMillis;
+  private final String nodeId;
   private CacheRedis redis;
 
-  public CacheVerticle(LearngridConfig config) {
+  public CacheVerticle(LearngridConfig config, String nodeId) {
     this.settings = config.redis();
+    this.nodeId = nodeId;
     this.drainMillis = config.shutdown().timeoutMillis();
   }
 
@@ -38,6 +42,11 @@ public final class CacheVerticle extends VerticleBase {
     consumers.add(Bus.serve(vertx, Ping.CACHE, ping -> redis.deadline(redis.api().ping(List.of()))
         .map(pong -> Pong.up())
         .otherwise(failure -> Pong.down(failure.getClass().getSimpleName()))));
+    consumers.add(Bus.serve(vertx, HealthQuery.CACHE, query -> redis.deadline(redis.api().info(List.of()))
+        .map(info -> RedisInfo.figures(info.toString()))
+        // Redis away is a figure too: the node's readiness says so, the figures say since when it is not known.
+        .otherwise(failure -> new JsonObject().put("reachable", false))
+        .map(figures -> new RoleHealth(nodeId, figures))));
     // Redis may be down at start: the node still starts and serves from PostgreSQL, so the scripts'
     // load is not waited for (a script missing when called is loaded then).
     redis.loadScripts();

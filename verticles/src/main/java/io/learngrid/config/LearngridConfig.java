@@ -56,7 +56,7 @@ public record LearngridConfig(
 
   /** {@code url} is null only on nodes without the persistence role. */
   public record Postgres(String url, String replicaUrl, int poolSize, int idleTimeoutSeconds, int maxWaitQueue,
-                         long connectTimeoutMillis) {}
+                         long connectTimeoutMillis, int maxLifetimeSeconds, int replicaPoolSize) {}
 
   /** {@code url} is null only on nodes without the cache role. */
   public record Redis(String url, int poolSize, int maxWaitingHandlers, long commandTimeoutMillis) {
@@ -242,13 +242,16 @@ public record LearngridConfig(
         ? checkPgUrl(s, PG_URL, s.required(PG_URL, "on a node with the persistence role"))
         : null;
     String replicaUrl = s.optional("LEARNGRID_PG_REPLICA_URL");
+    int poolSize = s.integer("LEARNGRID_PG_POOL_SIZE", 10, 1, 500);
     Postgres postgres = new Postgres(
         pgUrl,
         checkPgUrl(s, "LEARNGRID_PG_REPLICA_URL", replicaUrl),
-        s.integer("LEARNGRID_PG_POOL_SIZE", 10, 1, 500),
+        poolSize,
         s.integer("LEARNGRID_PG_POOL_IDLE_TIMEOUT_SECONDS", 60, 0, 86_400),
         s.integer("LEARNGRID_PG_POOL_MAX_WAIT_QUEUE", 1024, -1, 1_000_000),
-        s.longValue("LEARNGRID_PG_CONNECT_TIMEOUT_MS", 5_000, 100, 120_000));
+        s.longValue("LEARNGRID_PG_CONNECT_TIMEOUT_MS", 5_000, 100, 120_000),
+        s.integer("LEARNGRID_PG_POOL_MAX_LIFETIME_SECONDS", 1_800, 0, 86_400),
+        s.integer("LEARNGRID_PG_REPLICA_POOL_SIZE", poolSize, 1, 500));
 
     String redisUrl = roles.contains(Role.CACHE)
         ? checkUrl(s, REDIS_URL, s.required(REDIS_URL, "on a node with the cache role"), "redis", "rediss")

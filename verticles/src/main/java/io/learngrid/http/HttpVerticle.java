@@ -265,6 +265,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(jobs::get);
     router.get("/api/v1/admin/cluster").handler(limits.user()).handler(contract.operation("getCluster"))
         .handler(ops::cluster);
+    router.get("/api/v1/admin/health").handler(limits.user()).handler(contract.operation("getDetailedHealth"))
+        .handler(ops::detailedHealth);
     router.post("/api/v1/admin/cache/clear").handler(limits.user()).handler(body)
         .handler(contract.operation("clearCache")).handler(caches::clear);
     router.patch("/api/v1/me").handler(limits.user()).handler(body)

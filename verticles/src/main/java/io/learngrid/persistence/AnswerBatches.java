@@ -167,6 +167,11 @@ final class AnswerBatches {
     vertx.setPeriodic(Math.max(10, queueWaitMillis / 4), id -> expire(System.nanoTime()));
   }
 
+  /** Submissions waiting for a batch on this node now. */
+  int queued() {
+    return queue.size();
+  }
+
   /** Told of each question whose key this node graded with an outdated version. */
   void onStaleKey(Consumer<UUID> listener) {
     this.staleKey = listener;

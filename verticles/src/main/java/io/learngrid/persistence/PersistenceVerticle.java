@@ -1,6 +1,7 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.Bus;
+import io.learngrid.bus.HealthQuery;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
 import io.learngrid.bus.jobs.JobKinds;
@@ -52,10 +53,11 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     LearngridConfig.Postgres pg = config.postgres();
     PgConnectOptions connect = connectOptions(pg.url());
-    pool = pool("learngrid-pg", connect, pg);
+    pool = pool("learngrid-pg", connect, pg, pg.poolSize());
     // Lists and other reads that tolerate replication lag go to the replica when there is one.
     // Single-entity reads stay on the primary: they often follow a write (read your own writes).
-    replica = pg.replicaUrl() == null ? null : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl()), pg);
+    replica = pg.replicaUrl() == null ? null
+        : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl()), pg, pg.replicaPoolSize());
     Pool reads = replica == null ? pool : replica;
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
     LearngridConfig.Answers answers = config.answers();
@@ -73,6 +75,8 @@ public final class PersistenceVerticle extends VerticleBase {
         .compose(ready -> {
           AnswerBatches batches = new AnswerBatches(vertx, pool, answers.batchMaxSize(), answers.maxConcurrentBatches(),
               answers.queueWaitMillis(), registry);
+          PersistenceHealth health = new PersistenceHealth(nodeId, registry, pg.poolSize(), replica,
+              pg.replicaPoolSize(), aggregator, batches);
           List<Future<Void>> served = List.of(
               new UserStore(pool).serve(vertx),
               new CourseStore(pool, reads).serve(vertx),
@@ -86,6 +90,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new AccountStore(pool, config.jobs()).serve(vertx),
               new ExportStore(pool).serve(vertx),
               new RevocationStore(pool).serve(vertx),
+              Bus.serve(vertx, HealthQuery.PERSISTENCE, query -> health.figures()).completion(),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())
                   .otherwise(failure -> Pong.down(failure.getClass().getSimpleName()))).completion());
@@ -133,11 +138,16 @@ public final class PersistenceVerticle extends VerticleBase {
         .addProperty("application_name", "learngrid " + nodeId);
   }
 
-  private Pool pool(String name, PgConnectOptions connect, LearngridConfig.Postgres pg) {
+  private Pool pool(String name, PgConnectOptions connect, LearngridConfig.Postgres pg, int size) {
     return PgBuilder.pool()
         .with(new PoolOptions()
             .setName(name)
-            .setMaxSize(pg.poolSize())
+            .setMaxSize(size)
+            // Connections are replaced after this long, idle or not: a PgBouncer or a managed
+            // database's failover that silently dropped them, or server-side memory they grew,
+            // is then shed within one lifetime. A connection is only retired between queries.
+            .setMaxLifetime(pg.maxLifetimeSeconds())
+            .setMaxLifetimeUnit(TimeUnit.SECONDS)
             .setIdleTimeout(pg.idleTimeoutSeconds())
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setMaxWaitQueueSize(pg.maxWaitQueue())

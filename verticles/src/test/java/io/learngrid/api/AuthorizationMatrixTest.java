@@ -98,6 +98,7 @@ class AuthorizationMatrixTest {
             .put("email", "m-" + UUID.randomUUID() + "@test.learngrid").put("password", "password-1")
             .put("displayName", "M").put("role", "student"), token(a)), 401, 403, 403, 403, 403, 201),
         new Route("GET /admin/cluster", a -> api.get("/api/v1/admin/cluster", token(a)), 401, 403, 403, 403, 403, 200),
+        new Route("GET /admin/health", a -> api.get("/api/v1/admin/health", token(a)), 401, 403, 403, 403, 403, 200),
         new Route("POST /courses", a -> api.post("/api/v1/courses", new JsonObject().put("title", "T")
             .put("subject", "s").put("description", ""), token(a)), 401, 403, 403, 201, 201, 201),
         new Route("GET /courses", a -> api.get("/api/v1/courses", token(a)), 401, 200, 200, 200, 200, 200),

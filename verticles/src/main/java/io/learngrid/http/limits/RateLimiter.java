@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request budgets of docs/api.md: per client address on every {@code /api/v1} route, per user on the
+ * Request budgets of docs/api.md: per client address on the routes without a token, per user on the
  * authenticated ones, and per user on some routes besides (AI generation, AI chat, a teacher's
  * actions on one class). Which route has which budgets is said by the route table
  * (HttpVerticle.router()): each route starts with one of this class's handlers. All budgets of a
@@ -54,7 +54,11 @@ public final class RateLimiter {
     return budget(ctx -> addressLimit(ctx, new ArrayList<>()));
   }
 
-  /** An authenticated route: the address's and the user's budgets. */
+  /**
+   * An authenticated route: the user's budget, not the address's. A whole class behind one school
+   * NAT shares an address; counting its students' requests there would throttle all of them at the
+   * rate of a few, while each user already has a budget of their own.
+   */
   public Handler<RoutingContext> user() {
     return budget(this::userLimits);
   }
@@ -92,7 +96,7 @@ public final class RateLimiter {
   }
 
   private List<RateCheck.Limit> userLimits(RoutingContext ctx) {
-    return add(addressLimit(ctx, new ArrayList<>()), "user:" + Caller.of(ctx).id(), limits.perUser());
+    return add(new ArrayList<>(), "user:" + Caller.of(ctx).id(), limits.perUser());
   }
 
   private List<RateCheck.Limit> addressLimit(RoutingContext ctx, List<RateCheck.Limit> budgets) {

@@ -2,8 +2,10 @@ package io.learngrid.http.ops;
 
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.Endpoint;
+import io.learngrid.bus.HealthQuery;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
+import io.learngrid.bus.RoleHealth;
 import io.learngrid.cluster.NodeRegistryVerticle;
 import io.learngrid.cluster.NodeState;
 import io.learngrid.http.Caller;
@@ -13,12 +15,15 @@ import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 
 /** Health, readiness, the contract and the cluster view. */
 public final class OpsRoutes {
@@ -26,6 +31,9 @@ public final class OpsRoutes {
   private static final Buffer UP = new JsonObject().put("status", "UP").toBuffer();
   private static final long CHECK_TIMEOUT_MILLIS = 1_000;
   private static final long CLUSTER_READ_MILLIS = 2_000;
+  /** The jar's Implementation-Version; {@code dev} when run from classes (tests, the IDE). */
+  private static final String VERSION = Optional.ofNullable(OpsRoutes.class.getPackage().getImplementationVersion())
+      .orElse("dev");
 
   private final Vertx vertx;
   private final BusClient checks;
@@ -71,6 +79,38 @@ public final class OpsRoutes {
     return checks.request(role, new Ping())
         .map(Pong::status)
         .otherwise("DOWN");
+  }
+
+  /**
+   * Admin: readiness in detail. Each role's figures come from one node that serves it (the one
+   * the bus picks, this node's own when it runs the role), each within the checks' 1 s: a role
+   * that does not answer is DOWN with the reason, and the others still show.
+   */
+  public void detailedHealth(RoutingContext ctx) {
+    Caller.of(ctx).requireRole(EnumSet.of(UserRole.ADMIN));
+    Future<JsonObject> persistence = figures(HealthQuery.PERSISTENCE);
+    Future<JsonObject> cache = figures(HealthQuery.CACHE);
+    Future<JsonObject> ai = figures(HealthQuery.AI);
+    Replies.json(ctx, 200, Future.join(persistence, cache, ai).transform(done -> Future.succeededFuture(new JsonObject()
+        .put("node", new JsonObject()
+            .put("nodeId", node.nodeId())
+            .put("version", VERSION)
+            .put("roles", new JsonArray(node.roles()))
+            .put("startedAt", node.startedAt().toString())
+            .put("ready", node.ready())
+            .put("clustered", node.clustered()))
+        .put("persistence", persistence.result())
+        .put("cache", cache.result())
+        .put("ai", ai.result()))));
+  }
+
+  private Future<JsonObject> figures(Endpoint<HealthQuery, RoleHealth> role) {
+    return checks.request(role, new HealthQuery())
+        .map(health -> new JsonObject().put("status", "UP").put("nodeId", health.nodeId()).mergeIn(health.figures()))
+        .otherwise(failure -> new JsonObject().put("status", "DOWN").put("detail",
+            failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+                ? "no node runs this role"
+                : "no answer within " + CHECK_TIMEOUT_MILLIS / 1000 + " s"));
   }
 
   public void openApi(RoutingContext ctx) {
