@@ -108,10 +108,12 @@ final class JobStore {
       UPDATE jobs SET status = 'queued', attempts = attempts - 1, run_after = now(), lease_owner = NULL,
         lease_token = NULL, leased_until = NULL
       WHERE lease_token = ANY($1) AND status = 'running'""";
+  // The oldest job that is due: one waiting out a retry's backoff is not late, the runners are not behind.
   private static final String GAUGES = """
       SELECT kind, count(*) FILTER (WHERE status = 'queued') AS queued,
         count(*) FILTER (WHERE status = 'running') AS running,
-        coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'queued')), 0) AS oldest
+        coalesce(extract(epoch FROM now() - min(run_after) FILTER (WHERE status = 'queued' AND run_after <= now())),
+          0) AS oldest
       FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind""";
 
   private final Pool pool;
@@ -338,7 +340,7 @@ final class JobStore {
       Gauge.builder("learngrid.jobs.running", running, AtomicLong::get).tag("kind", kind)
           .description("Jobs an attempt holds, cluster-wide").register(registry);
       Gauge.builder("learngrid.jobs.oldest.age", oldestSeconds, AtomicLong::get).tag("kind", kind)
-          .baseUnit("seconds").description("Age of the oldest queued job").register(registry);
+          .baseUnit("seconds").description("How long the oldest due queued job has waited for a runner").register(registry);
     }
 
     void set(Row row) {
