@@ -103,7 +103,7 @@ public final class Main {
       LearngridConfig config = LearngridConfig.from(settings);
       DevServices services = dev;
       Node node = Node.start(config, vertx -> services == null && !config.demoData() ? Future.succeededFuture()
-          : DemoData.load(vertx, config.auth().bcryptCost()), services == null ? null : services.mail())
+          : DemoData.load(vertx, config.auth()), services == null ? null : services.mail())
           .await(10, TimeUnit.MINUTES);
       onStop(() -> shutdown(node, services, config.shutdown()) ? 0 : 1);
       if (services != null) {

@@ -102,7 +102,8 @@ public record LearngridConfig(
    * (LEARNGRID_REVOCATION_CHECKS=off): only to measure what the check costs (load/bench-revocation.sh).
    */
   public record Auth(String jwtSecret, int accessTokenSeconds, int bcryptCost, String adminEmail,
-                     String adminPassword, boolean revocationChecks) {}
+                     String adminPassword, boolean revocationChecks, int hashThreads, int hashMaxWaiting,
+                     long hashMaxWaitMillis) {}
 
   public record Cluster(String config, String name, String host, String publicHost) {}
 
@@ -289,7 +290,10 @@ public record LearngridConfig(
         s.integer("LEARNGRID_BCRYPT_COST", 10, 4, 16),
         adminEmail,
         adminPassword,
-        s.flag("LEARNGRID_REVOCATION_CHECKS", true));
+        s.flag("LEARNGRID_REVOCATION_CHECKS", true),
+        s.integer("LEARNGRID_PASSWORD_HASH_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
+        s.integer("LEARNGRID_PASSWORD_HASH_MAX_WAITING", 256, 1, 100_000),
+        s.longValue("LEARNGRID_PASSWORD_HASH_MAX_WAIT_MS", 3_000, 10, 60_000));
 
     Cluster cluster = new Cluster(
         s.string("LEARNGRID_CLUSTER_CONFIG", "tcp-loopback"),

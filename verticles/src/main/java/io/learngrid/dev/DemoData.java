@@ -6,6 +6,7 @@ import io.learngrid.bus.courses.Course;
 import io.learngrid.bus.courses.CreateCourse;
 import io.learngrid.bus.accounts.CreateUser;
 import io.learngrid.bus.accounts.User;
+import io.learngrid.config.LearngridConfig;
 import io.learngrid.security.PasswordHasher;
 import io.learngrid.security.UserRole;
 import io.vertx.core.Future;
@@ -28,8 +29,8 @@ public final class DemoData {
 
   private DemoData() {}
 
-  public static Future<Void> load(Vertx vertx, int bcryptCost) {
-    PasswordHasher hasher = new PasswordHasher(vertx, bcryptCost);
+  public static Future<Void> load(Vertx vertx, LearngridConfig.Auth auth) {
+    PasswordHasher hasher = new PasswordHasher(vertx, auth);
     BusClient persistence = new BusClient(vertx, BUS_TIMEOUT_MILLIS);
     return hasher.hash(PASSWORD).compose(hash -> Future.join(
             account(persistence, new CreateUser(TEACHER_EMAIL, hash, "Demo Teacher", UserRole.TEACHER.wire(), null, null))

@@ -141,7 +141,7 @@ public final class HttpVerticle extends VerticleBase {
     LoginThrottle throttle = new LoginThrottle(vertx, config.rateLimits().enabled(), config.loginLimits(), cacheTimeout);
     RateLimiter limits = new RateLimiter(vertx, config.rateLimits(), cacheTimeout, registry);
     CacheRoutes caches = new CacheRoutes(vertx, invalidation, busTimeout);
-    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    PasswordHasher hasher = new PasswordHasher(vertx, config.auth());
     AuthRoutes auth = new AuthRoutes(vertx, hasher, tokens, cache, throttle,
         revocations, busTimeout, config.cacheTtls().profileSeconds());
     AccountRoutes account = new AccountRoutes(vertx, hasher, cache, revocations, busTimeout);

@@ -59,7 +59,7 @@ public final class PersistenceVerticle extends VerticleBase {
     replica = pg.replicaUrl() == null ? null
         : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl()), pg, pg.replicaPoolSize());
     Pool reads = replica == null ? pool : replica;
-    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().bcryptCost());
+    PasswordHasher hasher = new PasswordHasher(vertx, config.auth());
     LearngridConfig.Answers answers = config.answers();
     AnswerPartitions partitions = new AnswerPartitions(pool, answers.retentionDays());
     return reachable(connect)
