@@ -52,7 +52,7 @@ public record LearngridConfig(
 
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog,
                      int maxUrlLength, int maxHeaderBytes, long headerTimeoutMillis, long bodyTimeoutMillis,
-                     long keepAliveMillis, int maxConnectionsPerAddress) {}
+                     long keepAliveMillis, int maxConnectionsPerAddress, List<String> corsOrigins) {}
 
   /** {@code url} is null only on nodes without the persistence role. */
   public record Postgres(String url, String replicaUrl, int poolSize, int idleTimeoutSeconds, int maxWaitQueue,
@@ -237,7 +237,8 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
         s.longValue("LEARNGRID_HTTP_BODY_TIMEOUT_MS", 60_000, 100, 3_600_000),
         s.longValue("LEARNGRID_HTTP_KEEP_ALIVE_MS", 75_000, 100, 3_600_000),
-        s.integer("LEARNGRID_HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000));
+        s.integer("LEARNGRID_HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256, 1, 1_000_000),
+        corsOrigins(s, list(s.optional("LEARNGRID_CORS_ORIGINS"))));
 
     String pgUrl = roles.contains(Role.PERSISTENCE)
         ? checkPgUrl(s, PG_URL, s.required(PG_URL, "on a node with the persistence role"))
@@ -539,6 +540,17 @@ public record LearngridConfig(
 
   public boolean has(Role role) {
     return roles.contains(role);
+  }
+
+  /** Each an origin as browsers send it (scheme://host[:port], no path), or {@code *} for any. */
+  private static List<String> corsOrigins(SettingsReader s, List<String> origins) {
+    for (String origin : origins) {
+      if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        s.report("LEARNGRID_CORS_ORIGINS", "'" + origin + "' is not an origin such as https://school.example or "
+            + "http://localhost:3000 (scheme, host and port only), nor *");
+      }
+    }
+    return origins;
   }
 
   private static List<Cidr> cidrs(SettingsReader s, String key, String list) {

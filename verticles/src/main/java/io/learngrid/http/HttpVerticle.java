@@ -170,6 +170,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(slowClients.requests());
     router.route().handler(new RequestLog(config.http().accessLog()));
     router.route("/api/v1/*").handler(new ClientAddress(config.rateLimits().trustedProxies()));
+    if (!config.http().corsOrigins().isEmpty()) {
+      // Before the rate budgets and the token check: a preflight carries neither a token nor a body.
+      router.route("/api/v1/*").handler(new Cors(config.http().corsOrigins()));
+    }
 
     router.get("/health").handler(ops::health);
     router.get("/health/ready").handler(ops::ready);
