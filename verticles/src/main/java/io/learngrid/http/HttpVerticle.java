@@ -43,6 +43,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.io.IOException;
@@ -64,6 +65,9 @@ import java.util.concurrent.TimeUnit;
  * Paging, Replies and the failure handler.
  */
 public final class HttpVerticle extends VerticleBase {
+
+  /** Swagger UI's files in org.webjars:swagger-ui; the version is the dependency's in verticles/pom.xml. */
+  private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.35.0";
 
   // How often each node reloads the revocations from PostgreSQL, repairing a publish it missed.
   private static final long REVOCATION_RESYNC_MILLIS = 30_000;
@@ -180,6 +184,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/openapi.yaml").handler(ops::openApi);
     router.get("/event-bus/schemas/:file").handler(ops::busSchema);
+    // The API reference: Swagger UI from its webjar, rendering /openapi.yaml. All from the jar.
+    router.get("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_UI));
+    router.get("/docs/*").handler(StaticHandler.create("api-reference"));
     if (devMail != null) {
       router.get("/dev/mail").handler(new DevMailRoutes(vertx, devMail)::list);
     }
