@@ -4,10 +4,12 @@
 #
 #   docker/check.sh            run every check
 #   docker/check.sh --install  install the tools first (root or sudo): the Debian packages nginx,
-#                              prometheus (for promtool), prometheus-alertmanager (for amtool; the
-#                              services of both are stopped and disabled) and docker-compose (the Python v1, which validates a file without an
-#                              engine), and the npm packages dclint and dockerfile-utils into
-#                              $LEARNGRID_CHECK_TOOLS (default ~/.cache/learngrid-check)
+#                              openssl (for bin/tls-selfsigned), prometheus (for promtool),
+#                              prometheus-alertmanager (for amtool; the services of both are stopped
+#                              and disabled) and docker-compose (the Python v1, which validates a
+#                              file without an engine), and the npm packages dclint and
+#                              dockerfile-utils into $LEARNGRID_CHECK_TOOLS (default
+#                              ~/.cache/learngrid-check)
 #
 # What is checked:
 #   Dockerfile        dockerfile-utils lint; every COPY source exists in the build context
@@ -15,7 +17,8 @@
 #                     the secrets are required (an empty env file fails); the compose-spec JSON schema
 #                     (dclint, style rules off); every nodeN service is a Hazelcast member, an nginx
 #                     upstream server and a Prometheus target
-#   nginx             nginx -t on learngrid.conf inside nginx/test-wrapper.conf
+#   nginx             nginx -t on learngrid.conf inside nginx/test-wrapper.conf, and on it with
+#                     tls.conf and a certificate that bin/tls-selfsigned generates
 #   Prometheus        promtool check config, check rules, test rules (alerts.test.yml)
 #   Alertmanager      alertmanager.yml rendered by its render.sh with dummy values: amtool
 #                     check-config, and where critical and warning alerts are routed
@@ -38,7 +41,7 @@ install_tools() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    nginx prometheus prometheus-alertmanager docker-compose >/dev/null
+    nginx openssl prometheus prometheus-alertmanager docker-compose >/dev/null
   # The packages may start their services where an init system runs: the checks need none.
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
     $sudo systemctl disable --now prometheus prometheus-alertmanager nginx >/dev/null 2>&1 || true
@@ -147,18 +150,39 @@ if need "$tools/node_modules/.bin/dclint"; then
 fi
 
 # --- nginx ----------------------------------------------------------------------------------------
-nginx_syntax() {
-  local prefix="$work/nginx"
+# nginx_prefix NAME: a prefix with the test wrapper and learngrid.conf, learngrid-server.conf as
+# nginx reads them there (node names as loopback addresses, which must resolve; logs in the prefix).
+nginx_prefix() {
+  local prefix="$work/$1"
   mkdir -p "$prefix/conf" "$prefix/logs" "$prefix/tmp"
   cp "$here/nginx/test-wrapper.conf" "$prefix/conf/nginx.conf"
   : >"$prefix/conf/extra.test.conf"
   sed -e 's/server node\([0-9]*\):8080/server 127.0.0.1:1808\1/' \
-      -e 's#access_log /var/log/nginx/access.log#access_log logs/access.log#' \
       "$here/nginx/learngrid.conf" >"$prefix/conf/learngrid.test.conf"
+  sed -e 's#access_log /var/log/nginx/access.log#access_log logs/access.log#' \
+      "$here/nginx/learngrid-server.conf" >"$prefix/conf/learngrid-server.conf"
+}
+nginx_syntax() {
+  nginx_prefix nginx
+  nginx -t -p "$work/nginx/" -c conf/nginx.conf -e "$work/nginx/logs/error.log"
+}
+# The TLS servers as compose runs them, with a pair from bin/tls-selfsigned where the certificate
+# files are mounted. nginx -t loads the certificate and key (a mismatch fails), and reports the
+# stapling of a certificate without an OCSP responder as a warning, not an error.
+nginx_tls_syntax() {
+  nginx_prefix nginx-tls
+  local prefix="$work/nginx-tls"
+  bash "$repo/bin/tls-selfsigned" "$prefix/tls" >/dev/null || return 1
+  sed -e "s#/etc/nginx/tls/#$prefix/tls/#" \
+      -e 's#access_log /var/log/nginx/access.log#access_log logs/access.log#' \
+      "$here/nginx/tls.conf" >"$prefix/conf/extra.test.conf"
   nginx -t -p "$prefix/" -c conf/nginx.conf -e "$prefix/logs/error.log"
 }
 if need nginx; then
   check "nginx: nginx -t (learngrid.conf in test-wrapper.conf)" nginx_syntax
+  if need openssl; then
+    check "nginx: nginx -t of tls.conf with a certificate from bin/tls-selfsigned" nginx_tls_syntax
+  fi
 fi
 
 # --- Prometheus -----------------------------------------------------------------------------------

@@ -85,8 +85,10 @@ chmod 755 "$work/nginx"
 chmod 1777 "$work/nginx/tmp"
 cp "$repo/docker/nginx/test-wrapper.conf" "$work/nginx/conf/nginx.conf"
 : >"$work/nginx/conf/extra.test.conf"
-sed -e 's/listen 8080;/listen 127.0.0.1:8080;/' -e 's#/var/log/nginx/access.log#logs/access.log#' \
+sed -e 's/listen 8080;/listen 127.0.0.1:8080;/' \
   "$repo/docker/nginx/learngrid.conf" >"$work/nginx/conf/learngrid.test.conf"
+sed -e 's#/var/log/nginx/access.log#logs/access.log#' \
+  "$repo/docker/nginx/learngrid-server.conf" >"$work/nginx/conf/learngrid-server.conf"
 nginx -p "$work/nginx/" -c conf/nginx.conf -e "$work/nginx/logs/error.log"
 base=http://127.0.0.1:8080
 

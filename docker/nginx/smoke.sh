@@ -52,8 +52,9 @@ start_nginx() {
       -e "s/server node2:8080 max_fails=3/server $3 max_fails=${5:-3}/" \
       -e "s/server node3:8080 max_fails=3/server $4 max_fails=${5:-3}/" \
       -e "s/listen 8080;/listen 127.0.0.1:$port;/" \
-      -e 's#access_log /var/log/nginx/access.log#access_log logs/access.log#' \
       "$here/learngrid.conf" >"$prefix/conf/learngrid.test.conf"
+  sed -e 's#access_log /var/log/nginx/access.log#access_log logs/access.log#' \
+      "$here/learngrid-server.conf" >"$prefix/conf/learngrid-server.conf"
   cat >"$prefix/conf/extra.test.conf" <<EOF
 server {
     listen 127.0.0.1:$sick;

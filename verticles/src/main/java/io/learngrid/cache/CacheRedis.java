@@ -4,7 +4,9 @@ import io.learngrid.bus.BusError;
 import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.redis.client.Redis;
@@ -39,11 +41,27 @@ final class CacheRedis {
         .setMaxPoolSize(settings.poolSize())
         .setMaxPoolWaiting(settings.maxWaitingHandlers())
         .setMaxWaitingHandlers(settings.maxWaitingHandlers())
-        .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout((int) settings.commandTimeoutMillis())
-            .setTcpNoDelay(true)));
+        .setNetClientOptions(netOptions(settings)));
     this.api = RedisAPI.api(client);
     this.timeoutMillis = settings.commandTimeoutMillis();
+  }
+
+  /**
+   * For rediss://, TLS from the first byte with the certificate checked and its name matched to the
+   * URL's host (Redis has no sslmode: a TLS port speaks nothing else), against LEARNGRID_REDIS_CA_FILE
+   * when set, else the JVM's trusted CAs (a managed Redis with a public certificate).
+   */
+  private static NetClientOptions netOptions(LearngridConfig.Redis settings) {
+    NetClientOptions options = new NetClientOptions()
+        .setConnectTimeout((int) settings.commandTimeoutMillis())
+        .setTcpNoDelay(true);
+    if (settings.tls()) {
+      options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+      if (settings.ca() != null) {
+        options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(settings.ca().pem())));
+      }
+    }
+    return options;
   }
 
   /** Plain commands; wrap each in {@link #deadline}. */
@@ -117,11 +135,24 @@ final class CacheRedis {
         })
         .recover(failure -> {
           if (down.compareAndSet(false, true)) {
-            LOG.warn("Redis does not answer (" + failure.getMessage() + "): the cache role replies 'cache unavailable'"
+            LOG.warn("Redis does not answer (" + reason(failure) + "): the cache role replies 'cache unavailable'"
                 + " (reads come from PostgreSQL, limits fall back to each node) until it does");
           }
           return Future.failedFuture(BusError.UNAVAILABLE.exception("cache unavailable"));
         });
+  }
+
+  /**
+   * The failure's message and, when it wraps one, its innermost cause's: a refused certificate
+   * arrives as "Failed to create SSL connection", and only the cause says what was wrong with it.
+   */
+  private static String reason(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == failure || root.getMessage() == null ? failure.getMessage()
+        : failure.getMessage() + ": " + root.getMessage();
   }
 
   Future<Void> close() {

@@ -2,6 +2,8 @@ package io.learngrid.config;
 
 import io.learngrid.bus.jobs.JobKinds;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,6 +11,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -17,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of a node, read once at start. docs/configuration.md lists the keys; keep the two
@@ -50,16 +56,33 @@ public record LearngridConfig(
     LogFormat logFormat,
     boolean demoData) {
 
+  /**
+   * A CA file (PEM) that a client trusts: {@code pem} is its content, read once at start so that no
+   * event loop reads a file; {@code file} is its path, for the JDBC driver, which takes only a path.
+   */
+  public record TrustedCa(String file, String pem) {}
+
   public record Http(String host, int port, int instances, int bodyLimitBytes, int aiBodyLimitBytes, boolean accessLog,
                      int maxUrlLength, int maxHeaderBytes, long headerTimeoutMillis, long bodyTimeoutMillis,
                      long keepAliveMillis, int maxConnectionsPerAddress, List<String> corsOrigins) {}
 
-  /** {@code url} is null only on nodes without the persistence role. */
+  /**
+   * {@code url} is null only on nodes without the persistence role. {@code ca} (null when not set) is
+   * what the URLs' {@code sslmode=verify-ca} and {@code verify-full} check the server against.
+   */
   public record Postgres(String url, String replicaUrl, int poolSize, int idleTimeoutSeconds, int maxWaitQueue,
-                         long connectTimeoutMillis, int maxLifetimeSeconds, int replicaPoolSize) {}
+                         long connectTimeoutMillis, TrustedCa ca, int maxLifetimeSeconds, int replicaPoolSize) {}
 
-  /** {@code url} is null only on nodes without the cache role. */
-  public record Redis(String url, int poolSize, int maxWaitingHandlers, long commandTimeoutMillis) {
+  /**
+   * {@code url} is null only on nodes without the cache role. A {@code rediss://} URL is TLS with the
+   * server's certificate and name checked, against {@code ca} when set (else the JVM's trusted CAs).
+   */
+  public record Redis(String url, int poolSize, int maxWaitingHandlers, long commandTimeoutMillis, TrustedCa ca) {
+
+    /** Whether the URL asks for TLS ({@code rediss://}). */
+    public boolean tls() {
+      return url != null && url.regionMatches(true, 0, "rediss://", 0, 9);
+    }
 
     /**
      * The deadline of a bus request to the cache role: its Redis command's own timeout plus room
@@ -199,7 +222,12 @@ public record LearngridConfig(
 
   public static final String SHUTDOWN_GRACE_MS = "LEARNGRID_SHUTDOWN_GRACE_MS";
   public static final String PG_URL = "LEARNGRID_PG_URL";
+  public static final String PG_REPLICA_URL = "LEARNGRID_PG_REPLICA_URL";
+  public static final String PG_CA_FILE = "LEARNGRID_PG_CA_FILE";
   public static final String REDIS_URL = "LEARNGRID_REDIS_URL";
+  public static final String REDIS_CA_FILE = "LEARNGRID_REDIS_CA_FILE";
+  /** The sslmode parameter of a PostgreSQL URL (the driver takes its key in any case). */
+  private static final Pattern SSLMODE = Pattern.compile("[?&](?i:sslmode)=([^&]*)");
   public static final String AI_URL = "LEARNGRID_AI_URL";
   public static final String JWT_SECRET = "LEARNGRID_JWT_SECRET";
   public static final String ADMIN_EMAIL = "LEARNGRID_ADMIN_EMAIL";
@@ -243,15 +271,16 @@ public record LearngridConfig(
     String pgUrl = roles.contains(Role.PERSISTENCE)
         ? checkPgUrl(s, PG_URL, s.required(PG_URL, "on a node with the persistence role"))
         : null;
-    String replicaUrl = s.optional("LEARNGRID_PG_REPLICA_URL");
+    String replicaUrl = checkPgUrl(s, PG_REPLICA_URL, s.optional(PG_REPLICA_URL));
     int poolSize = s.integer("LEARNGRID_PG_POOL_SIZE", 10, 1, 500);
     Postgres postgres = new Postgres(
         pgUrl,
-        checkPgUrl(s, "LEARNGRID_PG_REPLICA_URL", replicaUrl),
+        replicaUrl,
         poolSize,
         s.integer("LEARNGRID_PG_POOL_IDLE_TIMEOUT_SECONDS", 60, 0, 86_400),
         s.integer("LEARNGRID_PG_POOL_MAX_WAIT_QUEUE", 1024, -1, 1_000_000),
         s.longValue("LEARNGRID_PG_CONNECT_TIMEOUT_MS", 5_000, 100, 120_000),
+        pgCa(s, pgUrl, replicaUrl),
         s.integer("LEARNGRID_PG_POOL_MAX_LIFETIME_SECONDS", 1_800, 0, 86_400),
         s.integer("LEARNGRID_PG_REPLICA_POOL_SIZE", poolSize, 1, 500));
 
@@ -262,7 +291,8 @@ public record LearngridConfig(
         redisUrl,
         s.integer("LEARNGRID_REDIS_POOL_SIZE", 16, 1, 1_000),
         s.integer("LEARNGRID_REDIS_MAX_WAITING", 2_048, 1, 1_000_000),
-        s.longValue("LEARNGRID_REDIS_TIMEOUT_MS", 500, 10, 60_000));
+        s.longValue("LEARNGRID_REDIS_TIMEOUT_MS", 500, 10, 60_000),
+        redisCa(s, redisUrl));
 
     String aiUrl = roles.contains(Role.AI)
         ? checkUrl(s, AI_URL, s.required(AI_URL, "on a node with the ai role"), "http", "https")
@@ -571,6 +601,16 @@ public record LearngridConfig(
     if (checkUrl(s, key, url, "postgresql", "postgres") == null) {
       return null;
     }
+    // An unknown sslmode gets its own message; the driver's error would quote the URL, password included.
+    Matcher mode = SSLMODE.matcher(url);
+    if (mode.find()) {
+      try {
+        SslMode.of(URLDecoder.decode(mode.group(1), StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        s.report(key, "has an unknown sslmode (disable, allow, prefer, require, verify-ca or verify-full)");
+        return null;
+      }
+    }
     try {
       PgConnectOptions.fromUri(url);
     } catch (RuntimeException e) {
@@ -578,6 +618,71 @@ public record LearngridConfig(
       return null;
     }
     return url;
+  }
+
+  /**
+   * LEARNGRID_PG_CA_FILE: required when a URL says {@code sslmode=verify-ca} or {@code verify-full},
+   * and refused otherwise. The weaker modes check no certificate, here and in the JDBC driver that
+   * runs the migrations (unlike libpq, whose require checks one when ~/.postgresql/root.crt
+   * exists), so a CA file next to them would promise a check that nobody makes.
+   */
+  private static TrustedCa pgCa(SettingsReader s, String url, String replicaUrl) {
+    TrustedCa ca = trustedCa(s, PG_CA_FILE);
+    boolean set = s.optional(PG_CA_FILE) != null;
+    boolean verifying = false;
+    for (String[] setting : new String[][] {{PG_URL, url}, {PG_REPLICA_URL, replicaUrl}}) {
+      if (setting[1] == null) {
+        continue;
+      }
+      SslMode mode = PgConnectOptions.fromUri(setting[1]).getSslMode();
+      if (mode == SslMode.VERIFY_CA || mode == SslMode.VERIFY_FULL) {
+        verifying = true;
+        if (!set) {
+          s.report(PG_CA_FILE, "is required with sslmode=" + mode.value + " in " + setting[0]
+              + " (the CA that signed the server's certificate, PEM)");
+        }
+      }
+    }
+    if (set && !verifying && url != null) {
+      s.report(PG_CA_FILE, "is used only with sslmode=verify-ca or verify-full in " + PG_URL + " or "
+          + PG_REPLICA_URL);
+    }
+    return ca;
+  }
+
+  /** LEARNGRID_REDIS_CA_FILE: only with a rediss:// URL, where it replaces the JVM's trusted CAs. */
+  private static TrustedCa redisCa(SettingsReader s, String url) {
+    TrustedCa ca = trustedCa(s, REDIS_CA_FILE);
+    if (ca != null && url != null && !url.regionMatches(true, 0, "rediss://", 0, 9)) {
+      s.report(REDIS_CA_FILE, "is used only with a rediss:// " + REDIS_URL);
+    }
+    return ca;
+  }
+
+  /** The PEM file named by {@code key}, checked to hold certificates; null when not set or bad (reported). */
+  private static TrustedCa trustedCa(SettingsReader s, String key) {
+    String file = s.optional(key);
+    if (file == null) {
+      return null;
+    }
+    String pem;
+    try {
+      pem = Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
+    } catch (IOException | RuntimeException e) {
+      s.report(key, "cannot read " + file);
+      return null;
+    }
+    try {
+      if (CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1))).isEmpty()) {
+        s.report(key, file + " is not a PEM file of CA certificates");
+        return null;
+      }
+    } catch (CertificateException e) {
+      s.report(key, file + " is not a PEM file of CA certificates");
+      return null;
+    }
+    return new TrustedCa(file, pem);
   }
 
   /** {@code url} when it has a host and one of the schemes; null (reported) when not, or when absent. */

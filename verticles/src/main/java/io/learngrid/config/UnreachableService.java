@@ -1,5 +1,7 @@
 package io.learngrid.config;
 
+import javax.net.ssl.SSLException;
+
 /**
  * A service that a setting names cannot be reached when the node starts. The message is the whole
  * story on one line (the key, the address, the cause); there is no stack trace, which would show
@@ -12,6 +14,21 @@ public final class UnreachableService extends RuntimeException {
   }
 
   private static String describe(Throwable cause) {
+    // A refused certificate is named by the innermost cause ("unable to find valid certification
+    // path", "No subject alternative names matching ..."); the outer ones wrap it in class names.
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof SSLException) {
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        return "TLS handshake failed: " + firstLine(root);
+      }
+    }
+    return firstLine(cause);
+  }
+
+  private static String firstLine(Throwable cause) {
     String message = cause.getMessage();
     if (message == null || message.isBlank()) {
       return cause.getClass().getSimpleName();

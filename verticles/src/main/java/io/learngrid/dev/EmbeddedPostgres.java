@@ -30,17 +30,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path bin;
   private final Path data;
   private final int port;
+  private final List<String> settings;
 
-  private EmbeddedPostgres(Path bin, Path data, int port) {
+  private EmbeddedPostgres(Path bin, Path data, int port, List<String> settings) {
     this.bin = bin;
     this.data = data;
     this.port = port;
+    this.settings = List.copyOf(settings);
   }
 
   /** Starts a server on 127.0.0.1:{@code port} over {@code data}, creating the cluster if new. */
   public static EmbeddedPostgres start(Path binaries, Path data, int port) throws IOException {
+    return start(binaries, data, port, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}, with server settings of its own ({@code name=value}, each
+   * passed as {@code -c}; no spaces or quotes): a test's {@code ssl=on}, say.
+   */
+  public static EmbeddedPostgres start(Path binaries, Path data, int port, List<String> settings) throws IOException {
     Path bin = unpack(binaries).resolve("bin");
-    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port);
+    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port, settings);
     if (!Files.exists(data.resolve("PG_VERSION"))) {
       Files.createDirectories(data.getParent());
       postgres.run("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-locale");
@@ -54,9 +64,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /** Starts the server again after {@link #stop()}, on the same port and data. */
   public void start() throws IOException {
+    StringBuilder options = new StringBuilder("-p " + port + " -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300");
+    for (String setting : settings) {
+      options.append(" -c ").append(setting);
+    }
     run("pg_ctl", "-D", data.toString(), "-l", data.resolveSibling(data.getFileName() + ".log").toString(),
-        "-w", "-t", "60", "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300",
-        "start");
+        "-w", "-t", "60", "-o", options.toString(), "start");
     LOG.info("PostgreSQL started on 127.0.0.1:" + port + " with data in " + data);
   }
 

@@ -1,8 +1,11 @@
 package io.learngrid.persistence;
 
+import io.learngrid.config.LearngridConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +30,12 @@ final class Migrations {
 
   private Migrations() {}
 
-  static Future<Integer> run(Vertx vertx, PgConnectOptions db) {
+  /** {@code ca}: the CA file that sslmode=verify-ca and verify-full check against; null when not set. */
+  static Future<Integer> run(Vertx vertx, PgConnectOptions db, LearngridConfig.TrustedCa ca) {
+    // The same sslmode as the pools, so that the migrations are no way around it.
     String jdbcUrl = "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase()
-        + "?sslmode=" + db.getSslMode().value;
+        + "?sslmode=" + db.getSslMode().value
+        + (ca == null ? "" : "&sslrootcert=" + URLEncoder.encode(ca.file(), StandardCharsets.UTF_8));
     return vertx.executeBlocking(() -> {
       var result = Flyway.configure(Migrations.class.getClassLoader())
           .dataSource(jdbcUrl, db.getUser(), db.getPassword())

@@ -12,14 +12,19 @@ import io.learngrid.security.PasswordHasher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,18 +57,18 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LearngridConfig.Postgres pg = config.postgres();
-    PgConnectOptions connect = connectOptions(pg.url());
+    PgConnectOptions connect = connectOptions(pg.url(), pg.ca());
     pool = pool("learngrid-pg", connect, pg, pg.poolSize());
     // Lists and other reads that tolerate replication lag go to the replica when there is one.
     // Single-entity reads stay on the primary: they often follow a write (read your own writes).
     replica = pg.replicaUrl() == null ? null
-        : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl()), pg, pg.replicaPoolSize());
+        : pool("learngrid-pg-replica", connectOptions(pg.replicaUrl(), pg.ca()), pg, pg.replicaPoolSize());
     Pool reads = replica == null ? pool : replica;
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth());
     LearngridConfig.Answers answers = config.answers();
     AnswerPartitions partitions = new AnswerPartitions(pool, answers.retentionDays());
     return reachable(connect)
-        .compose(up -> Migrations.run(vertx, connect))
+        .compose(up -> Migrations.run(vertx, connect, pg.ca()))
         .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
             config.auth().adminPassword()))
         .compose(admin -> maintain(partitions))
@@ -116,7 +121,22 @@ public final class PersistenceVerticle extends VerticleBase {
    */
   private Future<Void> reachable(PgConnectOptions connect) {
     return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(failure -> Future.failedFuture(
-        new UnreachableService(LearngridConfig.PG_URL, "PostgreSQL", connect.getHost() + ":" + connect.getPort(), failure)));
+        new UnreachableService(LearngridConfig.PG_URL, "PostgreSQL", connect.getHost() + ":" + connect.getPort(),
+            refusedCertificate(connect, failure))));
+  }
+
+  /**
+   * The driver reports a certificate it refused as "SSL handshake failed" and drops the reason, so
+   * under verify-ca and verify-full the failure names what such a refusal means instead.
+   */
+  private static Throwable refusedCertificate(PgConnectOptions connect, Throwable failure) {
+    SslMode mode = connect.getSslMode();
+    if ((mode != SslMode.VERIFY_CA && mode != SslMode.VERIFY_FULL) || failure.getMessage() == null
+        || !failure.getMessage().contains("SSL handshake failed")) {
+      return failure;
+    }
+    return new SSLHandshakeException("the server's certificate is not signed by a CA in " + LearngridConfig.PG_CA_FILE
+        + (mode == SslMode.VERIFY_FULL ? ", or does not name " + connect.getHost() : "") + " (sslmode=" + mode.value + ")");
   }
 
   /**
@@ -131,11 +151,28 @@ public final class PersistenceVerticle extends VerticleBase {
     });
   }
 
-  private PgConnectOptions connectOptions(String url) {
-    return PgConnectOptions.fromUri(url)
+  private PgConnectOptions connectOptions(String url, LearngridConfig.TrustedCa ca) {
+    PgConnectOptions options = PgConnectOptions.fromUri(url)
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
         .addProperty("application_name", "learngrid " + nodeId);
+    return options.setSslOptions(sslOptions(options.getSslMode(), ca));
+  }
+
+  /**
+   * The URL's sslmode as the JDBC driver of the migrations reads it: allow, prefer and require
+   * encrypt without checking the certificate (they guard against eavesdropping, not against an
+   * impostor); verify-ca checks that the CA signed it, verify-full also that it names the URL's
+   * host. LearngridConfig has made sure the CA is there for the last two.
+   */
+  static ClientSSLOptions sslOptions(SslMode mode, LearngridConfig.TrustedCa ca) {
+    return switch (mode) {
+      case VERIFY_CA, VERIFY_FULL -> new ClientSSLOptions()
+          .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca.pem())))
+          .setHostnameVerificationAlgorithm(mode == SslMode.VERIFY_FULL ? "HTTPS" : "");
+      case ALLOW, PREFER, REQUIRE -> new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("");
+      case DISABLE -> new ClientSSLOptions();
+    };
   }
 
   private Pool pool(String name, PgConnectOptions connect, LearngridConfig.Postgres pg, int size) {

@@ -38,7 +38,7 @@ class CacheScriptsTest {
   static void start() throws Exception {
     server = EmbeddedRedis.start(TestServices.scratch("redis-scripts"), TestServices.freePort());
     vertx = Vertx.vertx();
-    redis = new CacheRedis(vertx, new LearngridConfig.Redis(server.url(), 4, 64, 2000));
+    redis = new CacheRedis(vertx, new LearngridConfig.Redis(server.url(), 4, 64, 2000, null));
     new CacheEntries(redis);
     counters = new Counters(redis);
     budgets = new RateBudgets(redis);

@@ -36,7 +36,7 @@ class RateBudgetsTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    redis = new CacheRedis(vertx, new LearngridConfig.Redis(TestServices.redisUrl(), 4, 64, 2000));
+    redis = new CacheRedis(vertx, new LearngridConfig.Redis(TestServices.redisUrl(), 4, 64, 2000, null));
     budgets = new RateBudgets(redis);
     redis.loadScripts().await(10, TimeUnit.SECONDS);
   }

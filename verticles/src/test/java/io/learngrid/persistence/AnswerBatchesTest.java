@@ -50,7 +50,7 @@ class AnswerBatchesTest {
   void batches() throws Exception {
     vertx = Vertx.vertx();
     PgConnectOptions db = PgConnectOptions.fromUri(TestServices.postgresUrl());
-    Migrations.run(vertx, db).await(1, TimeUnit.MINUTES);
+    Migrations.run(vertx, db, null).await(1, TimeUnit.MINUTES);
     pool = PgBuilder.pool().connectingTo(db).using(vertx).build();
     registry = new SimpleMeterRegistry();
     batches = new AnswerBatches(vertx, pool, 16, 1, QUEUE_WAIT_MILLIS, registry);
