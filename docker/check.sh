@@ -5,8 +5,8 @@
 #   docker/check.sh            run every check
 #   docker/check.sh --install  install the tools first (root or sudo): the Debian packages nginx,
 #                              openssl (for bin/tls-selfsigned), prometheus (for promtool),
-#                              prometheus-alertmanager (for amtool; the services of both are stopped
-#                              and disabled) and docker-compose (the Python v1, which validates a
+#                              prometheus-alertmanager (for amtool), prometheus-blackbox-exporter
+#                              (their services are stopped and disabled) and docker-compose (the Python v1, which validates a
 #                              file without an engine), and the npm packages dclint and
 #                              dockerfile-utils into $LEARNGRID_CHECK_TOOLS (default
 #                              ~/.cache/learngrid-check)
@@ -22,6 +22,7 @@
 #   Prometheus        promtool check config, check rules, test rules (alerts.test.yml)
 #   Alertmanager      alertmanager.yml rendered by its render.sh with dummy values: amtool
 #                     check-config, and where critical and warning alerts are routed
+#   blackbox          blackbox_exporter --config.check on blackbox/blackbox.yml
 #   Grafana           JSON of every dashboard, datasource uids, PromQL of every panel (promtool)
 #   metrics           every metric name used by alerts and dashboards is listed in docs/operations.md
 # Live counterparts (no Docker either): docker/nginx/smoke.sh (nginx in front of a running node) and
@@ -41,10 +42,10 @@ install_tools() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    nginx openssl prometheus prometheus-alertmanager docker-compose >/dev/null
+    nginx openssl prometheus prometheus-alertmanager prometheus-blackbox-exporter docker-compose >/dev/null
   # The packages may start their services where an init system runs: the checks need none.
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-    $sudo systemctl disable --now prometheus prometheus-alertmanager nginx >/dev/null 2>&1 || true
+    $sudo systemctl disable --now prometheus prometheus-alertmanager prometheus-blackbox-exporter nginx >/dev/null 2>&1 || true
   fi
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent \
@@ -217,6 +218,11 @@ if need amtool; then
     alertmanager_route page,email severity=critical alertname=LearngridNodeDown service=learngrid
     alertmanager_route email severity=warning alertname=LearngridHighErrorRate service=learngrid
     alertmanager_route email severity=info alertname=LearngridLatencyHistogramMissing service=learngrid' _ "$work"
+fi
+
+# --- blackbox_exporter ----------------------------------------------------------------------------
+if need prometheus-blackbox-exporter; then
+  check "blackbox: blackbox.yml" prometheus-blackbox-exporter --config.check --config.file="$here/blackbox/blackbox.yml"
 fi
 
 # --- Grafana --------------------------------------------------------------------------------------
