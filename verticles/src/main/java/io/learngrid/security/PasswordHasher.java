@@ -28,7 +28,7 @@ public final class PasswordHasher {
   // bcrypt reads only 72 bytes; longer passwords are pre-hashed so no part of them is ignored.
   private static final LongPasswordStrategy LONG_PASSWORDS =
       LongPasswordStrategies.hashSha512(BCrypt.Version.VERSION_2A);
-  private static final String POOL = "learngrid-password-hashing";
+  static final String POOL = "learngrid-password-hashing";
   private static final int RETRY_AFTER_SECONDS = 2;
 
   private final int cost;
