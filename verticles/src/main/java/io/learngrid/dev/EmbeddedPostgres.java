@@ -30,17 +30,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path bin;
   private final Path data;
   private final int port;
+  private final String extraOptions;
 
-  private EmbeddedPostgres(Path bin, Path data, int port) {
+  private EmbeddedPostgres(Path bin, Path data, int port, String extraOptions) {
     this.bin = bin;
     this.data = data;
     this.port = port;
+    this.extraOptions = extraOptions;
   }
 
   /** Starts a server on 127.0.0.1:{@code port} over {@code data}, creating the cluster if new. */
   public static EmbeddedPostgres start(Path binaries, Path data, int port) throws IOException {
+    return start(binaries, data, port, "");
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}, with {@code extraOptions} appended to the server's command
+   * line (pg_ctl -o, read by a shell: {@code -c archive_mode=on -c archive_command='...'}).
+   */
+  public static EmbeddedPostgres start(Path binaries, Path data, int port, String extraOptions) throws IOException {
     Path bin = unpack(binaries).resolve("bin");
-    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port);
+    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port, extraOptions == null ? "" : extraOptions.trim());
     if (!Files.exists(data.resolve("PG_VERSION"))) {
       Files.createDirectories(data.getParent());
       postgres.run("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-locale");
@@ -55,7 +65,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** Starts the server again after {@link #stop()}, on the same port and data. */
   public void start() throws IOException {
     run("pg_ctl", "-D", data.toString(), "-l", data.resolveSibling(data.getFileName() + ".log").toString(),
-        "-w", "-t", "60", "-o", "-p " + port + " -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300",
+        "-w", "-t", "60", "-o", ("-p " + port + " -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=300 "
+            + extraOptions).trim(),
         "start");
     LOG.info("PostgreSQL started on 127.0.0.1:" + port + " with data in " + data);
   }
