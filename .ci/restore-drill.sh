@@ -7,6 +7,8 @@
 #      before it;
 #   2. the latest backup with everything archived: every acknowledged answer, and every table's
 #      row count equal to the live one.
+# On the way it measures the recovery point: how long the last answers' WAL took to reach the
+# archive with only archive_timeout closing the segment (at most 60 s).
 # Ports: nginx 28500, node 28501, PostgreSQL 28540, Redis 28541, AI simulator 28542. About 2 min.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,15 +39,29 @@ echo "ok    $(tail -1 "$prom")"
 
 echo "== $ANSWERS answers through the API"
 out="$LEARNGRID_LOCAL_DIR/load-answers"
+wal_before=$(live "SELECT pg_current_wal_lsn()")
 python3 load/mixed.py --url "$URL" --out "$out" --duration 600 --workers 8 --students 30 --read-ratio 0 \
   --max-answers "$ANSWERS" > "$out.stdout" 2> "$out.stderr" || fail "the load failed: $(tail -3 "$out.stderr")"
 grep RESULT "$out.stdout"
 acked=$(grep -c . "$out/acked.txt" || true)
 [ "$acked" -ge "$ANSWERS" ] || fail "only $acked answers acknowledged"
+# The recovery point, measured: how long the newest answers' WAL waits before it is in the archive,
+# with nothing but archive_timeout (60 s) closing the segment.
+segment=$(live "SELECT pg_walfile_name(pg_current_wal_lsn())")
+load_end=$(now_ms)
+for _ in $(seq 1 180); do [ -f "$LEARNGRID_LOCAL_WAL_ARCHIVE/$segment" ] && break; sleep 0.5; done
+[ -f "$LEARNGRID_LOCAL_WAL_ARCHIVE/$segment" ] || fail "WAL segment $segment was not archived within 90 s (archive_timeout 60 s)"
+rpo_ms=$(( $(now_ms) - load_end ))
+echo "ok    the last answers' WAL ($segment) was archived $((rpo_ms / 1000)) s after the load ended (archive_timeout 60 s)"
 # Nothing writes any more: the latest restore must match the live database table by table.
 code=$($LC term 1)
 [ "$code" = 0 ] || fail "node1 exited with $code"
-# The segment holding the last answers goes to the archive now, not at archive_timeout.
+echo "WAL written by the load: $(live "SELECT pg_size_pretty(pg_current_wal_lsn() - '$wal_before'),
+  round((pg_current_wal_lsn() - '$wal_before') / $acked) || ' bytes an answer'")"
+# The segment holding the last writes goes to the archive now, not at archive_timeout. A WAL record
+# that changes no table first: pg_switch_wal() does nothing when no WAL was written since the last
+# switch, and would return a segment that is not closed.
+live "SELECT pg_logical_emit_message(false, 'restore-drill', 'switch')" > /dev/null
 segment=$(live "SELECT pg_walfile_name(pg_switch_wal())")
 for _ in $(seq 1 120); do [ -f "$LEARNGRID_LOCAL_WAL_ARCHIVE/$segment" ] && break; sleep 0.5; done
 [ -f "$LEARNGRID_LOCAL_WAL_ARCHIVE/$segment" ] || fail "WAL segment $segment was not archived within 60 s"
