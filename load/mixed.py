@@ -2,14 +2,16 @@
 """Mixed load for a learngrid cluster behind nginx: reads and answer submissions with Idempotency-Keys.
 
   load/mixed.py --url http://127.0.0.1:28000 --out DIR [--duration 60] [--workers 16]
-                [--students 40] [--read-ratio 0.7] [--stop-file FILE]
+                [--students 40] [--read-ratio 0.7] [--stop-file FILE] [--max-answers N]
 
 Setup (over HTTP, as a client would): the admin (LEARNGRID_ADMIN_EMAIL / LEARNGRID_ADMIN_PASSWORD,
 default the dev ones) creates a teacher, the teacher a course and a 10-question assignment, and
 STUDENTS students register, log in and enroll. Then WORKERS threads, each on its own keep-alive
 connection, loop until DURATION seconds pass or STOP_FILE appears: with probability READ_RATIO a
 read (the course, the assignment, or the student's progress), otherwise an answer with a fresh
-Idempotency-Key. Nothing is retried by the client: every response is counted as it came.
+Idempotency-Key. Nothing is retried by the client: every response is counted as it came. With
+--max-answers, the workers also stop once N answers were acknowledged (those in flight then still
+count, so a few more may be).
 
 With --setup-only, only the setup runs and its ids and tokens go to OUT for load/mixed.lua (wrk),
 which load/bench-scaling.sh uses: wrk measures far more requests per second per core than Python.
@@ -125,6 +127,7 @@ def main():
     p.add_argument("--students", type=int, default=40)
     p.add_argument("--read-ratio", type=float, default=0.7)
     p.add_argument("--stop-file")
+    p.add_argument("--max-answers", type=int, default=0, help="stop once this many answers were acknowledged")
     p.add_argument("--setup-only", action="store_true",
                    help="only create the data; write it to OUT for load/mixed.lua (wrk)")
     a = p.parse_args()
@@ -143,13 +146,15 @@ def main():
     lock = threading.Lock()
     records, acked, latencies = [], [], []
     stale = [0]
+    acked_count = [0]
     deadline = time.time() + a.duration
 
     def work(n):
         rnd = random.Random(n)
         c = Client(a.url)
         mine, my_acked, my_lat = [], [], []
-        while time.time() < deadline and not (a.stop_file and os.path.exists(a.stop_file)):
+        while time.time() < deadline and not (a.stop_file and os.path.exists(a.stop_file)) \
+                and not (a.max_answers and acked_count[0] >= a.max_answers):
             token = tokens[rnd.randrange(len(tokens))]
             t0 = time.time()
             if rnd.random() < a.read_ratio:
@@ -165,6 +170,8 @@ def main():
                                       token=token, key=str(uuid.uuid4()))
                 if status == 202:
                     my_acked.append(json.loads(body)["eventId"])
+                    with lock:
+                        acked_count[0] += 1
             t1 = time.time()
             mine.append("%d\t%s\t%d\t%.1f" % (int(t1 * 1000), kind, status, (t1 - t0) * 1000))
             my_lat.append(t1 - t0)

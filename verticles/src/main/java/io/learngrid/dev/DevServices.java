@@ -30,6 +30,7 @@ public final class DevServices implements AutoCloseable {
   public static final String DEMO_ADMIN_EMAIL = "admin@learngrid.dev";
   public static final String DEMO_ADMIN_PASSWORD = "admin-password";
   private static final String PG_PORT = "LEARNGRID_DEV_PG_PORT";
+  private static final String PG_OPTIONS = "LEARNGRID_DEV_PG_OPTIONS";
   private static final String REDIS_PORT = "LEARNGRID_DEV_REDIS_PORT";
   private static final String AI_PORT = "LEARNGRID_DEV_AI_PORT";
   private static final String SMTP_PORT = "LEARNGRID_DEV_SMTP_PORT";
@@ -85,7 +86,8 @@ public final class DevServices implements AutoCloseable {
     Files.createDirectories(dataDir);
     if (settings.optional(LearngridConfig.PG_URL) == null) {
       int port = settings.integer(PG_PORT, 54329, 1, 65535);
-      EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir.resolve("pg-bin"), dataDir.resolve("pg"), port);
+      EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir.resolve("pg-bin"), dataDir.resolve("pg"), port,
+          settings.string(PG_OPTIONS, ""));
       started.add(postgres);
       settings = settings.withDefault(LearngridConfig.PG_URL, postgres.url());
     }

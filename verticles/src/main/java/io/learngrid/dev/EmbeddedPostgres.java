@@ -31,17 +31,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final Path data;
   private final int port;
   private final List<String> settings;
+  private final String extraOptions;
 
-  private EmbeddedPostgres(Path bin, Path data, int port, List<String> settings) {
+  private EmbeddedPostgres(Path bin, Path data, int port, List<String> settings, String extraOptions) {
     this.bin = bin;
     this.data = data;
     this.port = port;
     this.settings = List.copyOf(settings);
+    this.extraOptions = extraOptions == null ? "" : extraOptions.trim();
   }
 
   /** Starts a server on 127.0.0.1:{@code port} over {@code data}, creating the cluster if new. */
   public static EmbeddedPostgres start(Path binaries, Path data, int port) throws IOException {
-    return start(binaries, data, port, List.of());
+    return start(binaries, data, port, List.of(), "");
   }
 
   /**
@@ -49,8 +51,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * passed as {@code -c}; no spaces or quotes): a test's {@code ssl=on}, say.
    */
   public static EmbeddedPostgres start(Path binaries, Path data, int port, List<String> settings) throws IOException {
+    return start(binaries, data, port, settings, "");
+  }
+
+  /**
+   * As {@link #start(Path, Path, int)}, with {@code extraOptions} appended to the server's command
+   * line (pg_ctl -o, read by a shell: {@code -c archive_mode=on -c archive_command='...'}).
+   */
+  public static EmbeddedPostgres start(Path binaries, Path data, int port, String extraOptions) throws IOException {
+    return start(binaries, data, port, List.of(), extraOptions);
+  }
+
+  private static EmbeddedPostgres start(Path binaries, Path data, int port, List<String> settings, String extraOptions)
+      throws IOException {
     Path bin = unpack(binaries).resolve("bin");
-    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port, settings);
+    EmbeddedPostgres postgres = new EmbeddedPostgres(bin, data, port, settings, extraOptions);
     if (!Files.exists(data.resolve("PG_VERSION"))) {
       Files.createDirectories(data.getParent());
       postgres.run("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "--no-locale");
@@ -69,7 +84,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       options.append(" -c ").append(setting);
     }
     run("pg_ctl", "-D", data.toString(), "-l", data.resolveSibling(data.getFileName() + ".log").toString(),
-        "-w", "-t", "60", "-o", options.toString(), "start");
+        "-w", "-t", "60", "-o", (options + " " + extraOptions).trim(), "start");
     LOG.info("PostgreSQL started on 127.0.0.1:" + port + " with data in " + data);
   }
 
