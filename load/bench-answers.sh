@@ -83,7 +83,7 @@ print_machine "$WORK"   # the disk matters: every answer waits for a WAL flush
 # --- start the node ------------------------------------------------------------------------------
 section "starting the dev node"
 echo "http $BASE, postgres :$PG_PORT, redis :$REDIS_PORT, ai simulator :$AI_PORT"
-echo "data $DATA, log $NODE_LOG, access log and rate limits off, JVM options: ${BENCH_JAVA_OPTS:-(none)}"
+echo "data $DATA, log $NODE_LOG, access log off, rate limits ${LIMITS:-off}, JVM options: ${BENCH_JAVA_OPTS:-(none)}"
 print_node_env
 # bcrypt cost 4, so that creating STUDENTS students is quick.
 start_node bench-answers LEARNGRID_BCRYPT_COST="${LEARNGRID_BCRYPT_COST:-4}"

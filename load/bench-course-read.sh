@@ -20,6 +20,7 @@
 #   READY_TIMEOUT  seconds to wait for /health/ready (default 180)
 #   LEARNGRID_JAR  the jar to run (default verticles/target/learngrid.jar, built if missing)
 #   BENCH_JAVA_OPTS  extra JVM options for the node (default none)
+#   LIMITS         off (default) or on: the rate limits, with budgets too high to refuse (their cost)
 #   KEEP_DATA=1    keep the node's temp data dir (PostgreSQL, Redis) after the run
 set -euo pipefail
 
@@ -66,7 +67,7 @@ print_machine
 # --- start the node ------------------------------------------------------------------------------
 section "starting the dev node"
 echo "http $BASE, postgres :$PG_PORT, redis :$REDIS_PORT, ai simulator :$AI_PORT"
-echo "data $DATA, log $NODE_LOG, access log and rate limits off, near cache $NEAR_CACHE, JVM options: ${BENCH_JAVA_OPTS:-(none)}"
+echo "data $DATA, log $NODE_LOG, access log off, rate limits ${LIMITS:-off}, near cache $NEAR_CACHE, JVM options: ${BENCH_JAVA_OPTS:-(none)}"
 start_node bench-course-read LEARNGRID_NEAR_CACHE_MAX_ENTRIES="$NEAR_ENTRIES"
 wait_until_ready
 

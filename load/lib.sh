@@ -133,7 +133,8 @@ print_node_env() {  # the LEARNGRID_* settings this shell passes on to the node 
 # --- the node --------------------------------------------------------------------------------------
 # start_node NAME [VAR=VALUE...]: `learngrid.jar dev` in the background on the picked ports, with
 # NODE_PREFIX (if set) before the java command (e.g. `taskset -c 0`), and
-# DATA as its data dir, the access log and rate limits off, and a cluster name of its own (so it
+# DATA as its data dir, the access log off, rate limits off (LIMITS=on: on, with budgets too high
+# to refuse, so that their cost is measured, not their refusals), and a cluster name of its own (so it
 # never joins another dev node on this machine); VAR=VALUE adds or overrides node settings.
 # Sets NODE_PID.
 start_node() {
@@ -152,7 +153,9 @@ start_node() {
       LEARNGRID_DEV_AI_PORT="$AI_PORT" \
       LEARNGRID_DATA_DIR="$DATA" \
       LEARNGRID_ACCESS_LOG=off \
-      LEARNGRID_RATE_LIMITS=off \
+      LEARNGRID_RATE_LIMITS="${LIMITS:-off}" \
+      LEARNGRID_RATE_LIMIT_USER_PER_MINUTE=1000000 \
+      LEARNGRID_RATE_LIMIT_IP_PER_MINUTE=1000000 \
       LEARNGRID_CLUSTER_NAME="$name-$$" \
       LEARNGRID_ACCESS_TOKEN_SECONDS=86400 \
       "$@" \
