@@ -146,6 +146,33 @@ class LoginThrottleTest {
   }
 
   @Test
+  @DisplayName("a class signing in at once from one address (a school NAT) is not refused: the address counts failures, not logins in flight")
+  void classBehindOneAddressSignsInAtOnce() throws Exception {
+    Api school = lowIpLimit.api().fromNewAddress();
+    int students = 30;
+    List<String> emails = new ArrayList<>();
+    for (int i = 0; i < students; i++) {
+      emails.add(school.registerStudent(PASSWORD));
+    }
+    CyclicBarrier start = new CyclicBarrier(students);
+    ExecutorService pool = Executors.newFixedThreadPool(students);
+    try {
+      List<Future<Reply>> replies = new ArrayList<>();
+      for (String email : emails) {
+        replies.add(pool.submit(() -> {
+          start.await();
+          return login(school, email, PASSWORD);
+        }));
+      }
+      for (Future<Reply> reply : replies) {
+        assertThat(reply.get().status()).as("over the address's limit of 3 failures, with none failed").isEqualTo(200);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   @DisplayName("failures from one address over its limit block every email from there, but not elsewhere")
   void failuresPerAddress() {
     Api attacker = lowIpLimit.api().fromNewAddress();

@@ -53,6 +53,12 @@ final class LocalCounters implements Shareable {
     return count(next, now);
   }
 
+  /** The count under {@code key} now (0 when it has none or it expired). */
+  synchronized long value(String key) {
+    Window window = live(key, System.nanoTime());
+    return window == null ? 0 : window.value();
+  }
+
   synchronized CacheCount decrement(String key) {
     long now = System.nanoTime();
     Window window = live(key, now);
