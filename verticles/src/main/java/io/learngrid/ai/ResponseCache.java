@@ -77,18 +77,17 @@ final class ResponseCache {
 
   /** How long a caller's load lock holds before it must be renewed: see the class comment. */
   long lockMillis(String purpose) {
-    return switch (purpose == null ? ChatRequest.CHAT : purpose) {
-      case ChatRequest.QUESTIONS, ChatRequest.LESSON_PLAN -> 2 * settings.timeoutMillis();
-      default -> LOCK_MILLIS;
-    };
+    return isGeneration(purpose) ? 2 * settings.timeoutMillis() : LOCK_MILLIS;
   }
 
   /** Seconds a reply for {@code purpose} is kept; 0 means replies for it are not cached. */
   int ttlSeconds(String purpose) {
-    return switch (purpose == null ? ChatRequest.CHAT : purpose) {
-      case ChatRequest.QUESTIONS, ChatRequest.LESSON_PLAN -> settings.generationCacheSeconds();
-      default -> settings.chatCacheSeconds();
-    };
+    return isGeneration(purpose) ? settings.generationCacheSeconds() : settings.chatCacheSeconds();
+  }
+
+  /** A job's generation (questions, a lesson plan), as opposed to a chat. */
+  private static boolean isGeneration(String purpose) {
+    return ChatRequest.QUESTIONS.equals(purpose) || ChatRequest.LESSON_PLAN.equals(purpose);
   }
 
   /**

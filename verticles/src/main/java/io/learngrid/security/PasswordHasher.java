@@ -30,6 +30,7 @@ public final class PasswordHasher {
       LongPasswordStrategies.hashSha512(BCrypt.Version.VERSION_2A);
   static final String POOL = "learngrid-password-hashing";
   private static final int RETRY_AFTER_SECONDS = 2;
+  private static final String BUSY = "too many sign-ins at once; retry in a moment";
 
   private final int cost;
   private final WorkerExecutor pool;
@@ -68,14 +69,13 @@ public final class PasswordHasher {
   private <T> Future<T> bounded(Callable<T> work) {
     if (waiting.incrementAndGet() > maxWaiting) {
       waiting.decrementAndGet();
-      return Future.failedFuture(BusError.UNAVAILABLE.exception(
-          "too many sign-ins at once; retry in a moment", RETRY_AFTER_SECONDS));
+      return Future.failedFuture(BusError.UNAVAILABLE.exception(BUSY, RETRY_AFTER_SECONDS));
     }
     long queued = System.nanoTime();
     return pool.executeBlocking(() -> {
       waiting.decrementAndGet();
       if (System.nanoTime() - queued > maxWaitNanos) {
-        throw BusError.UNAVAILABLE.exception("too many sign-ins at once; retry in a moment", RETRY_AFTER_SECONDS);
+        throw BusError.UNAVAILABLE.exception(BUSY, RETRY_AFTER_SECONDS);
       }
       return work.call();
     }, false);

@@ -95,13 +95,8 @@ public final class LoginThrottle {
             }
             return login.get().transform(result -> {
               if (result.failed() && result.cause() instanceof ProblemException problem && problem.status() == 401) {
-                hold(addressKey, limits.maxFailuresPerIp()).onSuccess(failed -> {
-                  if (failed.count().value() == failed.max()) {
-                    LOG.info("login limit reached: " + failed.key() + " refused for " + failed.count().ttlSeconds() + " s");
-                  }
-                });
-                holds.stream().filter(hold -> hold.count().value() == hold.max()).forEach(hold -> LOG.info(
-                    "login limit reached: " + hold.key() + " refused for " + hold.count().ttlSeconds() + " s"));
+                hold(addressKey, limits.maxFailuresPerIp()).onSuccess(LoginThrottle::logIfReached);
+                holds.forEach(LoginThrottle::logIfReached);
                 return Future.failedFuture(problem);
               }
               if (result.succeeded()) {
@@ -138,6 +133,13 @@ public final class LoginThrottle {
 
   private static String knownKey(String account, String address) {
     return "login-known:" + account + ":" + address;
+  }
+
+  /** One line when a failure brought a counter to its limit: from the next attempt on, it refuses. */
+  private static void logIfReached(Hold hold) {
+    if (hold.count().value() == hold.max()) {
+      LOG.info("login limit reached: " + hold.key() + " refused for " + hold.count().ttlSeconds() + " s");
+    }
   }
 
   /** The failures counted under {@code key} so far; this node's count while the cache role fails. */
