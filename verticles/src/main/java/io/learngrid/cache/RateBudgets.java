@@ -23,6 +23,9 @@ final class RateBudgets {
   // than read each other's unit.)
   private static final String RATE = "rate2:";
 
+  /** The most one check may take: a lease far larger than any node spends in its lifetime is waste. */
+  static final int MAX_REQUESTS = 10_000;
+
   private final CacheRedis redis;
   private final LuaScript rate;
 
@@ -49,7 +52,12 @@ final class RateBudgets {
       args.add(Integer.toString(limit.limit()));
       args.add(Long.toString(limit.periodSeconds() * 1000L));
     }
+    if (request.requests() < 0 || request.requests() > MAX_REQUESTS) {
+      return Future.failedFuture(BusError.BAD_REQUEST.exception("requests must be 0.." + MAX_REQUESTS));
+    }
+    args.add(Integer.toString(Math.max(1, request.requests())));
     return redis.run(rate, keys, args).map(reply -> new RateDecision(reply.get(0).toInteger() == 1,
-        reply.get(1).toInteger(), reply.get(2).toLong(), reply.get(3).toLong(), reply.get(4).toLong()));
+        reply.get(1).toInteger(), reply.get(2).toLong(), reply.get(3).toLong(), reply.get(4).toLong(),
+        reply.get(5).toInteger()));
   }
 }

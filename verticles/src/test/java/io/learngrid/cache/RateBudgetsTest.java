@@ -149,6 +149,38 @@ class RateBudgetsTest {
   }
 
   @Test
+  @DisplayName("a node's lease takes a slice at once: what is asked while it lasts, what is left when less is, none when spent")
+  void leasesTakeSlices() throws Exception {
+    String key = freshKey();
+    int limit = 25;
+    RateDecision slice = lease(key, limit, 10);
+    assertThat(slice.allowed()).isTrue();
+    assertThat(slice.granted()).isEqualTo(10);
+    assertThat(slice.remaining()).isEqualTo(limit - 10);
+
+    RateDecision rest = lease(key, limit, 20);
+    assertThat(rest.granted()).as("only what was left").isEqualTo(limit - 10);
+    assertThat(rest.remaining()).isZero();
+
+    RateDecision refused = lease(key, limit, 5);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.granted()).isZero();
+    assertThat(refused.retryAfterMillis()).isPositive();
+    // A plain check of one request sees the same spent budget: a lease is charged like its requests.
+    assertThat(check(key, limit, PERIOD_SECONDS).allowed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a check without a request count (an older node's) takes one request")
+  void absentCountIsOne() throws Exception {
+    String key = freshKey();
+    RateDecision decision = budgets.check(new RateCheck(List.of(new Limit(key, LIMIT, PERIOD_SECONDS)), 0))
+        .await(5, TimeUnit.SECONDS);
+    assertThat(decision.granted()).isEqualTo(1);
+    assertThat(decision.remaining()).isEqualTo(LIMIT - 1);
+  }
+
+  @Test
   @DisplayName("a limit of 1,000,000 a second lets 5,000 requests through back to back: the budget has microseconds, not a 1,000/s ceiling")
   void highLimitsAreNotCappedByTheClock() throws Exception {
     String key = freshKey();
@@ -165,6 +197,11 @@ class RateBudgetsTest {
     assertThat(allowed).as("allowed of 5,000 in %.2f s", seconds).isEqualTo(5_000);
     assertThat(Long.parseLong(storedArrival(key))).as("the arrival time is in microseconds")
         .isGreaterThan(1_000_000_000_000_000L);
+  }
+
+  private static RateDecision lease(String key, int limit, int requests) throws Exception {
+    return budgets.check(new RateCheck(List.of(new Limit(key, limit, PERIOD_SECONDS)), requests))
+        .await(5, TimeUnit.SECONDS);
   }
 
   private static RateDecision check(String key, int limit, int periodSeconds) throws Exception {

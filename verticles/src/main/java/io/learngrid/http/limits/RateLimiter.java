@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * authenticated ones, and per user on some routes besides (AI generation, AI chat, a teacher's
  * actions on one class). Which route has which budgets is said by the route table
  * (HttpVerticle.router()): each route starts with one of this class's handlers. All budgets of a
- * request are taken in one Redis script, cluster-wide; while the cache role fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is
- * tried again a second later. Every answer carries the tightest budget in RateLimit-* headers.
+ * request are taken in one Redis script, cluster-wide; a budget busy on this node is taken a slice
+ * at a time and spent here ({@link RateLeases}, which states the bound). While the cache role
+ * fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is tried again a
+ * second later. Every answer carries the tightest budget in RateLimit-* headers.
  */
 public final class RateLimiter {
 
@@ -37,16 +39,22 @@ public final class RateLimiter {
   private final LearngridConfig.RateLimits limits;
   private final BusClient cacheRole;
   private final LocalRates local;
+  private final RateLeases leases;
   private final RedisBackoff backoff = new RedisBackoff();
   private final Counter allowed;
   private final Counter refused;
+  private final Counter fromLease;
 
   public RateLimiter(Vertx vertx, LearngridConfig.RateLimits limits, long timeoutMillis, MeterRegistry registry) {
     this.limits = limits;
     this.cacheRole = new BusClient(vertx, timeoutMillis);
     this.local = LocalRates.of(vertx);
+    this.leases = RateLeases.of(vertx);
     this.allowed = counter(registry, "allowed");
     this.refused = counter(registry, "refused");
+    this.fromLease = Counter.builder("learngrid.ratelimit.leased")
+        .description("Rate-limit decisions this node made from its lease of a busy budget, without asking Redis")
+        .register(registry);
   }
 
   /** Routes without a token (register, login, refresh): the client address's budget only. */
@@ -139,19 +147,36 @@ public final class RateLimiter {
     });
   }
 
-  /** Never fails: the cache role's decision, or this node's when the cache role does not answer. */
+  /**
+   * Never fails: this node's lease or kept refusal, else the cache role's decision (asking for a
+   * slice of a budget busy here), or this node's memory when the cache role does not answer.
+   */
   private Future<RateDecision> decide(List<RateCheck.Limit> budgets) {
+    long now = System.nanoTime();
+    RateDecision leased = leases.spend(budgets, now);
+    if (leased != null) {
+      fromLease.increment();
+      return Future.succeededFuture(leased);
+    }
     if (!backoff.ask()) {
       return Future.succeededFuture(local.check(budgets));
     }
-    return cacheRole.request(RateCheck.ENDPOINT, new RateCheck(budgets))
+    int asked = leases.wanted(budgets, now);
+    return cacheRole.request(RateCheck.ENDPOINT, new RateCheck(budgets, asked))
         .map(decision -> {
+          leases.answered(budgets, asked, decision, System.nanoTime());
+          if (decision.granted() > 1) {
+            // The slice is the client's to spend here: it remains to them, though Redis counts it spent.
+            decision = new RateDecision(true, decision.limit(), decision.remaining() + decision.granted() - 1,
+                decision.resetMillis(), 0, 1);
+          }
           if (backoff.succeeded()) {
             LOG.info("rate limits are cluster-wide again (the cache role answers)");
           }
           return decision;
         })
         .otherwise(failure -> {
+          leases.answered(budgets, asked, null, System.nanoTime());
           if (backoff.failed()) {
             LOG.warn("rate limits fall back to this node's memory: the cache role failed (" + failure.getMessage()
                 + ")");
