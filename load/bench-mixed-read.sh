@@ -39,7 +39,6 @@ require_whole_numbers DURATION WARMUP CONNECTIONS THREADS READY_TIMEOUT COURSES 
 (( CONNECTIONS >= THREADS )) || die "CONNECTIONS ($CONNECTIONS) must be >= THREADS ($THREADS) for wrk"
 command -v curl >/dev/null || die "curl is required"
 command -v python3 >/dev/null || die "python3 is required (to read the API's JSON replies)"
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
 
 find_java
 ensure_jar
@@ -58,38 +57,7 @@ wait_until_ready
 
 # --- courses, assignments, students -------------------------------------------------------------
 section "test data: $COURSES courses with one assignment each, $STUDENTS students enrolled in every course"
-api() {  # api METHOD PATH TOKEN [BODY]: the reply body; fails on a non-2xx status
-  curl -sf --max-time 10 -X "$1" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
-    ${4:+-d "$4"} "$BASE$2"
-}
-TEACHER="$(login teacher@learngrid.dev demo-password)"
-[[ -n $TEACHER ]] || die "login as teacher@learngrid.dev failed"
-QUESTIONS='[{"prompt":"1+1?","kind":"number","answer":2,"points":1},{"prompt":"2+2?","kind":"number","answer":4,"points":1},{"prompt":"3+3?","kind":"number","answer":6,"points":1},{"prompt":"Capital of France?","kind":"text","answer":"Paris","points":1},{"prompt":"Pick a","kind":"choice","choices":["a","b"],"answer":"a","points":1}]'
-declare -a COURSE_IDS ASSIGNMENT_IDS QUESTION_IDS
-for ((c = 0; c < COURSES; c++)); do
-  id="$(api POST /api/v1/courses "$TEACHER" "{\"title\":\"Mixed $c\",\"subject\":\"load\",\"description\":\"bench-mixed-read.sh\"}" \
-    | json '["id"]')" || die "creating course $c failed"
-  reply="$(api POST "/api/v1/courses/$id/assignments" "$TEACHER" "{\"title\":\"Quiz $c\",\"questions\":$QUESTIONS}")" \
-    || die "creating the assignment of course $c failed"
-  COURSE_IDS+=("$id")
-  ASSIGNMENT_IDS+=("$(json '["id"]' <<<"$reply")")
-  QUESTION_IDS+=("$(json '["questions"][0]["id"]' <<<"$reply")")
-done
-PLAN="$WORK/plan.txt"   # one line per (student, course): token course assignment question
-: >"$PLAN"
-for ((s = 0; s < STUDENTS; s++)); do
-  email="mixed-$s-$$@load.learngrid"
-  curl -sf --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$email\",\"password\":\"load-password\",\"displayName\":\"Load $s\"}" "$BASE/api/v1/auth/register" \
-    || die "registering student $s failed"
-  token="$(login "$email" load-password)"
-  sid="$(api GET /api/v1/me "$token" | json '["id"]')"
-  for ((c = 0; c < COURSES; c++)); do
-    api POST "/api/v1/courses/${COURSE_IDS[c]}/enrollments" "$TEACHER" "{\"studentId\":\"$sid\"}" >/dev/null \
-      || die "enrolling student $s failed"
-    echo "$token ${COURSE_IDS[c]} ${ASSIGNMENT_IDS[c]} ${QUESTION_IDS[c]}" >>"$PLAN"
-  done
-done
+build_mixed_read_plan "$COURSES" "$STUDENTS"
 echo "$(wc -l <"$PLAN") (student, course) pairs in $PLAN"
 
 kind_counts() {  # lines "kind hit lookup" from learngrid_cache_requests_total (hits at any level; lookups end at a hit or at Redis)

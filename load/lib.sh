@@ -90,11 +90,12 @@ pick_port() {  # sets PORT: a free port not picked before
   die "no free port found"
 }
 
-pick_node_ports() {  # sets HTTP_PORT, PG_PORT, REDIS_PORT, AI_PORT and BASE, the node's URL
+pick_node_ports() {  # sets HTTP_PORT, PG_PORT, REDIS_PORT, AI_PORT, SMTP_PORT and BASE, the node's URL
   pick_port; HTTP_PORT=$PORT
   pick_port; PG_PORT=$PORT
   pick_port; REDIS_PORT=$PORT
   pick_port; AI_PORT=$PORT
+  pick_port; SMTP_PORT=$PORT
   BASE="http://127.0.0.1:$HTTP_PORT"
 }
 
@@ -151,6 +152,7 @@ start_node() {
       LEARNGRID_DEV_PG_PORT="$PG_PORT" \
       LEARNGRID_DEV_REDIS_PORT="$REDIS_PORT" \
       LEARNGRID_DEV_AI_PORT="$AI_PORT" \
+      LEARNGRID_DEV_SMTP_PORT="$SMTP_PORT" \
       LEARNGRID_DATA_DIR="$DATA" \
       LEARNGRID_ACCESS_LOG=off \
       LEARNGRID_RATE_LIMITS="${LIMITS:-off}" \
@@ -322,4 +324,67 @@ cpu_split() {
     printf "machine busy %.2f = node %.2f", machine, node
     if (p != "-") printf " + postgres %.2f", pg
     printf " + wrk %.2f + others %.2f", w, other }'
+}
+
+# --- the mixed read plan (bench-mixed-read.sh, bench-connections.sh, soak.sh) ---------------------
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }  # json '["id"]' < a JSON reply
+api() {  # api METHOD PATH TOKEN [BODY]: the reply body; fails on a non-2xx status
+  curl -sf --max-time 10 -X "$1" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
+    ${4:+-d "$4"} "$BASE$2"
+}
+
+# build_mixed_read_plan COURSES STUDENTS: as the demo teacher, COURSES courses with one 5-question
+# assignment each and STUDENTS students enrolled in every course; sets PLAN, the file of
+# load/mixed-read.lua (one line per (student, course): token course assignment question).
+build_mixed_read_plan() {
+  local courses=$1 students=$2 c s id reply email token sid
+  TEACHER="$(login teacher@learngrid.dev demo-password)"
+  [[ -n $TEACHER ]] || die "login as teacher@learngrid.dev failed"
+  QUESTIONS='[{"prompt":"1+1?","kind":"number","answer":2,"points":1},{"prompt":"2+2?","kind":"number","answer":4,"points":1},{"prompt":"3+3?","kind":"number","answer":6,"points":1},{"prompt":"Capital of France?","kind":"text","answer":"Paris","points":1},{"prompt":"Pick a","kind":"choice","choices":["a","b"],"answer":"a","points":1}]'
+  declare -a COURSE_IDS ASSIGNMENT_IDS QUESTION_IDS
+  for ((c = 0; c < courses; c++)); do
+    id="$(api POST /api/v1/courses "$TEACHER" "{\"title\":\"Mixed $c\",\"subject\":\"load\",\"description\":\"bench-mixed-read.sh\"}" \
+      | json '["id"]')" || die "creating course $c failed"
+    reply="$(api POST "/api/v1/courses/$id/assignments" "$TEACHER" "{\"title\":\"Quiz $c\",\"questions\":$QUESTIONS}")" \
+      || die "creating the assignment of course $c failed"
+    COURSE_IDS+=("$id")
+    ASSIGNMENT_IDS+=("$(json '["id"]' <<<"$reply")")
+    QUESTION_IDS+=("$(json '["questions"][0]["id"]' <<<"$reply")")
+  done
+  PLAN="$WORK/plan.txt"   # one line per (student, course): token course assignment question
+  : >"$PLAN"
+  for ((s = 0; s < students; s++)); do
+    email="mixed-$s-$$@load.learngrid"
+    curl -sf --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
+      -d "{\"email\":\"$email\",\"password\":\"load-password\",\"displayName\":\"Load $s\"}" "$BASE/api/v1/auth/register" \
+      || die "registering student $s failed"
+    token="$(login "$email" load-password)"
+    sid="$(api GET /api/v1/me "$token" | json '["id"]')"
+    for ((c = 0; c < courses; c++)); do
+      api POST "/api/v1/courses/${COURSE_IDS[c]}/enrollments" "$TEACHER" "{\"studentId\":\"$sid\"}" >/dev/null \
+        || die "enrolling student $s failed"
+      echo "$token ${COURSE_IDS[c]} ${ASSIGNMENT_IDS[c]} ${QUESTION_IDS[c]}" >>"$PLAN"
+    done
+  done
+}
+
+# --- the node's memory and sockets (bench-connections.sh, soak.sh) ---------------------------------
+node_java_pid() {  # the java process of NODE_PID (setsid and env exec into it; else its child)
+  local pid
+  for pid in "$NODE_PID" $(cat "/proc/$NODE_PID/task/"*/children 2>/dev/null); do
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == java ]] && { echo "$pid"; return 0; }
+  done
+  die "no java process under pid $NODE_PID"
+}
+
+node_memory() {  # node_memory JAVA_PID: "RSS heap-after-GC" in KiB (a full GC first, by jcmd)
+  local jcmd="${JAVA%java}jcmd" heap
+  "$jcmd" "$1" GC.run >/dev/null || die "jcmd $1 GC.run failed"
+  # GC.heap_info's first line: "... total 123456K, used 23456K [...]" (G1 and the others alike).
+  heap="$("$jcmd" "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); print v; exit } }')"
+  echo "$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status") ${heap:-0}"
+}
+
+open_sockets() {  # open_sockets PID: the sockets a process holds
+  find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l
 }

@@ -3,6 +3,9 @@
 --   accessToken courseId assignmentId questionId
 -- Each request picks a line at random and then, by weight: 40 % the course, 25 % the assignment,
 -- 15 % GET /me, 10 % GET /me/progress, 10 % an answer to the assignment's first question.
+-- PACE_MS (environment, optional) paces each connection: after each response it waits a random
+-- 0..2 × PACE_MS ms (PACE_MS on average), so C connections send about C × 1000 / PACE_MS requests/s
+-- (load/bench-connections.sh, load/soak.sh). wrk's latencies do not include the wait.
 -- Output: the BENCH summary line of summary.lua.
 
 local plan = {}
@@ -21,6 +24,13 @@ function init(args)
   end
   if #plan == 0 then
     error("no lines in PLAN=" .. tostring(os.getenv("PLAN")))
+  end
+end
+
+local pace = tonumber(os.getenv("PACE_MS") or "")
+if pace then
+  function delay()
+    return math.random(0, 2 * pace)
   end
 end
 
