@@ -59,17 +59,28 @@ public final class CacheAside {
     if (entry != null) {
       return Future.succeededFuture(entry.buffer());
     }
+    return missedNear(kind, key, ttlSeconds, load);
+  }
+
+  /**
+   * The same read, decoded: for values the http role inspects (ownership, enrollment). A near hit
+   * decodes once per entry, not per read.
+   */
+  public <T extends BusMessage> Future<T> readAs(String kind, String key, int ttlSeconds, Class<T> type,
+                                          Supplier<Future<? extends BusMessage>> load) {
+    NearCache.Entry entry = near.get(kind, key);
+    if (entry != null) {
+      return Future.succeededFuture(entry.decoded(type));
+    }
+    return missedNear(kind, key, ttlSeconds, load).map(json -> BusJson.fromJson(new JsonObject(json), type));
+  }
+
+  private Future<Buffer> missedNear(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load) {
     return near.join(key, flight -> fromRedis(kind, key, ttlSeconds, load, LOCK_MILLIS / POLL_MILLIS)
         .map(json -> {
           near.fill(flight, key, kind, json, ttlSeconds);
           return Buffer.buffer(json);
         }));
-  }
-
-  /** The same read, decoded: for values the http role inspects (ownership, enrollment). */
-  public <T extends BusMessage> Future<T> readAs(String kind, String key, int ttlSeconds, Class<T> type,
-                                          Supplier<Future<? extends BusMessage>> load) {
-    return read(kind, key, ttlSeconds, load).map(json -> BusJson.fromJson(new JsonObject(json), type));
   }
 
   private Future<byte[]> fromRedis(String kind, String key, int ttlSeconds, Supplier<Future<? extends BusMessage>> load,

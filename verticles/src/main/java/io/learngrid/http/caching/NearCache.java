@@ -13,7 +13,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.learngrid.bus.BusJson;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
 import java.util.Collection;
 import java.util.Map;
@@ -35,10 +37,50 @@ import java.util.function.Function;
  */
 public final class NearCache implements Shareable {
 
-  /** A loaded value, ready to be written out. The bytes are never changed after construction. */
-  record Entry(String kind, byte[] json, long ttlNanos) {
+  /**
+   * A loaded value, ready to be written out. The bytes are never changed after construction. The
+   * value the http role reads decoded (an assignment, a course, an enrollment) is decoded once and
+   * kept beside the bytes: a hit then costs no JSON parse and no Jackson mapping. Message records
+   * are never changed once made, so one copy serves every reader. (The weight counts the bytes
+   * only: a decoded entry holds about twice its weight.)
+   */
+  static final class Entry {
+    private final String kind;
+    private final byte[] json;
+    private final long ttlNanos;
+    // Set once by whichever reader decodes first; a race decodes twice, to equal values.
+    private volatile Object decoded;
+
+    Entry(String kind, byte[] json, long ttlNanos) {
+      this.kind = kind;
+      this.json = json;
+      this.ttlNanos = ttlNanos;
+    }
+
+    String kind() {
+      return kind;
+    }
+
+    byte[] json() {
+      return json;
+    }
+
+    long ttlNanos() {
+      return ttlNanos;
+    }
+
     Buffer buffer() {
       return Buffer.buffer(json);
+    }
+
+    <T> T decoded(Class<T> type) {
+      Object value = decoded;
+      if (type.isInstance(value)) {
+        return type.cast(value);
+      }
+      T fresh = BusJson.fromJson(new JsonObject(Buffer.buffer(json)), type);
+      decoded = fresh;
+      return fresh;
     }
   }
 
