@@ -78,7 +78,11 @@ fi
 for part in "${PARTS[@]}"; do
   run "${part%%:*}" "${part%%:*}:1"
 done
+kind_counts >"$WORK/cache-before.txt"
 run mix "$MIX"
+kind_counts >"$WORK/cache-after.txt"
+echo "cache hit ratio during the mix, per kind (a hit at the near or the Redis level / all lookups):"
+echo "  overall: $(hit_ratios "$WORK/cache-before.txt" "$WORK/cache-after.txt")"
 
 section "result"
 # The prediction: Σ weights / Σ (weight / req/s alone).

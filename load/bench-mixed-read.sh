@@ -60,15 +60,6 @@ section "test data: $COURSES courses with one assignment each, $STUDENTS student
 build_mixed_read_plan "$COURSES" "$STUDENTS"
 echo "$(wc -l <"$PLAN") (student, course) pairs in $PLAN"
 
-kind_counts() {  # lines "kind hit lookup" from learngrid_cache_requests_total (hits at any level; lookups end at a hit or at Redis)
-  curl -sf --max-time 10 "$BASE/metrics" | awk '
-    /^learngrid_cache_requests_total\{/ {
-      k = $0; sub(/.*kind="/, "", k); sub(/".*/, "", k)
-      r = $0; sub(/.*result="/, "", r); sub(/".*/, "", r)
-      l = $0; sub(/.*level="/, "", l); sub(/".*/, "", l)
-      if (r == "hit") { hit[k] += $NF; all[k] += $NF } else if (l == "redis") all[k] += $NF }
-    END { for (k in all) printf "%s %d %d\n", k, hit[k], all[k] }' | sort
-}
 
 if (( WARMUP > 0 )); then
   section "warm-up: wrk -t$THREADS -c$CONNECTIONS -d${WARMUP}s (only its summary is shown)"
@@ -83,10 +74,7 @@ kind_counts >"$WORK/cache-after.txt"
 grep -v '^BENCH' "$WRK_OUT"
 
 section "cache hit ratio during the run, per kind (a hit at the near or the Redis level / all lookups)"
-RATIO="$(join -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$WORK/cache-before.txt" "$WORK/cache-after.txt" | awk '
-  { h = $4 - $2; n = $5 - $3; H += h; N += n
-    if (n > 0) printf "  %-12s %9d hits / %9d lookups = %6.2f%%\n", $1, h, n, 100 * h / n > "/dev/stderr" }
-  END { if (N > 0) printf "%.2f%%", 100 * H / N; else print "n/a" }')"
+RATIO="$(hit_ratios "$WORK/cache-before.txt" "$WORK/cache-after.txt")"
 echo "  overall: $RATIO"
 
 BENCH="$(grep '^BENCH' "$WRK_OUT" || true)"

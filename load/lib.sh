@@ -333,6 +333,25 @@ api() {  # api METHOD PATH TOKEN [BODY]: the reply body; fails on a non-2xx stat
     ${4:+-d "$4"} "$BASE$2"
 }
 
+kind_counts() {  # lines "kind hit lookup" from learngrid_cache_requests_total (hits at any level; lookups end at a hit or at Redis)
+  curl -sf --max-time 10 "$BASE/metrics" | awk '
+    /^learngrid_cache_requests_total\{/ {
+      k = $0; sub(/.*kind="/, "", k); sub(/".*/, "", k)
+      r = $0; sub(/.*result="/, "", r); sub(/".*/, "", r)
+      l = $0; sub(/.*level="/, "", l); sub(/".*/, "", l)
+      if (r == "hit") { hit[k] += $NF; all[k] += $NF } else if (l == "redis") all[k] += $NF }
+    END { for (k in all) printf "%s %d %d\n", k, hit[k], all[k] }' | sort
+}
+
+# hit_ratios BEFORE AFTER: per kind and overall, the hit ratio between two kind_counts files
+# (per-kind lines on stderr, the overall ratio on stdout)
+hit_ratios() {
+  join -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$1" "$2" | awk '
+    { h = $4 - $2; n = $5 - $3; H += h; N += n
+      if (n > 0) printf "  %-12s %9d hits / %9d lookups = %6.2f%%\n", $1, h, n, 100 * h / n > "/dev/stderr" }
+    END { if (N > 0) printf "%.2f%%", 100 * H / N; else print "n/a" }'
+}
+
 # build_mixed_read_plan COURSES STUDENTS: as the demo teacher, COURSES courses with one 5-question
 # assignment each and STUDENTS students enrolled in every course; sets PLAN, the file of
 # load/mixed-read.lua (one line per (student, course): token course assignment question).
