@@ -56,7 +56,7 @@ class CacheScriptsTest {
   void localShaIsRedisSha() throws Exception {
     List<LuaScript> scripts = redis.scripts();
     assertThat(scripts).extracting(LuaScript::name).containsExactlyInAnyOrder(
-        "lookup", "fill", "release", "renew", "invalidate", "increment", "add", "decrement", "rate");
+        "lookup", "fill", "release", "renew", "invalidate", "increment", "add", "decrement", "rates");
     for (LuaScript script : scripts) {
       Response sha = redis.api().script(List.of("LOAD", script.text())).await(5, TimeUnit.SECONDS);
       assertThat(sha.toString()).as(script.name()).isEqualTo(script.sha());
@@ -87,7 +87,7 @@ class CacheScriptsTest {
   @DisplayName("with the scripts loaded, a rate check is one EVALSHA: no EVAL, no SCRIPT command on the way")
   void oneRoundTripPerCall() throws Exception {
     redis.loadScripts().await(5, TimeUnit.SECONDS);
-    assertThat(exists(script("rate"))).isTrue();
+    assertThat(exists(script("rates"))).isTrue();
     redis.api().config(List.of("RESETSTAT")).await(5, TimeUnit.SECONDS);
     String key = "test:" + UUID.randomUUID();
     for (int i = 0; i < 10; i++) {

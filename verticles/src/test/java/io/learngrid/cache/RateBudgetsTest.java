@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.bus.cache.RateCheck;
 import io.learngrid.bus.cache.RateCheck.Limit;
+import io.learngrid.bus.cache.RateChecks;
 import io.learngrid.bus.cache.RateDecision;
 import io.learngrid.config.LearngridConfig;
 import io.learngrid.support.TestServices;
@@ -168,6 +169,32 @@ class RateBudgetsTest {
     assertThat(refused.retryAfterMillis()).isPositive();
     // A plain check of one request sees the same spent budget: a lease is charged like its requests.
     assertThat(check(key, limit, PERIOD_SECONDS).allowed()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a batch of checks is decided in order in one script: a budget named twice sees the first take, others stay apart")
+  void batchDecidesInOrder() throws Exception {
+    String shared = freshKey();
+    String other = freshKey();
+    Limit two = new Limit(shared, 2, PERIOD_SECONDS);
+    List<RateDecision> decisions = budgets.checks(new RateChecks(List.of(
+        new RateCheck(List.of(two)), new RateCheck(List.of(new Limit(other, LIMIT, PERIOD_SECONDS))),
+        new RateCheck(List.of(two)), new RateCheck(List.of(two)))))
+        .await(5, TimeUnit.SECONDS).decisions();
+    assertThat(decisions).extracting(RateDecision::allowed).containsExactly(true, true, true, false);
+    assertThat(decisions).extracting(RateDecision::remaining).containsExactly(1L, (long) LIMIT - 1, 0L, 0L);
+    assertThat(decisions.get(3).retryAfterMillis()).isPositive();
+  }
+
+  @Test
+  @DisplayName("an empty batch, an oversized one, or a check without limits is refused as a bad request")
+  void badBatchesAreRefused() {
+    Limit limit = new Limit(freshKey(), LIMIT, PERIOD_SECONDS);
+    List<RateCheck> tooMany = java.util.Collections.nCopies(RateChecks.MAX_CHECKS + 1, new RateCheck(List.of(limit)));
+    for (RateChecks bad : List.of(new RateChecks(List.of()), new RateChecks(tooMany),
+        new RateChecks(List.of(new RateCheck(List.of(limit)), new RateCheck(List.of()))))) {
+      assertThat(budgets.checks(bad).failed()).isTrue();
+    }
   }
 
   @Test

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * authenticated ones, and per user on some routes besides (AI generation, AI chat, a teacher's
  * actions on one class). Which route has which budgets is said by the route table
  * (HttpVerticle.router()): each route starts with one of this class's handlers. All budgets of a
- * request are taken in one Redis script, cluster-wide; a budget busy on this node is taken a slice
+ * request are taken in one Redis script, cluster-wide, with the other requests of the same event-loop
+ * turn ({@link RateBatches}); a budget busy on this node is taken a slice
  * at a time and spent here ({@link RateLeases}, which states the bound). While the cache role
  * fails, this node's {@link LocalRates} stand in (per-node budgets), and Redis is tried again a
  * second later. Every answer carries the tightest budget in RateLimit-* headers.
@@ -37,8 +38,8 @@ public final class RateLimiter {
   private static final int MINUTE = 60;
 
   private final LearngridConfig.RateLimits limits;
-  private final BusClient cacheRole;
   private final LocalRates local;
+  private final RateBatches batches;
   private final RateLeases leases;
   private final RedisBackoff backoff = new RedisBackoff();
   private final Counter allowed;
@@ -47,7 +48,7 @@ public final class RateLimiter {
 
   public RateLimiter(Vertx vertx, LearngridConfig.RateLimits limits, long timeoutMillis, MeterRegistry registry) {
     this.limits = limits;
-    this.cacheRole = new BusClient(vertx, timeoutMillis);
+    this.batches = new RateBatches(vertx, new BusClient(vertx, timeoutMillis), registry);
     this.local = LocalRates.of(vertx);
     this.leases = RateLeases.of(vertx);
     this.allowed = counter(registry, "allowed");
@@ -162,7 +163,7 @@ public final class RateLimiter {
       return Future.succeededFuture(local.check(budgets));
     }
     int asked = leases.wanted(budgets, now);
-    return cacheRole.request(RateCheck.ENDPOINT, new RateCheck(budgets, asked))
+    return batches.decide(new RateCheck(budgets, asked))
         .map(decision -> {
           leases.answered(budgets, asked, decision, System.nanoTime());
           if (decision.granted() > 1) {
