@@ -43,11 +43,16 @@ final class ApiKeyStore {
       + " FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at, id";
   private static final String DELETE =
       "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL";
-  /** Keys of disabled or erased accounts are not loaded: a resync drops them. */
+  /**
+   * Keys of disabled or erased accounts are not loaded, nor keys made before the owner's tokens were
+   * last revoked (a password change): a resync drops them, after the http nodes' revocations, which
+   * refuse them at once, have forgotten the revocation.
+   */
   private static final String LOAD = """
       SELECT k.id, k.user_id, u.role, k.key_hash, k.daily_tokens, k.models, k.created_at
       FROM api_keys k JOIN users u ON u.id = k.user_id
-      WHERE k.revoked_at IS NULL AND u.status = 'active' AND u.erased_at IS NULL""";
+      WHERE k.revoked_at IS NULL AND u.status = 'active' AND u.erased_at IS NULL
+        AND (u.tokens_valid_after IS NULL OR k.created_at >= u.tokens_valid_after)""";
   /** One statement per batch; GREATEST so that a late batch never moves a time back. */
   private static final String TOUCH = """
       UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.at)

@@ -9,6 +9,8 @@ import io.learngrid.support.Eventually;
 import io.learngrid.support.LearngridNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,50 @@ class ApiKeysTest {
         .getJsonObject(0).getValue("lastUsedAt") != null);
     // A key is for /v1 only: /api/v1 takes access tokens.
     assertThat(api.get("/api/v1/me", key.getString("key")).status()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a streamed completion is OpenAI's chunks, the usage chunk when asked, then [DONE], with the overhead header")
+  void streamedChunks() {
+    String secret = create(api.account("teacher").token(), new JsonObject().put("name", "stream")).json().getString("key");
+    Reply reply = api.post("/v1/chat/completions", chat("stream " + UUID.randomUUID(), "learngrid-sim")
+        .put("stream", true).put("stream_options", new JsonObject().put("include_usage", true)), secret);
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.header("Content-Type")).startsWith("text/event-stream");
+    assertThat(reply.header("X-Learngrid-Overhead-Ms")).matches("[0-9]+\\.[0-9]{3}");
+    List<String> events = Arrays.stream(reply.body().split("\n\n"))
+        .filter(event -> event.startsWith("data: ")).map(event -> event.substring(6)).toList();
+    assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
+    JsonObject first = new JsonObject(events.get(0));
+    assertThat(first.getString("object")).isEqualTo("chat.completion.chunk");
+    assertThat(first.getJsonArray("choices").getJsonObject(0).getJsonObject("delta").getString("role"))
+        .isEqualTo("assistant");
+    JsonObject usage = new JsonObject(events.get(events.size() - 2));
+    assertThat(usage.getJsonArray("choices")).isEmpty();
+    assertThat(usage.getJsonObject("usage").getInteger("total_tokens")).isPositive();
+    JsonObject last = new JsonObject(events.get(events.size() - 3));
+    assertThat(last.getJsonArray("choices").getJsonObject(0).getString("finish_reason")).isEqualTo("stop");
+    StringBuilder content = new StringBuilder();
+    events.subList(1, events.size() - 3).forEach(event -> content.append(new JsonObject(event).getJsonArray("choices")
+        .getJsonObject(0).getJsonObject("delta").getString("content")));
+    assertThat(content.toString()).isNotBlank();
+    // One completion: the same id on every chunk.
+    assertThat(events.subList(0, events.size() - 1).stream().map(e -> new JsonObject(e).getString("id")).distinct())
+        .hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a password change refuses the keys made before it, as it refuses the older access tokens")
+  void passwordChangeRefusesOlderKeys() {
+    Api.Account teacher = api.account("teacher");
+    String before = create(teacher.token(), new JsonObject().put("name", "old")).json().getString("key");
+    assertThat(api.get("/v1/models", before).status()).isEqualTo(200);
+    assertThat(api.post("/api/v1/me/password", new JsonObject().put("currentPassword", "account-password")
+        .put("newPassword", "changed-password"), teacher.token()).status()).isEqualTo(204);
+    assertThat(api.get("/v1/models", before).status()).isEqualTo(401);
+    String fresh = api.login(teacher.email(), "changed-password");
+    String after = create(fresh, new JsonObject().put("name", "new")).json().getString("key");
+    assertThat(api.get("/v1/models", after).status()).isEqualTo(200);
   }
 
   @Test
