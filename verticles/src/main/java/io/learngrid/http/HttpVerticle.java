@@ -166,7 +166,7 @@ public final class HttpVerticle extends VerticleBase {
     QuestionRoutes questions = new QuestionRoutes(vertx, cache, access, busTimeout, config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
     OpenAiRoutes openAi = new OpenAiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
-    GatewayAuth gateway = new GatewayAuth(tokens, revocations, apiKeys);
+    GatewayAuth gateway = new GatewayAuth(tokens, revocations, apiKeys, registry);
     ApiKeyRoutes keys = new ApiKeyRoutes(vertx, apiKeys, busTimeout);
     AiJobRoutes aiJobs = new AiJobRoutes(jobs);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);

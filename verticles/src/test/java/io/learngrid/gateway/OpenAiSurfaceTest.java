@@ -120,6 +120,9 @@ class OpenAiSurfaceTest {
 
     Reply badToken = api.get("/v1/models", "not.a.jwt");
     assertThat(badToken.status()).isEqualTo(401);
+    assertThat(api.get("/metrics", null).body())
+        .containsPattern("learngrid_gateway_auth_total\\{credential=\"api-key\",outcome=\"refused\"[^}]*} [1-9]")
+        .containsPattern("learngrid_gateway_auth_total\\{credential=\"access-token\",outcome=\"refused\"[^}]*} [1-9]");
 
     String token = teacher();
     Reply noMessages = api.post("/v1/chat/completions", new JsonObject().put("model", "learngrid-sim"), token);

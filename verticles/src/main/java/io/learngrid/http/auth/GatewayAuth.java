@@ -8,6 +8,8 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 
 /**
@@ -25,11 +27,25 @@ public final class GatewayAuth {
   private final Tokens tokens;
   private final Revocations revocations;
   private final ApiKeys keys;
+  private final Counter keyAccepted;
+  private final Counter keyRefused;
+  private final Counter tokenAccepted;
+  private final Counter tokenRefused;
 
-  public GatewayAuth(Tokens tokens, Revocations revocations, ApiKeys keys) {
+  public GatewayAuth(Tokens tokens, Revocations revocations, ApiKeys keys, MeterRegistry registry) {
     this.tokens = tokens;
     this.revocations = revocations;
     this.keys = keys;
+    this.keyAccepted = counter(registry, "api-key", "accepted");
+    this.keyRefused = counter(registry, "api-key", "refused");
+    this.tokenAccepted = counter(registry, "access-token", "accepted");
+    this.tokenRefused = counter(registry, "access-token", "refused");
+  }
+
+  private static Counter counter(MeterRegistry registry, String credential, String outcome) {
+    return Counter.builder("learngrid.gateway.auth")
+        .description("Requests to the OpenAI-compatible routes (/v1) by credential and whether it was accepted")
+        .tag("credential", credential).tag("outcome", outcome).register(registry);
   }
 
   /** The API key of the request, or null when an access token made it. */
@@ -46,26 +62,33 @@ public final class GatewayAuth {
   private Future<User> user(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.startsWith("Bearer ") || header.length() > 8_192) {
+      tokenRefused.increment();
       return refused("You didn't provide an API key. Send it as Authorization: Bearer <key>.");
     }
     String secret = header.substring(7).trim();
     if (secret.startsWith(ApiKeys.PREFIX)) {
       ApiKeys.Key key = keys.find(secret);
       if (key == null || revocations.revokedSince(key.userId(), key.createdAtMillis())) {
+        keyRefused.increment();
         return refused("Incorrect API key provided.");
       }
+      keyAccepted.increment();
       ctx.put(KEY, key);
       return Future.succeededFuture(user(new JsonObject().put("sub", key.userId()).put("role", key.role())));
     }
     return tokens.provider().authenticate(new TokenCredentials(secret))
-        .recover(failure -> refused("Incorrect API key provided."))
         .compose(user -> {
           JsonObject claims = Tokens.claims(user);
           if (!tokens.wellFormed(claims, System.currentTimeMillis())
               || revocations.enabled() && revocations.revoked(claims)) {
-            return refused("Incorrect API key provided.");
+            return Future.<User>failedFuture("refused");
           }
+          tokenAccepted.increment();
           return Future.succeededFuture(user);
+        })
+        .recover(failure -> {
+          tokenRefused.increment();
+          return refused("Incorrect API key provided.");
         });
   }
 
