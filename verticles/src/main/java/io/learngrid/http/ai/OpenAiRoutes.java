@@ -48,6 +48,9 @@ public final class OpenAiRoutes {
     Input input = Input.of(ctx);
     String model = input.text("model");
     Boolean stream = input.optionalBoolean("stream");
+    // The contract has checked the messages; reading them through Input keeps a contract check that
+    // could not run (a validator failure) from turning a malformed message into a 500.
+    input.objects("messages").forEach(message -> message.text("role"));
     input.validate();
     if (key != null && !key.allows(model)) {
       throw new ProblemException(404, "The model `" + model + "` does not exist or you do not have access to it.");
