@@ -109,7 +109,7 @@ final class ChatStreams {
             // The whole cached reply as one delta: it costs one credit, and every client has one.
             vertx.runOnContext(v -> {
               send(start, ChatStreamEvent.delta(start.streamId(), 0, hit.message().content(), 0));
-              send(start, ChatStreamEvent.done(start.streamId(), 1, hit.usage()));
+              send(start, ChatStreamEvent.done(start.streamId(), 1, hit.usage(), hit.finishReason()));
             });
             return Future.succeededFuture(new ChatStreamAccepted(controlAddress, hit.model(), true, 0));
           }
@@ -151,6 +151,7 @@ final class ChatStreams {
     private long seq;
     private int deltas;
     private ChatReply.Usage upstreamUsage;
+    private String finishReason;
     private long lastSentMillis = System.currentTimeMillis();
     /** Pings since the http side last said anything: it answers each, so three in a row mean it is gone. */
     private int unansweredPings;
@@ -198,6 +199,9 @@ final class ChatStreams {
       }
       if (chunk.usage() != null) {
         upstreamUsage = chunk.usage();
+      }
+      if (chunk.finishReason() != null) {
+        finishReason = chunk.finishReason();
       }
       String text = chunk.content();
       if (text == null || text.isEmpty()) {
@@ -252,13 +256,13 @@ final class ChatStreams {
       }
       end();
       ChatReply.Usage tokens = upstreamUsage != null ? upstreamUsage : new ChatReply.Usage(0, deltas);
-      emit(ChatStreamEvent.done(start.streamId(), seq++, tokens));
+      emit(ChatStreamEvent.done(start.streamId(), seq++, tokens, finishReason));
       String upstream = exchange.upstream().name();
       metrics.request(upstream, exchange.model(), AiMetrics.OK);
       metrics.total(upstream, true, System.nanoTime() - exchange.startedNanos());
       account(tokens);
       cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
-          false), ttl, lookup);
+          false, finishReason, null, 0), ttl, lookup);
     }
 
     private void fail(String detail) {

@@ -95,6 +95,10 @@ class ApiKeysTest {
     events.subList(1, events.size() - 3).forEach(event -> content.append(new JsonObject(event).getJsonArray("choices")
         .getJsonObject(0).getJsonObject("delta").getString("content")));
     assertThat(content.toString()).isNotBlank();
+    // The upstream's finish_reason is relayed: a max_tokens that cuts the answer short is "length".
+    Reply cut = api.post("/v1/chat/completions", chat("cut " + UUID.randomUUID(), "learngrid-sim").put("stream", true)
+        .put("max_tokens", 2), secret);
+    assertThat(cut.body()).contains("\"finish_reason\":\"length\"");
     // One completion: the same id on every chunk.
     assertThat(events.subList(0, events.size() - 1).stream().map(e -> new JsonObject(e).getString("id")).distinct())
         .hasSize(1);

@@ -186,7 +186,7 @@ public final class ChatStreamRelay {
         case ChatStreamEvent.DONE -> {
           finished = true;
           streams.remove(streamId);
-          response.end(writer.done(event.usage()));
+          response.end(writer.done(event.usage(), event.detail()));
         }
         default -> abort();
       }

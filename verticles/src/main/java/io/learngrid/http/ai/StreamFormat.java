@@ -23,8 +23,8 @@ interface StreamFormat {
 
     Buffer delta(String text);
 
-    /** The last bytes of a stream that completed. */
-    Buffer done(ChatReply.Usage usage);
+    /** The last bytes of a stream that completed; {@code finishReason} the upstream's, or null. */
+    Buffer done(ChatReply.Usage usage, String finishReason);
   }
 
   StreamFormat LEARNGRID = model -> new Writer() {
@@ -39,7 +39,7 @@ interface StreamFormat {
     }
 
     @Override
-    public Buffer done(ChatReply.Usage usage) {
+    public Buffer done(ChatReply.Usage usage, String finishReason) {
       JsonObject tokens = new JsonObject()
           .put("promptTokens", usage == null ? 0 : usage.promptTokens())
           .put("completionTokens", usage == null ? 0 : usage.completionTokens());
@@ -79,9 +79,10 @@ interface StreamFormat {
         }
 
         @Override
-        public Buffer done(ChatReply.Usage usage) {
+        public Buffer done(ChatReply.Usage usage, String finishReason) {
           Buffer end = event(envelope.copy().put("choices", new JsonArray().add(new JsonObject().put("index", 0)
-              .put("delta", new JsonObject()).put("logprobs", null).put("finish_reason", "stop"))));
+              .put("delta", new JsonObject()).put("logprobs", null)
+              .put("finish_reason", finishReason == null ? "stop" : finishReason))));
           if (includeUsage) {
             end.appendBuffer(event(envelope.copy().put("choices", new JsonArray()).put("usage", OpenAiRoutes.usage(usage))));
           }
