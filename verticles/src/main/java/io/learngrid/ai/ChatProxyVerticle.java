@@ -6,6 +6,8 @@ import io.learngrid.bus.BusError;
 import io.learngrid.bus.ai.ChatMessage;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
+import io.learngrid.bus.ai.ListModels;
+import io.learngrid.bus.ai.ModelList;
 import io.learngrid.bus.HealthQuery;
 import io.learngrid.bus.Ping;
 import io.learngrid.bus.Pong;
@@ -57,11 +59,19 @@ public final class ChatProxyVerticle extends VerticleBase {
     streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
     return Future.all(
         Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat).completion(),
+        Bus.serve(vertx, ListModels.ENDPOINT, list -> Future.succeededFuture(models())).completion(),
         Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
             router.allOpen() ? Pong.down("circuit open") : Pong.up())).completion(),
         Bus.serve(vertx, HealthQuery.AI, query -> Future.succeededFuture(new RoleHealth(nodeId, breakers())))
             .completion(),
         streams.start());
+  }
+
+  private ModelList models() {
+    java.util.LinkedHashSet<String> models = new java.util.LinkedHashSet<>();
+    models.add(settings.model());
+    upstreams.forEach(upstream -> models.addAll(upstream.settings.models()));
+    return new ModelList(List.copyOf(models));
   }
 
   /** Each upstream's circuit: closed, open or half-open. */
@@ -76,13 +86,14 @@ public final class ChatProxyVerticle extends VerticleBase {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("a chat needs messages"));
     }
     String model = request.model() != null ? request.model() : settings.model();
-    String key = ResponseCache.key(model, request.messages());
+    String key = ResponseCache.key(model, request.messages(), request.options());
     int ttl = cache.ttlSeconds(request.purpose());
     long started = System.nanoTime();
     long lock = cache.lockMillis(request.purpose());
-    Future<ResponseCache.Lookup> lookup = cache.lookup(key, ttl, lock);
-    return budget.checkAlongside(request.userId(), lookup)
-        .onFailure(refused -> lookup.onSuccess(taken -> cache.release(key, taken)))
+    TokenBudget.Reservation reservation = budget.reservation(request.userId(), request.apiKeyId(),
+        request.keyDailyTokens(), budget.estimate(request.messages(), request.options()));
+    // One cache-role round trip: every budget's reservation and the reply-cache lookup.
+    return budget.admit(reservation, ttl > 0 ? key : null, lock)
         .compose(first -> {
           if (ttl == 0) {
             return call(request, model, started);
@@ -90,6 +101,15 @@ public final class ChatProxyVerticle extends VerticleBase {
           return first.hit() != null
               ? Future.succeededFuture(ResponseCache.cached(first.hit()))
               : cache.once(key, ttl, lock, first, () -> call(request, model, started));
+        })
+        .andThen(done -> {
+          // The caller whose call ran pays its real usage; a failure or a shared reply gives the hold back.
+          if (done.succeeded() && !done.result().cached()) {
+            ChatReply.Usage tokens = done.result().usage();
+            budget.settle(reservation, (long) tokens.promptTokens() + tokens.completionTokens());
+          } else {
+            budget.release(reservation);
+          }
         })
         .onSuccess(reply -> {
           // Served from the cache, or shared with an identical prompt's call: counted, at no cost.
@@ -101,7 +121,9 @@ public final class ChatProxyVerticle extends VerticleBase {
   }
 
   private Future<ChatReply> call(ChatRequest request, String model, long started) {
-    return router.send(model, body(request.messages()), false).compose(exchange -> {
+    long sent = System.nanoTime();
+    return router.send(model, body(request.messages(), request.options()), false).compose(exchange -> {
+      long upstreamMicros = (System.nanoTime() - sent) / 1_000;
       exchange.upstream().finish(exchange);
       if (exchange.response().statusCode() != 200) {
         metrics.request(exchange.upstream().name(), exchange.model(), AiMetrics.REJECTED);
@@ -111,12 +133,14 @@ public final class ChatProxyVerticle extends VerticleBase {
       ChatReply reply;
       try {
         JsonObject json = exchange.body().toJsonObject();
-        JsonObject message = json.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+        JsonObject choice = json.getJsonArray("choices").getJsonObject(0);
+        JsonObject message = choice.getJsonObject("message");
         JsonObject tokens = json.getJsonObject("usage", new JsonObject());
-        reply = new ChatReply(new ChatMessage("assistant", message.getString("content", "")),
+        String content = message.getString("content");
+        reply = new ChatReply(new ChatMessage("assistant", content == null ? "" : content),
             json.getString("model", exchange.model()),
             new ChatReply.Usage(tokens.getInteger("prompt_tokens", 0), tokens.getInteger("completion_tokens", 0)),
-            false);
+            false, choice.getString("finish_reason"), message.getJsonArray("tool_calls"), upstreamMicros);
       } catch (RuntimeException e) {
         metrics.request(exchange.upstream().name(), exchange.model(), AiMetrics.UPSTREAM_ERROR);
         return Future.failedFuture(BusError.UNAVAILABLE.exception("AI upstream sent a malformed reply"));
@@ -128,7 +152,6 @@ public final class ChatProxyVerticle extends VerticleBase {
       AiUsage row = usageOf(usage, request, exchange.model(), upstream, reply.usage(), started, false, false);
       metrics.tokens(row.promptTokens(), row.completionTokens(), row.cost());
       usage.record(row);
-      budget.spend(request.userId(), (long) row.promptTokens() + row.completionTokens());
       return Future.succeededFuture(reply);
     });
   }
@@ -139,7 +162,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     int completion = cached ? 0 : tokens.completionTokens();
     return new AiUsage(request.userId(), model, upstream, request.purposeOrChat(), prompt, completion,
         usage.cost(model, prompt, completion), (System.nanoTime() - started) / 1_000_000, cached, streamed,
-        System.currentTimeMillis());
+        System.currentTimeMillis(), request.apiKeyId());
   }
 
   static JsonObject body(List<ChatMessage> messages) {
@@ -147,6 +170,15 @@ public final class ChatProxyVerticle extends VerticleBase {
     messages.forEach(message -> array.add(new JsonObject().put("role", message.role()).put("content",
         message.content())));
     return new JsonObject().put("messages", array);
+  }
+
+  /** The upstream body: the messages, then the request's OpenAI options over them, as they came. */
+  static JsonObject body(List<ChatMessage> messages, JsonObject options) {
+    JsonObject body = body(messages);
+    if (options != null) {
+      options.forEach(option -> body.put(option.getKey(), option.getValue()));
+    }
+    return body;
   }
 
   @Override

@@ -93,11 +93,14 @@ final class ChatStreams {
       return Future.failedFuture(BusError.BAD_REQUEST.exception("a stream needs streamId, eventAddress and messages"));
     }
     String model = start.model() != null ? start.model() : settings.model();
-    ChatRequest request = new ChatRequest(start.userId(), model, start.messages(), ChatRequest.CHAT);
-    String key = ResponseCache.key(model, start.messages());
+    ChatRequest request = new ChatRequest(start.userId(), model, start.messages(), ChatRequest.CHAT, start.apiKeyId(),
+        start.keyDailyTokens(), start.options());
+    String key = ResponseCache.key(model, start.messages(), start.options());
     int ttl = cache.ttlSeconds(ChatRequest.CHAT);
     long started = System.nanoTime();
-    return budget.checkAlongside(start.userId(), cache.lookup(key, ttl, 0))
+    TokenBudget.Reservation reservation = budget.reservation(start.userId(), start.apiKeyId(), start.keyDailyTokens(),
+        budget.estimate(start.messages(), start.options()));
+    return budget.admit(reservation, ttl > 0 ? key : null, 0)
         .compose(lookup -> {
           ChatReply hit = lookup.hit();
           if (hit != null) {
@@ -106,17 +109,21 @@ final class ChatStreams {
             // The whole cached reply as one delta: it costs one credit, and every client has one.
             vertx.runOnContext(v -> {
               send(start, ChatStreamEvent.delta(start.streamId(), 0, hit.message().content(), 0));
-              send(start, ChatStreamEvent.done(start.streamId(), 1, hit.usage()));
+              send(start, ChatStreamEvent.done(start.streamId(), 1, hit.usage(), hit.finishReason()));
             });
-            return Future.succeededFuture(new ChatStreamAccepted(controlAddress, hit.model(), true));
+            return Future.succeededFuture(new ChatStreamAccepted(controlAddress, hit.model(), true, 0));
           }
-          return router.send(model, ChatProxyVerticle.body(start.messages()), true).map(exchange -> {
-            Session session = new Session(start, request, exchange, key, ttl, lookup, started);
+          // The upstream's usage chunk is what the stream is settled with, whatever the client asked for.
+          JsonObject body = ChatProxyVerticle.body(start.messages(), start.options())
+              .put("stream_options", new JsonObject().put("include_usage", true));
+          long sent = System.nanoTime();
+          return router.send(model, body, true).map(exchange -> {
+            Session session = new Session(start, request, exchange, key, ttl, lookup, started, reservation);
             sessions.put(start.streamId(), session);
             // After the reply is on its way: the http side learns of acceptance before the first delta.
             vertx.runOnContext(v -> session.read());
-            return new ChatStreamAccepted(controlAddress, exchange.model(), false);
-          });
+            return new ChatStreamAccepted(controlAddress, exchange.model(), false, (System.nanoTime() - sent) / 1_000);
+          }).onFailure(failure -> budget.release(reservation));
         });
   }
 
@@ -135,6 +142,7 @@ final class ChatStreams {
     /** The cache lookup before the call: its generation guards the fill at the end. */
     private final ResponseCache.Lookup lookup;
     private final long started;
+    private final TokenBudget.Reservation reservation;
     private final StringBuilder content = new StringBuilder();
     private RecordParser parser;
     private int credits;
@@ -143,12 +151,13 @@ final class ChatStreams {
     private long seq;
     private int deltas;
     private ChatReply.Usage upstreamUsage;
+    private String finishReason;
     private long lastSentMillis = System.currentTimeMillis();
     /** Pings since the http side last said anything: it answers each, so three in a row mean it is gone. */
     private int unansweredPings;
 
     Session(ChatStreamStart start, ChatRequest request, Upstream.Exchange exchange, String cacheKey, int ttl,
-            ResponseCache.Lookup lookup, long started) {
+            ResponseCache.Lookup lookup, long started, TokenBudget.Reservation reservation) {
       this.start = start;
       this.request = request;
       this.exchange = exchange;
@@ -156,6 +165,7 @@ final class ChatStreams {
       this.ttl = ttl;
       this.lookup = lookup;
       this.started = started;
+      this.reservation = reservation;
       this.credits = Math.max(1, Math.min(MAX_CREDITS, start.credits()));
     }
 
@@ -189,6 +199,9 @@ final class ChatStreams {
       }
       if (chunk.usage() != null) {
         upstreamUsage = chunk.usage();
+      }
+      if (chunk.finishReason() != null) {
+        finishReason = chunk.finishReason();
       }
       String text = chunk.content();
       if (text == null || text.isEmpty()) {
@@ -243,13 +256,13 @@ final class ChatStreams {
       }
       end();
       ChatReply.Usage tokens = upstreamUsage != null ? upstreamUsage : new ChatReply.Usage(0, deltas);
-      emit(ChatStreamEvent.done(start.streamId(), seq++, tokens));
+      emit(ChatStreamEvent.done(start.streamId(), seq++, tokens, finishReason));
       String upstream = exchange.upstream().name();
       metrics.request(upstream, exchange.model(), AiMetrics.OK);
       metrics.total(upstream, true, System.nanoTime() - exchange.startedNanos());
       account(tokens);
       cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
-          false), ttl, lookup);
+          false, finishReason, null, 0), ttl, lookup);
     }
 
     private void fail(String detail) {
@@ -288,7 +301,7 @@ final class ChatStreams {
           started, false, true);
       metrics.tokens(row.promptTokens(), row.completionTokens(), row.cost());
       usage.record(row);
-      budget.spend(request.userId(), (long) row.promptTokens() + row.completionTokens());
+      budget.settle(reservation, (long) row.promptTokens() + row.completionTokens());
     }
   }
 }

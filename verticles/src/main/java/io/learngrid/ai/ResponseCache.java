@@ -59,6 +59,12 @@ final class ResponseCache {
     boolean holdsLock() {
       return lockToken != null;
     }
+
+    /** What the cache role replied: the stored JSON of a reply (null: a miss), its generation, the lock's token. */
+    static Lookup of(String value, long generation, String lockToken) {
+      return new Lookup(value == null ? null : BusJson.fromJson(new JsonObject(value), ChatReply.class), generation,
+          lockToken, true);
+    }
   }
 
   private final Vertx vertx;
@@ -95,7 +101,18 @@ final class ResponseCache {
    * content folded to one space (trimmed): prompts that differ only in layout share a reply.
    */
   static String key(String model, List<ChatMessage> messages) {
+    return key(model, messages, null);
+  }
+
+  /**
+   * As {@link #key(String, List)}, with a request's OpenAI options (temperature, tools, raw
+   * messages, ...) in the hash as they came: a different option is a different reply.
+   */
+  static String key(String model, List<ChatMessage> messages, JsonObject options) {
     JsonArray canonical = new JsonArray().add(model);
+    if (options != null && !options.isEmpty()) {
+      canonical.add(options);
+    }
     for (ChatMessage message : messages) {
       canonical.add(new JsonArray()
           .add(message.role().toLowerCase(Locale.ROOT))
@@ -119,8 +136,7 @@ final class ResponseCache {
       return Future.succeededFuture(Lookup.NOT_CACHED);
     }
     return cache.request(CacheLookup.ENDPOINT, new CacheLookup(key, lockMillis))
-        .map(entry -> new Lookup(entry.value() == null ? null
-            : BusJson.fromJson(new JsonObject(entry.value()), ChatReply.class), entry.generation(), entry.lockToken(), true))
+        .map(entry -> Lookup.of(entry.value(), entry.generation(), entry.lockToken()))
         .otherwise(Lookup.UNREACHABLE);
   }
 
@@ -205,7 +221,7 @@ final class ResponseCache {
   }
 
   static ChatReply cached(ChatReply reply) {
-    return new ChatReply(reply.message(), reply.model(), reply.usage(), true);
+    return new ChatReply(reply.message(), reply.model(), reply.usage(), true, reply.finishReason(), reply.toolCalls(), 0);
   }
 
   private Future<Void> delay(long millis) {

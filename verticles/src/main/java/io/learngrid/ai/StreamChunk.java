@@ -11,16 +11,17 @@ import java.util.Arrays;
 
 /**
  * One line of an OpenAI-compatible stream ({@code data: {...}}), reduced to what the relay needs:
- * the text of {@code choices[0].delta.content} and the {@code usage} some upstreams send last.
+ * the text of {@code choices[0].delta.content}, {@code choices[0].finish_reason} (the OpenAI surface
+ * relays it) and the {@code usage} some upstreams send last.
  * Read with Jackson's streaming parser straight from the line's bytes: a stream line arrives per
  * token, and building a JsonObject for each cost more than the rest of the relay.
  */
-record StreamChunk(String content, ChatReply.Usage usage) {
+record StreamChunk(String content, ChatReply.Usage usage, String finishReason) {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-  private static final StreamChunk NOTHING = new StreamChunk(null, null);
+  private static final StreamChunk NOTHING = new StreamChunk(null, null, null);
 
   /** Null for a line that carries no chunk (blank, a comment, another field, {@code [DONE]}). */
   static StreamChunk parse(Buffer line) {
@@ -54,42 +55,40 @@ record StreamChunk(String content, ChatReply.Usage usage) {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw new IllegalArgumentException("a chunk is a JSON object");
     }
-    String content = null;
+    String[] choice = {null, null};
     ChatReply.Usage usage = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
       if (field.equals("choices") && value == JsonToken.START_ARRAY) {
-        content = firstChoiceContent(parser);
+        firstChoice(parser, choice);
       } else if (field.equals("usage") && value == JsonToken.START_OBJECT) {
         usage = usage(parser);
       } else {
         parser.skipChildren();
       }
     }
-    return content == null && usage == null ? NOTHING : new StreamChunk(content, usage);
+    return choice[0] == null && choice[1] == null && usage == null ? NOTHING
+        : new StreamChunk(choice[0], usage, choice[1]);
   }
 
-  /** {@code choices[0].delta.content}; the parser ends on the array's END_ARRAY. */
-  private static String firstChoiceContent(JsonParser parser) throws IOException {
-    String content = null;
+  /** {@code choices[0].delta.content} and {@code finish_reason} into {@code choice}; the parser ends on the array's END_ARRAY. */
+  private static void firstChoice(JsonParser parser, String[] choice) throws IOException {
     boolean first = true;
     for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
       if (token == null) {
         throw new IllegalArgumentException("unterminated choices");
       }
       if (first && token == JsonToken.START_OBJECT) {
-        content = deltaContent(parser);
+        choiceFields(parser, choice);
       } else {
         parser.skipChildren();
       }
       first = false;
     }
-    return content;
   }
 
-  private static String deltaContent(JsonParser parser) throws IOException {
-    String content = null;
+  private static void choiceFields(JsonParser parser, String[] choice) throws IOException {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = parser.nextToken();
@@ -98,16 +97,17 @@ record StreamChunk(String content, ChatReply.Usage usage) {
           String deltaField = parser.currentName();
           JsonToken deltaValue = parser.nextToken();
           if (deltaField.equals("content") && deltaValue == JsonToken.VALUE_STRING) {
-            content = parser.getText();
+            choice[0] = parser.getText();
           } else {
             parser.skipChildren();
           }
         }
+      } else if (field.equals("finish_reason") && value == JsonToken.VALUE_STRING) {
+        choice[1] = parser.getText();
       } else {
         parser.skipChildren();
       }
     }
-    return content;
   }
 
   private static ChatReply.Usage usage(JsonParser parser) throws IOException {

@@ -2,34 +2,67 @@ package io.learngrid.ai;
 
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.BusError;
-import io.learngrid.bus.cache.CacheAdd;
-import io.learngrid.bus.cache.CacheCount;
-import io.learngrid.bus.cache.CacheGet;
+import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.cache.AiAdmit;
+import io.learngrid.bus.cache.AiSettle;
 import io.learngrid.config.LearngridConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Daily token budgets (UTC days) per user and for the whole deployment, counted in the cache role so
- * every ai node sees the same figures. A request is refused with 429 once the day's count has reached
- * a budget; the request that crosses it still completes (its size is known only afterwards). When the
- * cache role does not answer, requests go through: budgets bound cost, they must not take AI down.
+ * Daily token budgets (UTC days) per user, per API key and for the whole deployment, kept in the
+ * cache role so every ai node sees the same figures. Reserve before the call, settle after: a
+ * request is admitted while a budget's spent plus reserved tokens are below its limit, and then
+ * holds its {@link #estimate} against every budget at once (cache-role script {@code admit.lua},
+ * together with the reply-cache lookup: one round trip). After the call the hold becomes the real
+ * usage; a failure or a reply someone else paid for releases it; a hold its node never settles (the
+ * node died) expires after {@link #leaseMillis}. So however many requests run at once, a day ends
+ * at most one reservation past a budget. When the cache role does not answer, requests go through
+ * unchecked: budgets bound cost, they must not take AI down.
  */
 final class TokenBudget {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenBudget.class);
+  /** Per message, the tokens its role and framing cost beyond its text (OpenAI's own rule of thumb). */
+  private static final int TOKENS_PER_MESSAGE = 4;
+
+  /** One request's hold on the budgets that apply to it; {@code held} once admitted with tokens reserved. */
+  static final class Reservation {
+    private final String id = UUID.randomUUID().toString();
+    private final List<AiAdmit.Budget> budgets;
+    private final List<String> kinds;
+    private final long tokens;
+    private boolean held;
+    private boolean ended;
+
+    private Reservation(List<AiAdmit.Budget> budgets, List<String> kinds, long tokens) {
+      this.budgets = budgets;
+      this.kinds = kinds;
+      this.tokens = tokens;
+    }
+
+    long tokens() {
+      return tokens;
+    }
+  }
 
   private final BusClient cache;
   private final long userBudget;
   private final long globalBudget;
+  private final int defaultMaxTokens;
+  private final long leaseMillis;
   /** Today's global spend as this node last read or counted it: the budget alert's figure (use max). */
   private final AtomicLong globalSpent = new AtomicLong();
 
@@ -37,6 +70,10 @@ final class TokenBudget {
     this.cache = new BusClient(vertx, timeoutMillis);
     this.userBudget = settings.userDailyTokens();
     this.globalBudget = settings.globalDailyTokens();
+    this.defaultMaxTokens = settings.reserveMaxTokens();
+    // Longer than any call may hold it: a job's generation waits up to twice the time limit for an
+    // identical call on another node, then makes its own.
+    this.leaseMillis = 3 * settings.timeoutMillis() + 10_000;
     Gauge.builder("learngrid.ai.budget.global.spent", globalSpent, AtomicLong::get).baseUnit("tokens")
         .description("Tokens spent today (UTC) against LEARNGRID_AI_GLOBAL_DAILY_TOKENS, as this node last saw it")
         .register(registry);
@@ -45,67 +82,105 @@ final class TokenBudget {
         .register(registry);
   }
 
+  long leaseMillis() {
+    return leaseMillis;
+  }
+
   /**
-   * Checks the budgets while {@code alongside} (the reply-cache lookup) runs: both are Redis round trips
-   * and independent, so they go side by side. Fails as the check does, else yields {@code alongside}'s result.
+   * The tokens a request may spend: its prompt (about four characters a token, plus each message's
+   * framing) and its completion's cap ({@code max_completion_tokens} or {@code max_tokens} in the
+   * OpenAI options, else LEARNGRID_AI_RESERVE_MAX_TOKENS).
    */
-  <T> Future<T> checkAlongside(String userId, Future<T> alongside) {
-    return Future.all(check(userId), alongside).map(checked -> alongside.result());
-  }
-
-  private Future<Void> check(String userId) {
-    Future<Long> user = userBudget > 0 && userId != null ? spent(userKey(userId)) : Future.succeededFuture(0L);
-    Future<Long> global = globalBudget > 0
-        ? spent(globalKey()).onSuccess(globalSpent::set)
-        : Future.succeededFuture(0L);
-    return Future.all(user, global).compose(both -> {
-      if (userBudget > 0 && user.result() >= userBudget) {
-        return Future.failedFuture(BusError.TOO_MANY_REQUESTS.exception(
-            "your daily AI token budget is used up", secondsToMidnight()));
-      }
-      if (globalBudget > 0 && global.result() >= globalBudget) {
-        return Future.failedFuture(BusError.TOO_MANY_REQUESTS.exception(
-            "the daily AI token budget of this deployment is used up", secondsToMidnight()));
-      }
-      return Future.succeededFuture();
-    });
-  }
-
-  void spend(String userId, long tokens) {
-    if (tokens <= 0) {
-      return;
+  long estimate(List<ChatMessage> messages, JsonObject options) {
+    long characters = 0;
+    for (ChatMessage message : messages) {
+      characters += message.content() == null ? 0 : message.content().length();
     }
-    int ttl = (int) secondsToMidnight() + 3_600;
+    long completion = defaultMaxTokens;
+    if (options != null) {
+      Object cap = options.getValue("max_completion_tokens", options.getValue("max_tokens"));
+      if (cap instanceof Number number && number.longValue() > 0) {
+        completion = number.longValue();
+      }
+    }
+    return (characters + 3) / 4 + (long) TOKENS_PER_MESSAGE * messages.size() + completion;
+  }
+
+  /** The budgets that apply to a request of {@code userId} (through key {@code apiKeyId}, null: none). */
+  Reservation reservation(String userId, String apiKeyId, long keyDailyTokens, long tokens) {
+    List<AiAdmit.Budget> budgets = new ArrayList<>(3);
+    List<String> kinds = new ArrayList<>(3);
+    String day = LocalDate.now(ZoneOffset.UTC).toString();
+    if (apiKeyId != null && keyDailyTokens > 0) {
+      budgets.add(new AiAdmit.Budget("key:" + apiKeyId + ":" + day, keyDailyTokens));
+      kinds.add("this API key's daily token budget is used up");
+    }
     if (userBudget > 0 && userId != null) {
-      add(userKey(userId), tokens, ttl);
+      budgets.add(new AiAdmit.Budget("user:" + userId + ":" + day, userBudget));
+      kinds.add("your daily AI token budget is used up");
     }
     if (globalBudget > 0) {
-      add(globalKey(), tokens, ttl).onSuccess(globalSpent::set);
+      budgets.add(new AiAdmit.Budget("global:" + day, globalBudget));
+      kinds.add("the daily AI token budget of this deployment is used up");
     }
+    return new Reservation(budgets, kinds, tokens);
   }
 
-  private Future<Long> spent(String key) {
-    return cache.request(CacheGet.ENDPOINT, new CacheGet(key))
-        .map(value -> value.value() == null ? 0L : Long.parseLong(value.value()))
-        .otherwise(failure -> {
-          LOG.warn("AI budget not checked, the cache role did not answer: " + failure.getMessage());
-          return 0L;
+  /**
+   * Admits {@code reservation} and looks {@code lookupKey} up (null: no lookup) in one cache-role
+   * request. Fails TOO_MANY_REQUESTS (Retry-After: the next UTC midnight) when a budget is used up.
+   */
+  Future<ResponseCache.Lookup> admit(Reservation reservation, String lookupKey, long lockMillis) {
+    if (reservation.budgets.isEmpty() && lookupKey == null) {
+      return Future.succeededFuture(ResponseCache.Lookup.NOT_CACHED);
+    }
+    return cache.request(AiAdmit.ENDPOINT, new AiAdmit(reservation.budgets, reservation.id, reservation.tokens,
+            leaseMillis, lifetimeSeconds(), lookupKey, lockMillis))
+        .transform(done -> {
+          if (done.failed()) {
+            LOG.warn("AI budget not checked, the cache role did not answer: " + done.cause().getMessage());
+            return Future.succeededFuture(lookupKey == null ? ResponseCache.Lookup.NOT_CACHED
+                : ResponseCache.Lookup.UNREACHABLE);
+          }
+          var admission = done.result();
+          if (!admission.admitted()) {
+            if (globalBudget > 0 && admission.refused() == reservation.budgets.size() - 1) {
+              globalSpent.set(admission.used());
+            }
+            int index = Math.max(0, Math.min(admission.refused(), reservation.kinds.size() - 1));
+            return Future.failedFuture(BusError.TOO_MANY_REQUESTS.exception(reservation.kinds.get(index),
+                secondsToMidnight()));
+          }
+          reservation.held = admission.value() == null && reservation.tokens > 0 && !reservation.budgets.isEmpty();
+          return Future.succeededFuture(lookupKey == null ? ResponseCache.Lookup.NOT_CACHED
+              : ResponseCache.Lookup.of(admission.value(), admission.generation(), admission.lockToken()));
         });
   }
 
-  /** The key's new count. */
-  private Future<Long> add(String key, long tokens, int ttl) {
-    return cache.request(CacheAdd.ENDPOINT, new CacheAdd(key, tokens, ttl))
-        .map(CacheCount::value)
+  /** The request's real usage replaces its hold (counted even when the hold is gone or was never taken). */
+  void settle(Reservation reservation, long tokens) {
+    if (reservation.ended || reservation.budgets.isEmpty() || tokens <= 0 && !reservation.held) {
+      reservation.ended = true;
+      return;
+    }
+    reservation.ended = true;
+    List<String> keys = reservation.budgets.stream().map(AiAdmit.Budget::key).toList();
+    cache.request(AiSettle.ENDPOINT, new AiSettle(keys, reservation.id, Math.max(0, tokens), lifetimeSeconds()))
+        .onSuccess(settled -> {
+          if (globalBudget > 0 && !settled.spent().isEmpty()) {
+            globalSpent.set(settled.spent().get(settled.spent().size() - 1));
+          }
+        })
         .onFailure(failure -> LOG.warn("AI tokens not counted against the budget: " + failure.getMessage()));
   }
 
-  private static String userKey(String userId) {
-    return "ai:budget:user:" + userId + ":" + LocalDate.now(ZoneOffset.UTC);
+  /** Gives the hold back: the request failed, was cancelled, or its reply was someone else's. */
+  void release(Reservation reservation) {
+    settle(reservation, 0);
   }
 
-  private static String globalKey() {
-    return "ai:budget:global:" + LocalDate.now(ZoneOffset.UTC);
+  private static int lifetimeSeconds() {
+    return (int) secondsToMidnight() + 3_600;
   }
 
   static long secondsToMidnight() {

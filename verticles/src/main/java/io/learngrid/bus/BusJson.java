@@ -21,6 +21,15 @@ public final class BusJson {
       // Bodies arrive with nested JsonObject/JsonArray values (the event bus copies them so).
       .registerModule(new VertxModule());
 
+  /**
+   * Reads without the writer's NON_NULL: {@code convertValue} writes its input out first, and
+   * would drop the null values inside a JSON field a record carries as it came (OpenAI options).
+   */
+  private static final ObjectMapper READER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+      .registerModule(new VertxModule());
+
   private BusJson() {}
 
   @SuppressWarnings("unchecked")
@@ -33,7 +42,7 @@ public final class BusJson {
       throw BusError.BAD_REQUEST.exception("message body must be a JSON object");
     }
     try {
-      return MAPPER.convertValue(json.getMap(), type);
+      return READER.convertValue(json.getMap(), type);
     } catch (IllegalArgumentException e) {
       throw BusError.BAD_REQUEST.exception("message does not match " + type.getSimpleName());
     }

@@ -29,8 +29,8 @@ final class CacheEntries {
   // Cache entries live under "cache:", their generations under "cache-gen:" and load locks under
   // "cache-lock:", so that a clear can SCAN its own namespace and nothing else in a shared Redis.
   static final String ENTRY = "cache:";
-  private static final String GENERATION = "cache-gen:";
-  private static final String LOCK = "cache-lock:";
+  static final String GENERATION = "cache-gen:";
+  static final String LOCK = "cache-lock:";
   // A generation only has to outlive the longest load between a lookup and its fill; generations
   // are Redis clock microseconds, so one that expired and comes back never repeats an old value.
   private static final String GENERATION_TTL_SECONDS = "3600";

@@ -39,6 +39,7 @@ public final class CacheVerticle extends VerticleBase {
     consumers.addAll(new CacheEntries(redis).serve(vertx));
     consumers.addAll(new Counters(redis).serve(vertx));
     consumers.addAll(new RateBudgets(redis).serve(vertx));
+    consumers.addAll(new AiBudgets(redis).serve(vertx));
     consumers.add(Bus.serve(vertx, Ping.CACHE, ping -> redis.deadline(redis.api().ping(List.of()))
         .map(pong -> Pong.up())
         .otherwise(failure -> Pong.down(failure.getClass().getSimpleName()))));

@@ -97,12 +97,14 @@ public record LearngridConfig(
    * The ai role's gateway. {@code upstreams} is empty only on nodes without the ai role; the first one
    * is {@code LEARNGRID_AI_URL}. {@code url} and {@code apiKey} are that first upstream's.
    * {@code timeoutMillis} is the total deadline of one upstream call. Budgets of 0 are off.
+   * {@code reserveMaxTokens}: the completion tokens a request reserves against the budgets when it
+   * names no {@code max_tokens}.
    */
   public record Ai(String url, String apiKey, String model, long timeoutMillis, int breakerMaxFailures,
                    long breakerResetMillis, BreakerRate breakerRate, List<AiUpstream> upstreams, int poolSize, int poolIdleSeconds,
                    int maxRetries, long retryBaseMillis, long retryMaxMillis, long heartbeatMillis,
                    int chatCacheSeconds, int generationCacheSeconds, long userDailyTokens, long globalDailyTokens,
-                   Map<String, AiPrice> prices) {}
+                   Map<String, AiPrice> prices, int reserveMaxTokens) {}
 
   /** A breaker also opens when {@code percent} of at least {@code minCalls} calls in {@code windowMillis} failed. */
   public record BreakerRate(int percent, int minCalls, long windowMillis) {}
@@ -465,7 +467,8 @@ public record LearngridConfig(
         s.integer("LEARNGRID_AI_CACHE_TTL_GENERATION_SECONDS", 7 * 86_400, 0, 30 * 86_400),
         s.longValue("LEARNGRID_AI_USER_DAILY_TOKENS", 200_000, 0, Long.MAX_VALUE / 2),
         s.longValue("LEARNGRID_AI_GLOBAL_DAILY_TOKENS", 0, 0, Long.MAX_VALUE / 2),
-        prices(s, s.optional("LEARNGRID_AI_PRICES")));
+        prices(s, s.optional("LEARNGRID_AI_PRICES")),
+        s.integer("LEARNGRID_AI_RESERVE_MAX_TOKENS", 1_024, 1, 1_000_000));
   }
 
   /**

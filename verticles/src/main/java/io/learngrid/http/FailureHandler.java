@@ -55,6 +55,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    io.learngrid.http.ai.Overhead.putOnFailure(ctx);
     ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
     if (problem.status() == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
       // RFC 9110 §15.5.2: every 401 names its scheme (the JWT handler sets none on a missing token).
@@ -66,7 +67,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     ctx.response().end(problem.toJson(ctx.request().path()).toBuffer());
   }
 
-  private ProblemException toProblem(Throwable failure, int status) {
+  ProblemException toProblem(Throwable failure, int status) {
     if (failure instanceof ProblemException problem) {
       return problem;
     }

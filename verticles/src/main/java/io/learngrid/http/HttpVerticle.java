@@ -7,12 +7,17 @@ import io.learngrid.http.ai.AiJobRoutes;
 import io.learngrid.http.jobs.JobRoutes;
 import io.learngrid.http.ai.AiRoutes;
 import io.learngrid.http.ai.ChatStreamRelay;
+import io.learngrid.http.ai.OpenAiRoutes;
+import io.learngrid.http.ai.Overhead;
 import io.learngrid.http.assignments.AnswerRoutes;
 import io.learngrid.http.assignments.AssignmentRoutes;
 import io.learngrid.http.assignments.ProgressRoutes;
 import io.learngrid.http.assignments.QuestionRoutes;
 import io.learngrid.http.auth.AccountRoutes;
 import io.learngrid.http.auth.AdminUserRoutes;
+import io.learngrid.http.auth.ApiKeyRoutes;
+import io.learngrid.http.auth.ApiKeys;
+import io.learngrid.http.auth.GatewayAuth;
 import io.learngrid.http.auth.AuthRoutes;
 import io.learngrid.http.auth.LoginThrottle;
 import io.learngrid.http.auth.Revocations;
@@ -81,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
   private ChatStreamRelay chatStreams;
   private Tokens tokens;
   private Revocations revocations;
+  private ApiKeys apiKeys;
   private final SlowClients slowClients;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
@@ -110,9 +116,11 @@ public final class HttpVerticle extends VerticleBase {
     tokens = new Tokens(vertx, config.auth());
     revocations = new Revocations(vertx, tokens, config.auth().revocationChecks(), config.busTimeoutMillis(),
         REVOCATION_RESYNC_MILLIS);
+    apiKeys = new ApiKeys(vertx, config.busTimeoutMillis(), REVOCATION_RESYNC_MILLIS);
     return invalidation.serve()
         .compose(serving -> chatStreams.start())
         .compose(relay -> revocations.start())
+        .compose(loaded -> apiKeys.start())
         .compose(relay -> vertx.executeBlocking(BusSchemas::load))
         .compose(busSchemas -> vertx.executeBlocking(HttpVerticle::readOpenApi)
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
@@ -157,6 +165,9 @@ public final class HttpVerticle extends VerticleBase {
         config.cacheTtls().assignmentSeconds());
     QuestionRoutes questions = new QuestionRoutes(vertx, cache, access, busTimeout, config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
+    OpenAiRoutes openAi = new OpenAiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
+    GatewayAuth gateway = new GatewayAuth(tokens, revocations, apiKeys, registry);
+    ApiKeyRoutes keys = new ApiKeyRoutes(vertx, apiKeys, busTimeout);
     AiJobRoutes aiJobs = new AiJobRoutes(jobs);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
@@ -169,10 +180,14 @@ public final class HttpVerticle extends VerticleBase {
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
     BodyHandler rosterBody = BodyHandler.create(false).setBodyLimit(RosterRoutes.MAX_BODY_BYTES);
     FailureHandler failures = new FailureHandler(5);
+    OpenAiFailures openAiFailures = new OpenAiFailures(failures);
 
     Router router = Router.router(vertx);
     router.route().handler(slowClients.requests());
     router.route().handler(new RequestLog(config.http().accessLog()));
+    // Every AI reply says how long the gateway took besides the upstream: timed from here.
+    router.route("/v1/*").handler(Overhead.MARK);
+    router.route("/api/v1/ai/chat").handler(Overhead.MARK);
     router.route("/api/v1/*").handler(new ClientAddress(config.rateLimits().trustedProxies()));
     if (!config.http().corsOrigins().isEmpty()) {
       // Before the rate budgets and the token check: a preflight carries neither a token nor a body.
@@ -203,6 +218,14 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("requestPasswordReset")).handler(account::requestReset);
     router.post("/api/v1/auth/password-reset/confirm").handler(limits.address()).handler(body)
         .handler(contract.operation("confirmPasswordReset")).handler(account::confirmReset);
+
+    // The OpenAI-compatible surface: an API key or an access token, OpenAI's error shape, the same
+    // rate budgets and the same gateway (the ai role) as /api/v1/ai/chat.
+    router.route("/v1/*").handler(gateway.handler());
+    router.post("/v1/chat/completions").handler(limits.aiChat()).handler(aiBody)
+        .handler(contract.operation("createChatCompletion")).handler(openAi::chatCompletions);
+    router.get("/v1/models").handler(limits.user()).handler(contract.operation("listModels")).handler(openAi::models);
+    router.route("/v1/*").failureHandler(openAiFailures);
 
     // Four routes: Vert.x Web allows no plain handler before an authentication handler on one route.
     // Every route below needs a valid access token, not revoked (checked from memory: Revocations).
@@ -290,6 +313,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("updateUser")).handler(adminUsers::update);
     router.delete("/api/v1/admin/users/:userId").handler(limits.user()).handler(contract.operation("eraseUser"))
         .handler(adminUsers::erase);
+    router.post("/api/v1/me/api-keys").handler(limits.user()).handler(body)
+        .handler(contract.operation("createApiKey")).handler(keys::create);
+    router.get("/api/v1/me/api-keys").handler(limits.user()).handler(contract.operation("listApiKeys"))
+        .handler(keys::list);
+    router.delete("/api/v1/me/api-keys/:keyId").handler(limits.user()).handler(contract.operation("deleteApiKey"))
+        .handler(keys::delete);
     // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
     router.route("/api/v1/*").handler(limits.user());
 
@@ -302,12 +331,23 @@ public final class HttpVerticle extends VerticleBase {
 
   private static void notFoundOrNotAllowed(RoutingContext ctx, AllowedMethods allowed) {
     List<String> methods = allowed.on(ctx.request().path());
+    boolean openAi = ctx.request().path().startsWith("/v1/");
     if (methods.isEmpty()) {
-      FailureHandler.write(ctx, new ProblemException(404, "no such resource"));
+      ProblemException missing = new ProblemException(404, "no such resource");
+      if (openAi) {
+        OpenAiFailures.write(ctx, missing);
+      } else {
+        FailureHandler.write(ctx, missing);
+      }
       return;
     }
     ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", methods));
-    FailureHandler.write(ctx, new ProblemException(405, "this resource allows " + String.join(", ", methods)));
+    ProblemException wrong = new ProblemException(405, "this resource allows " + String.join(", ", methods));
+    if (openAi) {
+      OpenAiFailures.write(ctx, wrong);
+    } else {
+      FailureHandler.write(ctx, wrong);
+    }
   }
 
   private static Buffer readOpenApi() throws IOException {

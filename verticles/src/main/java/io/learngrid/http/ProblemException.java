@@ -40,6 +40,10 @@ public final class ProblemException extends RuntimeException {
     return status;
   }
 
+  public List<FieldError> errors() {
+    return errors;
+  }
+
   public Integer retryAfterSeconds() {
     return retryAfterSeconds;
   }

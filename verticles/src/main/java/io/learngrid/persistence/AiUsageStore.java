@@ -20,8 +20,8 @@ final class AiUsageStore {
 
   private static final String INSERT = """
       INSERT INTO ai_usage (user_id, model, upstream, purpose, prompt_tokens, completion_tokens, cost, latency_ms,
-                            cached, streamed, created_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)""";
+                            cached, streamed, created_at, api_key_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
   /** A bound on one message's rows, whatever a sender puts in it. */
   private static final int MAX_BATCH = 1_000;
 
@@ -50,7 +50,7 @@ final class AiUsageStore {
         usage.purpose() == null ? "chat" : usage.purpose(), usage.promptTokens(), usage.completionTokens(),
         BigDecimal.valueOf(usage.cost()), (int) Math.min(Integer.MAX_VALUE, usage.latencyMillis()),
         usage.cached(), usage.streamed(),
-        OffsetDateTime.ofInstant(Instant.ofEpochMilli(usage.at()), ZoneOffset.UTC)});
+        OffsetDateTime.ofInstant(Instant.ofEpochMilli(usage.at()), ZoneOffset.UTC), uuid(usage.apiKeyId())});
   }
 
   private static UUID uuid(String id) {

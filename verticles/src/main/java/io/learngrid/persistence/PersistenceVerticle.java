@@ -95,6 +95,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new AccountStore(pool, config.jobs()).serve(vertx),
               new ExportStore(pool).serve(vertx),
               new RevocationStore(pool).serve(vertx),
+              new ApiKeyStore(pool).serve(vertx),
               Bus.serve(vertx, HealthQuery.PERSISTENCE, query -> health.figures()).completion(),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())

@@ -56,7 +56,10 @@ class AiGatewayTest {
         .aiMaxRetries(2).aiRetryBaseMillis(1).aiRetryMaxMillis(3000).aiFirstByteTimeoutMillis(1500)
         // Breakers are AiBreakerTest's subject; here they must not open on the faults these tests plan.
         .aiBreakerMaxFailures(1000)
-        .aiUserDailyTokens(300).aiPrices("learngrid-sim:1:2");
+        .aiUserDailyTokens(300).aiPrices("learngrid-sim:1:2")
+        // Requests reserve their prompt and 1 completion token: six identical prompts at once fit in
+        // the 300-token budget (a default reservation of 1,024 would let only the first one in).
+        .with("AI_RESERVE_MAX_TOKENS", 1);
   }
 
   @Test

@@ -62,4 +62,14 @@ class StreamChunkTest {
     assertThatThrownBy(() -> parse("data: {\"choices\":[]} {}")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> parse("data: nope")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @DisplayName("reads the first choice's finish_reason, which may come on a chunk without content")
+  void finishReason() {
+    StreamChunk chunk = parse("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}");
+    assertThat(chunk.content()).isNull();
+    assertThat(chunk.finishReason()).isEqualTo("length");
+    assertThat(parse("data: {\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}").finishReason())
+        .isNull();
+  }
 }

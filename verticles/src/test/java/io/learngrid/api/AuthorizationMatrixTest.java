@@ -141,6 +141,18 @@ class AuthorizationMatrixTest {
             "not-a-token-of-anyone"), freshToken(a)), 401, 204, 204, 204, 204, 204),
         new Route("POST /ai/chat", a -> api.post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
             .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200),
+        // ---- v1.1 AI: the OpenAI-compatible surface (an access token here; API keys in ApiKeysTest) ----
+        new Route("POST /v1/chat/completions", a -> api.post("/v1/chat/completions", new JsonObject()
+            .put("model", "learngrid-sim").put("messages", new JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", "hi"))), token(a)), 401, 200, 200, 200, 200, 200),
+        new Route("GET /v1/models", a -> api.get("/v1/models", token(a)), 401, 200, 200, 200, 200, 200),
+        new Route("POST /me/api-keys", a -> api.post("/api/v1/me/api-keys", new JsonObject().put("name", "matrix"),
+            token(a)), 401, 403, 403, 201, 201, 201),
+        new Route("GET /me/api-keys", a -> api.get("/api/v1/me/api-keys", token(a)), 401, 403, 403, 200, 200, 200),
+        // Only the key's owner (the owning teacher): to anyone else, an admin included, it does not exist.
+        new Route("DELETE /me/api-keys/{id}", a -> api.method("DELETE", "/api/v1/me/api-keys/" + api.post(
+            "/api/v1/me/api-keys", new JsonObject().put("name", "matrix"), token(Actor.OWNING_TEACHER)).json()
+            .getString("id"), token(a)), 401, 404, 404, 204, 404, 404),
         // ---- v1.1 assignments ----
         new Route("PATCH /assignments/{id}", a -> api.patch("/api/v1/assignments/" + assignmentId,
             new JsonObject().put("title", "Matrix quiz"), token(a)), 401, 403, 404, 200, 404, 404),
@@ -216,7 +228,9 @@ class AuthorizationMatrixTest {
     Reply reply = route.call().apply(actor);
     assertThat(reply.status()).as(name + " as " + actor + ": " + reply.body()).isEqualTo(expected);
     if (expected >= 400) {
-      assertThat(reply.header("Content-Type")).isEqualTo("application/problem+json");
+      // The OpenAI-compatible surface answers in OpenAI's error shape, everything else in problem+json.
+      assertThat(reply.header("Content-Type")).isEqualTo(name.contains(" /v1/") ? "application/json"
+          : "application/problem+json");
     }
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  * {@code readAt}: when the ai role read it from the upstream, in microseconds since the epoch), {@code ping}
  * (nothing arrived from upstream for a while), {@code done} (with {@code usage}; the last event),
  * {@code error} (with {@code detail}; the last event: the upstream failed after the first byte).
+ * A {@code done} event also carries the upstream's {@code finish_reason} in {@code detail}, when it sent one.
  */
 public record ChatStreamEvent(String streamId, String type, long seq, String delta, long readAt,
                               ChatReply.Usage usage, String detail) implements BusMessage {
@@ -68,7 +69,12 @@ public record ChatStreamEvent(String streamId, String type, long seq, String del
   }
 
   public static ChatStreamEvent done(String streamId, long seq, ChatReply.Usage usage) {
-    return new ChatStreamEvent(streamId, DONE, seq, null, 0, usage, null);
+    return done(streamId, seq, usage, null);
+  }
+
+  /** {@code finishReason}: the upstream's ({@code stop}, {@code length}, ...), or null. */
+  public static ChatStreamEvent done(String streamId, long seq, ChatReply.Usage usage, String finishReason) {
+    return new ChatStreamEvent(streamId, DONE, seq, null, 0, usage, finishReason);
   }
 
   public static ChatStreamEvent error(String streamId, long seq, String detail) {

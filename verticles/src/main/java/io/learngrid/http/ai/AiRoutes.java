@@ -8,6 +8,7 @@ import io.learngrid.http.Caller;
 import io.learngrid.http.Input;
 import io.learngrid.http.Replies;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -37,6 +38,17 @@ public final class AiRoutes {
       return;
     }
     Replies.json(ctx, 200, ai.request(ChatRequest.ENDPOINT, new ChatRequest(caller.id(), model, messages))
-        .map(ChatReply::toJson));
+        .map(reply -> {
+          Overhead.put(ctx, reply.upstreamMicros());
+          return v1(reply);
+        }));
+  }
+
+  /** docs/api.md's reply: what the OpenAI surface shows besides (finish reason, tool calls) stays out. */
+  static JsonObject v1(ChatReply reply) {
+    return new JsonObject().put("message", reply.message().toJson()).put("model", reply.model())
+        .put("usage", new JsonObject().put("promptTokens", reply.usage().promptTokens())
+            .put("completionTokens", reply.usage().completionTokens()))
+        .put("cached", reply.cached());
   }
 }

@@ -94,11 +94,18 @@ public final class ChatStreamRelay {
   }
 
   void stream(RoutingContext ctx, String userId, String model, List<ChatMessage> messages) {
+    stream(ctx, userId, model, messages, null, 0, null, StreamFormat.LEARNGRID);
+  }
+
+  /** A stream of either surface: {@code format} writes its events; the rest as {@link ChatStreamStart}. */
+  void stream(RoutingContext ctx, String userId, String model, List<ChatMessage> messages, String apiKeyId,
+              long keyDailyTokens, JsonObject options, StreamFormat format) {
     String streamId = UUID.randomUUID().toString();
-    Stream stream = new Stream(ctx, streamId);
+    Stream stream = new Stream(ctx, streamId, format);
     streams.put(streamId, stream);
     ctx.response().closeHandler(v -> stream.clientGone());
-    ai.request(ChatStreamStart.ENDPOINT, new ChatStreamStart(streamId, eventAddress, WINDOW, userId, model, messages))
+    ai.request(ChatStreamStart.ENDPOINT, new ChatStreamStart(streamId, eventAddress, WINDOW, userId, model, messages,
+            apiKeyId, keyDailyTokens, options))
         .onComplete(stream::accepted, failure -> {
           streams.remove(streamId);
           ctx.fail(failure);
@@ -120,20 +127,26 @@ public final class ChatStreamRelay {
     private final RoutingContext ctx;
     private final HttpServerResponse response;
     private final String streamId;
+    private final StreamFormat format;
+    private StreamFormat.Writer writer;
+    private long upstreamMicros;
     private String controlAddress;
     private int taken;
     private boolean waitingForDrain;
     private boolean finished;
     private long lastHeardMillis = System.currentTimeMillis();
 
-    Stream(RoutingContext ctx, String streamId) {
+    Stream(RoutingContext ctx, String streamId, StreamFormat format) {
       this.ctx = ctx;
       this.response = ctx.response();
       this.streamId = streamId;
+      this.format = format;
     }
 
     void accepted(ChatStreamAccepted accepted) {
       controlAddress = accepted.controlAddress();
+      upstreamMicros = accepted.upstreamMicros();
+      writer = format.open(accepted.model());
       if (finished) {
         // The client left while the upstream was being reached: now we know whom to tell.
         control(ChatStreamControl.cancel(streamId));
@@ -148,10 +161,14 @@ public final class ChatStreamRelay {
       if (finished) {
         return;
       }
+      if (writer == null) {
+        // An event ahead of the acceptance (not seen in practice: both travel the same connection).
+        writer = format.open("");
+      }
       head();
       switch (event.type()) {
         case ChatStreamEvent.DELTA -> {
-          response.write(deltaEvent(event.delta()));
+          response.write(writer.delta(event.delta()));
           if (event.readAt() > 0) {
             relay.record(Math.max(0, Micros.now() - event.readAt()), TimeUnit.MICROSECONDS);
           }
@@ -167,13 +184,9 @@ public final class ChatStreamRelay {
           grant();
         }
         case ChatStreamEvent.DONE -> {
-          JsonObject usage = new JsonObject()
-              .put("promptTokens", event.usage() == null ? 0 : event.usage().promptTokens())
-              .put("completionTokens", event.usage() == null ? 0 : event.usage().completionTokens());
           finished = true;
           streams.remove(streamId);
-          response.end(Buffer.buffer("data: " + new JsonObject().put("done", true).put("usage", usage).encode()
-              + "\n\n"));
+          response.end(writer.done(event.usage(), event.detail()));
         }
         default -> abort();
       }
@@ -224,6 +237,7 @@ public final class ChatStreamRelay {
 
     private void head() {
       if (!response.headWritten()) {
+        Overhead.put(ctx, upstreamMicros);
         response.setChunked(true)
             .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
             .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
@@ -232,6 +246,10 @@ public final class ChatStreamRelay {
             .putHeader("X-Accel-Buffering", "no")
             .setStatusCode(200);
         response.writeHead();
+        Buffer first = writer.head();
+        if (first != null) {
+          response.write(first);
+        }
       }
     }
 

@@ -131,6 +131,19 @@ public final class Revocations {
     return denied.containsKey(claims.getString("jti"));
   }
 
+  boolean enabled() {
+    return enabled;
+  }
+
+  /** Whether the tokens of {@code userId} issued at {@code issuedAtMillis} are refused (an API key made then). */
+  boolean revokedSince(String userId, long issuedAtMillis) {
+    if (!enabled) {
+      return false;
+    }
+    Long before = notBefore.get(userId);
+    return before != null && issuedAtMillis < before;
+  }
+
   private void prune() {
     long now = System.currentTimeMillis();
     long oldest = now - tokens.accessTokenSeconds() * 1000L - 60_000;
