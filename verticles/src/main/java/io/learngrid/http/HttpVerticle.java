@@ -6,6 +6,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.http.ai.AiJobRoutes;
 import io.learngrid.http.jobs.JobRoutes;
 import io.learngrid.http.ai.AiRoutes;
+import io.learngrid.http.ai.AiUsageRoutes;
 import io.learngrid.http.ai.ChatStreamRelay;
 import io.learngrid.http.assignments.AnswerRoutes;
 import io.learngrid.http.assignments.AssignmentRoutes;
@@ -158,6 +159,7 @@ public final class HttpVerticle extends VerticleBase {
     QuestionRoutes questions = new QuestionRoutes(vertx, cache, access, busTimeout, config.cacheTtls().assignmentSeconds());
     AiRoutes ai = new AiRoutes(vertx, config.ai().timeoutMillis() + busTimeout, chatStreams);
     AiJobRoutes aiJobs = new AiJobRoutes(jobs);
+    AiUsageRoutes aiUsage = new AiUsageRoutes(vertx, busTimeout);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
@@ -290,6 +292,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("updateUser")).handler(adminUsers::update);
     router.delete("/api/v1/admin/users/:userId").handler(limits.user()).handler(contract.operation("eraseUser"))
         .handler(adminUsers::erase);
+    router.get("/api/v1/admin/ai/usage").handler(limits.user()).handler(contract.operation("getAiUsage"))
+        .handler(aiUsage::report);
     // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
     router.route("/api/v1/*").handler(limits.user());
 
