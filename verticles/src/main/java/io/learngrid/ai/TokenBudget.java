@@ -32,11 +32,13 @@ final class TokenBudget {
   private final long globalBudget;
   /** Today's global spend as this node last read or counted it: the budget alert's figure (use max). */
   private final AtomicLong globalSpent = new AtomicLong();
+  private final UsersNearBudget nearlySpent;
 
   TokenBudget(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis, MeterRegistry registry) {
     this.cache = new BusClient(vertx, timeoutMillis);
     this.userBudget = settings.userDailyTokens();
     this.globalBudget = settings.globalDailyTokens();
+    this.nearlySpent = new UsersNearBudget(vertx, userBudget, timeoutMillis, registry);
     Gauge.builder("learngrid.ai.budget.global.spent", globalSpent, AtomicLong::get).baseUnit("tokens")
         .description("Tokens spent today (UTC) against LEARNGRID_AI_GLOBAL_DAILY_TOKENS, as this node last saw it")
         .register(registry);
@@ -77,7 +79,7 @@ final class TokenBudget {
     }
     int ttl = (int) secondsToMidnight() + 3_600;
     if (userBudget > 0 && userId != null) {
-      add(userKey(userId), tokens, ttl);
+      add(userKey(userId), tokens, ttl).onSuccess(total -> nearlySpent.counted(total, tokens, ttl));
     }
     if (globalBudget > 0) {
       add(globalKey(), tokens, ttl).onSuccess(globalSpent::set);
