@@ -36,6 +36,7 @@ public final class ChatProxyVerticle extends VerticleBase {
   private UsageRecorder usage;
   private AiMetrics metrics;
   private ChatStreams streams;
+  private Moderation moderation;
 
   public ChatProxyVerticle(LearngridConfig config, MeterRegistry registry, String nodeId) {
     this.config = config;
@@ -54,7 +55,8 @@ public final class ChatProxyVerticle extends VerticleBase {
     cache = new ResponseCache(vertx, settings, metrics, cacheTimeout);
     budget = new TokenBudget(vertx, settings, cacheTimeout, registry);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
-    streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
+    moderation = new Moderation(settings, upstreams, registry);
+    streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics, moderation);
     return Future.all(
         Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat).completion(),
         Bus.serve(vertx, Ping.AI, ping -> Future.succeededFuture(
@@ -81,7 +83,7 @@ public final class ChatProxyVerticle extends VerticleBase {
     long started = System.nanoTime();
     long lock = cache.lockMillis(request.purpose());
     Future<ResponseCache.Lookup> lookup = cache.lookup(key, ttl, lock);
-    return budget.checkAlongside(request.userId(), lookup)
+    return budget.checkAlongside(request.userId(), moderation.inputAlongside(request, lookup))
         .onFailure(refused -> lookup.onSuccess(taken -> cache.release(key, taken)))
         .compose(first -> {
           if (ttl == 0) {
@@ -129,7 +131,8 @@ public final class ChatProxyVerticle extends VerticleBase {
       metrics.tokens(row.promptTokens(), row.completionTokens(), row.cost());
       usage.record(row);
       budget.spend(request.userId(), (long) row.promptTokens() + row.completionTokens());
-      return Future.succeededFuture(reply);
+      // Paid for either way; a flagged reply is neither shown nor cached.
+      return moderation.output(request, reply.message().content()).map(passed -> reply);
     });
   }
 

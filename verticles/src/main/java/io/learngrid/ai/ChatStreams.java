@@ -4,6 +4,7 @@ import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatModeration;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
 import io.learngrid.bus.ai.ChatStreamAccepted;
@@ -17,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.HashMap;
@@ -46,13 +48,14 @@ final class ChatStreams {
   private final TokenBudget budget;
   private final UsageRecorder usage;
   private final AiMetrics metrics;
+  private final Moderation moderation;
   private final String controlAddress = "learngrid.ai.control." + UUID.randomUUID();
   private final Map<String, Session> sessions = new HashMap<>();
   private MessageConsumer<JsonObject> control;
   private long heartbeatTimer;
 
   ChatStreams(Vertx vertx, LearngridConfig.Ai settings, UpstreamRouter router, ResponseCache cache,
-              TokenBudget budget, UsageRecorder usage, AiMetrics metrics) {
+              TokenBudget budget, UsageRecorder usage, AiMetrics metrics, Moderation moderation) {
     this.vertx = vertx;
     this.settings = settings;
     this.router = router;
@@ -60,6 +63,7 @@ final class ChatStreams {
     this.budget = budget;
     this.usage = usage;
     this.metrics = metrics;
+    this.moderation = moderation;
   }
 
   Future<Void> start() {
@@ -97,7 +101,7 @@ final class ChatStreams {
     String key = ResponseCache.key(model, start.messages());
     int ttl = cache.ttlSeconds(ChatRequest.CHAT);
     long started = System.nanoTime();
-    return budget.checkAlongside(start.userId(), cache.lookup(key, ttl, 0))
+    return budget.checkAlongside(start.userId(), moderation.inputAlongside(request, cache.lookup(key, ttl, 0)))
         .compose(lookup -> {
           ChatReply hit = lookup.hit();
           if (hit != null) {
@@ -243,13 +247,23 @@ final class ChatStreams {
       }
       end();
       ChatReply.Usage tokens = upstreamUsage != null ? upstreamUsage : new ChatReply.Usage(0, deltas);
-      emit(ChatStreamEvent.done(start.streamId(), seq++, tokens));
       String upstream = exchange.upstream().name();
       metrics.request(upstream, exchange.model(), AiMetrics.OK);
       metrics.total(upstream, true, System.nanoTime() - exchange.startedNanos());
       account(tokens);
-      cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
-          false), ttl, lookup);
+      // Output moderation of a stream can only judge the whole reply, once the student has read it:
+      // a flagged one ends with an error instead of done, and is not cached for anyone else.
+      moderation.output(request, content.toString()).onComplete(moderated -> {
+        if (moderated.failed()) {
+          emit(ChatStreamEvent.error(start.streamId(), seq++, moderated.cause() instanceof ReplyException refused
+              && refused.failureCode() == ChatModeration.FLAGGED.code()
+              ? ChatModeration.FLAGGED_OUTPUT : "content moderation is unavailable"));
+          return;
+        }
+        emit(ChatStreamEvent.done(start.streamId(), seq++, tokens));
+        cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
+            false), ttl, lookup);
+      });
     }
 
     private void fail(String detail) {

@@ -102,7 +102,8 @@ public record LearngridConfig(
                    long breakerResetMillis, BreakerRate breakerRate, List<AiUpstream> upstreams, int poolSize, int poolIdleSeconds,
                    int maxRetries, long retryBaseMillis, long retryMaxMillis, long heartbeatMillis,
                    int chatCacheSeconds, int generationCacheSeconds, long userDailyTokens, long globalDailyTokens,
-                   Map<String, AiPrice> prices) {}
+                   Map<String, AiPrice> prices, AiModeration moderation, String moderationModel, AiBalancing balancing,
+                   long ewmaDecayMillis) {}
 
   /** A breaker also opens when {@code percent} of at least {@code minCalls} calls in {@code windowMillis} failed. */
   public record BreakerRate(int percent, int minCalls, long windowMillis) {}
@@ -465,7 +466,11 @@ public record LearngridConfig(
         s.integer("LEARNGRID_AI_CACHE_TTL_GENERATION_SECONDS", 7 * 86_400, 0, 30 * 86_400),
         s.longValue("LEARNGRID_AI_USER_DAILY_TOKENS", 200_000, 0, Long.MAX_VALUE / 2),
         s.longValue("LEARNGRID_AI_GLOBAL_DAILY_TOKENS", 0, 0, Long.MAX_VALUE / 2),
-        prices(s, s.optional("LEARNGRID_AI_PRICES")));
+        prices(s, s.optional("LEARNGRID_AI_PRICES")),
+        AiModeration.from(s),
+        s.optional("LEARNGRID_AI_MODERATION_MODEL"),
+        AiBalancing.from(s),
+        s.longValue("LEARNGRID_AI_EWMA_DECAY_MS", 10_000, 10, 3_600_000));
   }
 
   /**
