@@ -14,20 +14,23 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The ai_usage table and its daily roll-up: batches of usage rows from the ai role, inserted with
- * their roll-up in one transaction; usage reports read from the roll-up only.
+ * The ai_usage table and its roll-ups (V55): batches of usage rows from the ai role, inserted with
+ * their roll-ups in one transaction (tables always in the same order, keys in key order); usage
+ * reports read from the roll-ups only.
  */
 final class AiUsageStore {
 
@@ -54,6 +57,10 @@ final class AiUsageStore {
       INSERT INTO ai_usage_daily_users AS r (day, user_id, requests, prompt_tokens, completion_tokens, cost)
       VALUES ($1, $2, $3, $4, $5, $6)
       """ + ADD.formatted("ON CONSTRAINT ai_usage_daily_users_key");
+  private static final String WEEKLY_USERS = """
+      INSERT INTO ai_usage_weekly_users AS r (week, user_id, requests, prompt_tokens, completion_tokens, cost)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      """ + ADD.formatted("ON CONSTRAINT ai_usage_weekly_users_key");
   private static final String MONTHLY_USERS = """
       INSERT INTO ai_usage_monthly_users AS r (month, user_id, requests, prompt_tokens, completion_tokens, cost)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -63,16 +70,22 @@ final class AiUsageStore {
       sum(cost) AS cost""";
   private static final String BY_COST = "sum(cost) DESC, sum(prompt_tokens) + sum(completion_tokens) DESC, 1";
   /**
-   * By user: the whole months of the range [$3, $4) from the monthly roll-up, its other days from
-   * the daily one. The keys' indexes lead with the day or month, so each part is one range scan.
+   * By user: the range's whole months [$3, $4) from the monthly roll-up; the whole weeks of what is
+   * left before them [$5, $6) and after them [$7, $8) from the weekly one; the other days, [$1, $5),
+   * [$6, $3), [$4, $7) and [$8, $2], from the daily one. Each roll-up's key index leads with its
+   * period, so each part is an index range scan that reads only the rows it sums (a NOT filter on
+   * the days made PostgreSQL read and drop the whole range's day rows).
    */
   private static final String BY_USER = """
       SELECT user_id::text AS key, %s FROM (
         SELECT user_id, requests, prompt_tokens, completion_tokens, cost FROM ai_usage_monthly_users
         WHERE month >= $3 AND month < $4
         UNION ALL
+        SELECT user_id, requests, prompt_tokens, completion_tokens, cost FROM ai_usage_weekly_users
+        WHERE week >= $5 AND week < $6 OR week >= $7 AND week < $8
+        UNION ALL
         SELECT user_id, requests, prompt_tokens, completion_tokens, cost FROM ai_usage_daily_users
-        WHERE day BETWEEN $1 AND $2 AND NOT (day >= $3 AND day < $4)
+        WHERE day >= $1 AND day < $5 OR day >= $6 AND day < $3 OR day >= $4 AND day < $7 OR day >= $8 AND day <= $2
       ) u
       GROUP BY user_id
       ORDER BY %s""".formatted(SUMS, BY_COST.replace(", 1", ", user_id"));
@@ -111,6 +124,7 @@ final class AiUsageStore {
     return pool.withTransaction(client -> client.preparedQuery(INSERT).executeBatch(rows)
             .compose(inserted -> client.preparedQuery(DAILY_MODELS).executeBatch(rollUps.dailyModels()))
             .compose(added -> client.preparedQuery(DAILY_USERS).executeBatch(rollUps.dailyUsers()))
+            .compose(added -> client.preparedQuery(WEEKLY_USERS).executeBatch(rollUps.weeklyUsers()))
             .compose(added -> client.preparedQuery(MONTHLY_USERS).executeBatch(rollUps.monthlyUsers())))
         .map(done -> Done.INSTANCE);
   }
@@ -133,10 +147,7 @@ final class AiUsageStore {
           "to must be on or after from, at most " + GetAiUsage.MAX_DAYS + " days in all"));
     }
     Future<RowSet<Row>> rows = switch (groupBy) {
-      case GetAiUsage.USER -> {
-        LocalDate[] months = wholeMonths(from, to);
-        yield reads.preparedQuery(BY_USER).execute(Tuple.of(from, to, months[0], months[1]));
-      }
+      case GetAiUsage.USER -> reads.preparedQuery(BY_USER).execute(Tuple.from(byUserRanges(from, to)));
       case GetAiUsage.MODEL -> reads.preparedQuery(BY_MODEL).execute(Tuple.of(from, to));
       default -> reads.preparedQuery(BY_DAY).execute(Tuple.of(from, to));
     };
@@ -160,13 +171,29 @@ final class AiUsageStore {
   }
 
   /**
-   * The whole UTC months within [from, to] as [first day, first day after), or an empty range
-   * (both {@code to + 1}) when there is none.
+   * BY_USER's parameters for [from, to]: from, to, the whole months [m1, m2), the whole weeks of the
+   * part before them [h1, h2) and of the part after them [t1, t2). An empty range is [x, x).
    */
-  static LocalDate[] wholeMonths(LocalDate from, LocalDate to) {
+  static Object[] byUserRanges(LocalDate from, LocalDate to) {
+    LocalDate end = to.plusDays(1);
+    LocalDate[] months = wholeMonths(from, end);
+    LocalDate[] head = wholeWeeks(from, months[0]);
+    LocalDate[] tail = wholeWeeks(months[1], end);
+    return new Object[] {from, to, months[0], months[1], head[0], head[1], tail[0], tail[1]};
+  }
+
+  /** The whole UTC months within [from, end) as [first day, first day after); when none, [end, end). */
+  static LocalDate[] wholeMonths(LocalDate from, LocalDate end) {
     LocalDate start = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
-    LocalDate end = to.plusDays(1).getDayOfMonth() == 1 ? to.plusDays(1) : to.withDayOfMonth(1);
-    return start.isBefore(end) ? new LocalDate[] {start, end} : new LocalDate[] {to.plusDays(1), to.plusDays(1)};
+    LocalDate stop = end.withDayOfMonth(1);
+    return start.isBefore(stop) ? new LocalDate[] {start, stop} : new LocalDate[] {end, end};
+  }
+
+  /** The whole ISO weeks (Monday to Sunday) within [from, end), as [a Monday, a Monday); when none, [end, end). */
+  static LocalDate[] wholeWeeks(LocalDate from, LocalDate end) {
+    LocalDate start = from.with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
+    LocalDate stop = end.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    return start.isBefore(stop) ? new LocalDate[] {start, stop} : new LocalDate[] {end, end};
   }
 
   static String model(AiUsage usage) {

@@ -102,6 +102,8 @@ class AiUsageReportTest {
           last)).isEqualTo(ownedRaw);
       assertThat(Database.value(rolled.formatted("ai_usage_monthly_users", "user_id = ANY (?)", "month"), userArray,
           days.get(0).withDayOfMonth(1).toString(), last)).isEqualTo(ownedRaw);
+      assertThat(Database.value(rolled.formatted("ai_usage_weekly_users", "user_id = ANY (?)", "week"), userArray,
+          days.get(0).minusDays(6).toString(), last)).isEqualTo(ownedRaw);
     }
 
     String range = "from=" + first + "&to=" + last;
@@ -117,6 +119,12 @@ class AiUsageReportTest {
         .isEqualTo(expected(middle));
     assertThat(items("from=" + month + "&to=" + month.plusMonths(1).minusDays(1) + "&groupBy=user").values()
         .stream().mapToLong(item -> (Long) item.get(0)).sum()).isEqualTo(byDay.get(days.get(1).toString())[0]);
+    // Three weeks inside the middle month: whole weeks from the weekly roll-up, the ends from the daily one.
+    Map<String, List<Object>> weeks = items("from=" + month.plusDays(3) + "&to=" + month.plusDays(24) + "&groupBy=user");
+    long[] middleDay = byDay.get(days.get(1).toString());
+    assertThat(weeks.values().stream().mapToLong(item -> (Long) item.get(0)).sum()).isEqualTo(middleDay[0]);
+    assertThat(weeks.values().stream().mapToLong(item -> (Long) item.get(1)).sum()).isEqualTo(middleDay[1]);
+    assertThat(weeks.values().stream().mapToLong(item -> (Long) item.get(2)).sum()).isEqualTo(middleDay[2]);
   }
 
   @Test
