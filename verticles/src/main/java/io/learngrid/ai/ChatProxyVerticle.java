@@ -38,6 +38,7 @@ public final class ChatProxyVerticle extends VerticleBase {
   private UsageRecorder usage;
   private AiMetrics metrics;
   private ChatStreams streams;
+  private Moderation moderation;
 
   public ChatProxyVerticle(LearngridConfig config, MeterRegistry registry, String nodeId) {
     this.config = config;
@@ -56,7 +57,8 @@ public final class ChatProxyVerticle extends VerticleBase {
     cache = new ResponseCache(vertx, settings, metrics, cacheTimeout);
     budget = new TokenBudget(vertx, settings, cacheTimeout, registry);
     usage = new UsageRecorder(vertx, settings, metrics, config.busTimeoutMillis());
-    streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics);
+    moderation = new Moderation(settings, upstreams, registry);
+    streams = new ChatStreams(vertx, settings, router, cache, budget, usage, metrics, moderation);
     return Future.all(
         Bus.serve(vertx, ChatRequest.ENDPOINT, this::chat).completion(),
         Bus.serve(vertx, ListModels.ENDPOINT, list -> Future.succeededFuture(models())).completion(),
@@ -92,8 +94,11 @@ public final class ChatProxyVerticle extends VerticleBase {
     long lock = cache.lockMillis(request.purpose());
     TokenBudget.Reservation reservation = budget.reservation(request.userId(), request.apiKeyId(),
         request.keyDailyTokens(), budget.estimate(request.messages(), request.options()));
-    // One cache-role round trip: every budget's reservation and the reply-cache lookup.
-    return budget.admit(reservation, ttl > 0 ? key : null, lock)
+    // One cache-role round trip: every budget's reservation and the reply-cache lookup; the input's
+    // moderation runs beside it. A refusal by moderation gives the lookup's load lock back.
+    Future<ResponseCache.Lookup> admitted = budget.admit(reservation, ttl > 0 ? key : null, lock);
+    return moderation.inputAlongside(request, admitted)
+        .onFailure(refused -> admitted.onSuccess(taken -> cache.release(key, taken)))
         .compose(first -> {
           if (ttl == 0) {
             return call(request, model, started);
@@ -152,7 +157,8 @@ public final class ChatProxyVerticle extends VerticleBase {
       AiUsage row = usageOf(usage, request, exchange.model(), upstream, reply.usage(), started, false, false);
       metrics.tokens(row.promptTokens(), row.completionTokens(), row.cost());
       usage.record(row);
-      return Future.succeededFuture(reply);
+      // Paid for either way; a flagged reply is neither shown nor cached.
+      return moderation.output(request, reply.message().content()).map(passed -> reply);
     });
   }
 

@@ -4,6 +4,7 @@ import io.learngrid.bus.ai.AiUsage;
 import io.learngrid.bus.Bus;
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.ai.ChatMessage;
+import io.learngrid.bus.ai.ChatModeration;
 import io.learngrid.bus.ai.ChatReply;
 import io.learngrid.bus.ai.ChatRequest;
 import io.learngrid.bus.ai.ChatStreamAccepted;
@@ -17,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.HashMap;
@@ -46,13 +48,14 @@ final class ChatStreams {
   private final TokenBudget budget;
   private final UsageRecorder usage;
   private final AiMetrics metrics;
+  private final Moderation moderation;
   private final String controlAddress = "learngrid.ai.control." + UUID.randomUUID();
   private final Map<String, Session> sessions = new HashMap<>();
   private MessageConsumer<JsonObject> control;
   private long heartbeatTimer;
 
   ChatStreams(Vertx vertx, LearngridConfig.Ai settings, UpstreamRouter router, ResponseCache cache,
-              TokenBudget budget, UsageRecorder usage, AiMetrics metrics) {
+              TokenBudget budget, UsageRecorder usage, AiMetrics metrics, Moderation moderation) {
     this.vertx = vertx;
     this.settings = settings;
     this.router = router;
@@ -60,6 +63,7 @@ final class ChatStreams {
     this.budget = budget;
     this.usage = usage;
     this.metrics = metrics;
+    this.moderation = moderation;
   }
 
   Future<Void> start() {
@@ -100,7 +104,10 @@ final class ChatStreams {
     long started = System.nanoTime();
     TokenBudget.Reservation reservation = budget.reservation(start.userId(), start.apiKeyId(), start.keyDailyTokens(),
         budget.estimate(start.messages(), start.options()));
-    return budget.admit(reservation, ttl > 0 ? key : null, 0)
+    // The input's moderation runs beside the admission; a refusal by it gives the hold back.
+    Future<ResponseCache.Lookup> admitted = budget.admit(reservation, ttl > 0 ? key : null, 0);
+    return moderation.inputAlongside(request, admitted)
+        .onFailure(refused -> admitted.onSuccess(taken -> budget.release(reservation)))
         .compose(lookup -> {
           ChatReply hit = lookup.hit();
           if (hit != null) {
@@ -256,13 +263,23 @@ final class ChatStreams {
       }
       end();
       ChatReply.Usage tokens = upstreamUsage != null ? upstreamUsage : new ChatReply.Usage(0, deltas);
-      emit(ChatStreamEvent.done(start.streamId(), seq++, tokens, finishReason));
       String upstream = exchange.upstream().name();
       metrics.request(upstream, exchange.model(), AiMetrics.OK);
       metrics.total(upstream, true, System.nanoTime() - exchange.startedNanos());
       account(tokens);
-      cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
-          false, finishReason, null, 0), ttl, lookup);
+      // Output moderation of a stream can only judge the whole reply, once the student has read it:
+      // a flagged one ends with an error instead of done, and is not cached for anyone else.
+      moderation.output(request, content.toString()).onComplete(moderated -> {
+        if (moderated.failed()) {
+          emit(ChatStreamEvent.error(start.streamId(), seq++, moderated.cause() instanceof ReplyException refused
+              && refused.failureCode() == ChatModeration.FLAGGED.code()
+              ? ChatModeration.FLAGGED_OUTPUT : "content moderation is unavailable"));
+          return;
+        }
+        emit(ChatStreamEvent.done(start.streamId(), seq++, tokens, finishReason));
+        cache.fill(cacheKey, new ChatReply(new ChatMessage("assistant", content.toString()), exchange.model(), tokens,
+            false, finishReason, null, 0), ttl, lookup);
+      });
     }
 
     private void fail(String detail) {

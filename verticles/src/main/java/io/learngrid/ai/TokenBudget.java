@@ -44,13 +44,16 @@ final class TokenBudget {
     private final List<AiAdmit.Budget> budgets;
     private final List<String> kinds;
     private final long tokens;
+    /** Where the user's budget is in {@code budgets}; -1: none. */
+    private final int user;
     private boolean held;
     private boolean ended;
 
-    private Reservation(List<AiAdmit.Budget> budgets, List<String> kinds, long tokens) {
+    private Reservation(List<AiAdmit.Budget> budgets, List<String> kinds, long tokens, int user) {
       this.budgets = budgets;
       this.kinds = kinds;
       this.tokens = tokens;
+      this.user = user;
     }
 
     long tokens() {
@@ -65,6 +68,7 @@ final class TokenBudget {
   private final long leaseMillis;
   /** Today's global spend as this node last read or counted it: the budget alert's figure (use max). */
   private final AtomicLong globalSpent = new AtomicLong();
+  private final UsersNearBudget nearlySpent;
 
   TokenBudget(Vertx vertx, LearngridConfig.Ai settings, long timeoutMillis, MeterRegistry registry) {
     this.cache = new BusClient(vertx, timeoutMillis);
@@ -74,6 +78,7 @@ final class TokenBudget {
     // Longer than any call may hold it: a job's generation waits up to twice the time limit for an
     // identical call on another node, then makes its own.
     this.leaseMillis = 3 * settings.timeoutMillis() + 10_000;
+    this.nearlySpent = new UsersNearBudget(vertx, userBudget, timeoutMillis, registry);
     Gauge.builder("learngrid.ai.budget.global.spent", globalSpent, AtomicLong::get).baseUnit("tokens")
         .description("Tokens spent today (UTC) against LEARNGRID_AI_GLOBAL_DAILY_TOKENS, as this node last saw it")
         .register(registry);
@@ -115,7 +120,9 @@ final class TokenBudget {
       budgets.add(new AiAdmit.Budget("key:" + apiKeyId + ":" + day, keyDailyTokens));
       kinds.add("this API key's daily token budget is used up");
     }
+    int user = -1;
     if (userBudget > 0 && userId != null) {
+      user = budgets.size();
       budgets.add(new AiAdmit.Budget("user:" + userId + ":" + day, userBudget));
       kinds.add("your daily AI token budget is used up");
     }
@@ -123,7 +130,7 @@ final class TokenBudget {
       budgets.add(new AiAdmit.Budget("global:" + day, globalBudget));
       kinds.add("the daily AI token budget of this deployment is used up");
     }
-    return new Reservation(budgets, kinds, tokens);
+    return new Reservation(budgets, kinds, tokens, user);
   }
 
   /**
@@ -169,6 +176,9 @@ final class TokenBudget {
         .onSuccess(settled -> {
           if (globalBudget > 0 && !settled.spent().isEmpty()) {
             globalSpent.set(settled.spent().get(settled.spent().size() - 1));
+          }
+          if (reservation.user >= 0 && reservation.user < settled.spent().size()) {
+            nearlySpent.counted(settled.spent().get(reservation.user), Math.max(0, tokens), lifetimeSeconds());
           }
         })
         .onFailure(failure -> LOG.warn("AI tokens not counted against the budget: " + failure.getMessage()));

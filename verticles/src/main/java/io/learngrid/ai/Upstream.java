@@ -18,6 +18,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +41,19 @@ final class Upstream {
   private final CircuitBreaker breaker;
   private final long resetMillis;
   private final String endpoint;
+  private final String moderations;
   private volatile long openedAtMillis;
   private final FailureRate failureRate;
+  /** Calls this node has sent and not yet finished (a stream until its end): least-busy and peak-ewma. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final PeakEwma latency;
 
   Upstream(Vertx vertx, LearngridConfig.AiUpstream settings, LearngridConfig.Ai ai, AiMetrics metrics) {
     this.vertx = vertx;
     this.settings = settings;
     this.resetMillis = ai.breakerResetMillis();
     this.endpoint = settings.url() + "/v1/chat/completions";
+    this.moderations = settings.url() + "/v1/moderations";
     // Seed figures: 50 sockets per upstream; idle ones are closed after LEARNGRID_AI_POOL_IDLE_SECONDS.
     this.client = vertx.createHttpClient(new HttpClientOptions()
             .setKeepAlive(true)
@@ -59,6 +65,7 @@ final class Upstream {
         .setMaxFailures(ai.breakerMaxFailures())
         .setTimeout(-1)
         .setResetTimeout(ai.breakerResetMillis()));
+    this.latency = new PeakEwma(ai.ewmaDecayMillis());
     this.failureRate = new FailureRate(ai.breakerRate().windowMillis(), ai.breakerRate().minCalls(),
         ai.breakerRate().percent());
     breaker.openHandler(v -> {
@@ -112,8 +119,29 @@ final class Upstream {
    * {@link #finish} the exchange.
    */
   Future<Exchange> attempt(JsonObject body, boolean stream, long deadlineMillis) {
+    long started = System.nanoTime();
+    inFlight.incrementAndGet();
     return breaker.execute(() -> send(body, stream, Math.max(1, Math.min(settings.timeoutMillis(), deadlineMillis))))
-        .onComplete(this::countTowardsTheRate);
+        .onComplete(this::countTowardsTheRate)
+        .onComplete(result -> {
+          // The time to a whole reply, or to a stream's head; a failure's time counts too (a timeout is slow).
+          long now = System.nanoTime();
+          latency.observe(now - started, now);
+          // A whole reply is over here; a stream holds its place until finish().
+          if (result.failed() || result.result().body() != null) {
+            inFlight.decrementAndGet();
+          }
+        });
+  }
+
+  /** Calls in flight from this node (least-busy balancing). */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Peak-EWMA's cost: the expected latency times the calls waiting ahead, plus one (this one). */
+  double expectedLatency() {
+    return latency.estimate(System.nanoTime()) * (inFlight.get() + 1);
   }
 
   /** Calls through a closed breaker, upstream troubles counted as failures; the rate may open it. */
@@ -190,8 +218,34 @@ final class Upstream {
     return response.body().map(body -> new Exchange(this, model, request, response, body, started, firstByte, timer));
   }
 
+  /**
+   * One call of {@code /v1/moderations}, outside the breaker (a moderation outage is not a chat
+   * outage): the reply's JSON when the upstream answered 200, else a failure.
+   */
+  Future<JsonObject> moderate(JsonObject body, long timeoutMillis) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(moderations)
+        .setConnectTimeout(timeoutMillis)
+        .setIdleTimeout(timeoutMillis)
+        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .putHeader(HttpHeaders.USER_AGENT, "learngrid")
+        .putHeader(HttpHeaders.ACCEPT, APPLICATION_JSON);
+    if (settings.apiKey() != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey());
+    }
+    return client.request(options)
+        .compose(request -> request.send(body.toBuffer()))
+        .compose(response -> response.body().compose(reply -> response.statusCode() == 200
+            ? Future.succeededFuture(reply.toJsonObject())
+            : Future.failedFuture("moderation answered " + response.statusCode())));
+  }
+
   void finish(Exchange exchange) {
     vertx.cancelTimer(exchange.totalTimerId());
+    if (exchange.body() == null) {
+      inFlight.decrementAndGet();
+    }
   }
 
   /** {@code Retry-After} in seconds (the HTTP-date form is rare from APIs and read as absent). */

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Sends one chat completion to the best upstream that will take it: upstreams serving the model
- * first (one picked by weight, then the others by weight), then the others with a model of their
- * own (model fallback). Each upstream gets retries with exponential backoff and full jitter on 429,
+ * first (one chosen by LEARNGRID_AI_BALANCING: drawn by weight, the least busy, or the lowest
+ * peak-EWMA latency; then the others by weight), then the others with a model of their own (model
+ * fallback). Each upstream gets retries with exponential backoff and full jitter on 429,
  * 5xx and connection errors, never sooner than its {@code Retry-After}; an upstream whose circuit is
  * open is skipped, and when every circuit is open the answer is 503 at once.
  */
@@ -122,7 +124,10 @@ final class UpstreamRouter {
     return Math.max(1, (millis + 999) / 1000);
   }
 
-  /** Serving upstreams (the first drawn by weight, the rest heaviest first), then the model fallbacks. */
+  /**
+   * Serving upstreams (the first chosen by {@link #first}, the rest heaviest first), then the model
+   * fallbacks. Open circuits are left in place; {@link #next} skips them.
+   */
   private List<Upstream> order(String model) {
     List<Upstream> serving = new ArrayList<>();
     List<Upstream> fallback = new ArrayList<>();
@@ -133,17 +138,57 @@ final class UpstreamRouter {
     serving.sort(heaviest);
     fallback.sort(heaviest);
     if (serving.size() > 1) {
-      int total = serving.stream().mapToInt(u -> u.settings.weight()).sum();
-      int draw = ThreadLocalRandom.current().nextInt(total);
-      for (int i = 0; i < serving.size(); i++) {
-        draw -= serving.get(i).settings.weight();
-        if (draw < 0) {
-          serving.add(0, serving.remove(i));
-          break;
-        }
-      }
+      int first = first(serving);
+      serving.add(0, serving.remove(first));
     }
     serving.addAll(fallback);
     return serving;
+  }
+
+  /** The index of the upstream to try first, by LEARNGRID_AI_BALANCING. */
+  private int first(List<Upstream> serving) {
+    return switch (settings.balancing()) {
+      case WEIGHTED -> byWeight(serving);
+      case LEAST_BUSY -> cheapest(serving, upstream -> (double) upstream.inFlight());
+      case PEAK_EWMA -> cheapest(serving, Upstream::expectedLatency);
+    };
+  }
+
+  private static int byWeight(List<Upstream> serving) {
+    int total = serving.stream().mapToInt(u -> u.settings.weight()).sum();
+    int draw = ThreadLocalRandom.current().nextInt(total);
+    for (int i = 0; i < serving.size(); i++) {
+      draw -= serving.get(i).settings.weight();
+      if (draw < 0) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The lowest cost per unit of weight among those whose circuit is not open; a tie is drawn by
+   * weight, so that idle upstreams (all at 0) share the load as {@code weighted} would.
+   */
+  private static int cheapest(List<Upstream> serving, ToDoubleFunction<Upstream> cost) {
+    double best = Double.MAX_VALUE;
+    List<Upstream> tied = new ArrayList<>(serving.size());
+    for (Upstream upstream : serving) {
+      if (upstream.circuitOpen()) {
+        continue;
+      }
+      double value = cost.applyAsDouble(upstream) / upstream.settings.weight();
+      if (value < best) {
+        best = value;
+        tied.clear();
+      }
+      if (value == best) {
+        tied.add(upstream);
+      }
+    }
+    if (tied.isEmpty()) {
+      return 0;
+    }
+    return serving.indexOf(tied.size() == 1 ? tied.get(0) : tied.get(byWeight(tied)));
   }
 }

@@ -104,7 +104,8 @@ public record LearngridConfig(
                    long breakerResetMillis, BreakerRate breakerRate, List<AiUpstream> upstreams, int poolSize, int poolIdleSeconds,
                    int maxRetries, long retryBaseMillis, long retryMaxMillis, long heartbeatMillis,
                    int chatCacheSeconds, int generationCacheSeconds, long userDailyTokens, long globalDailyTokens,
-                   Map<String, AiPrice> prices, int reserveMaxTokens) {}
+                   Map<String, AiPrice> prices, int reserveMaxTokens, AiModeration moderation, String moderationModel,
+                   AiBalancing balancing, long ewmaDecayMillis) {}
 
   /** A breaker also opens when {@code percent} of at least {@code minCalls} calls in {@code windowMillis} failed. */
   public record BreakerRate(int percent, int minCalls, long windowMillis) {}
@@ -468,7 +469,11 @@ public record LearngridConfig(
         s.longValue("LEARNGRID_AI_USER_DAILY_TOKENS", 200_000, 0, Long.MAX_VALUE / 2),
         s.longValue("LEARNGRID_AI_GLOBAL_DAILY_TOKENS", 0, 0, Long.MAX_VALUE / 2),
         prices(s, s.optional("LEARNGRID_AI_PRICES")),
-        s.integer("LEARNGRID_AI_RESERVE_MAX_TOKENS", 1_024, 1, 1_000_000));
+        s.integer("LEARNGRID_AI_RESERVE_MAX_TOKENS", 1_024, 1, 1_000_000),
+        AiModeration.from(s),
+        s.optional("LEARNGRID_AI_MODERATION_MODEL"),
+        AiBalancing.from(s),
+        s.longValue("LEARNGRID_AI_EWMA_DECAY_MS", 10_000, 10, 3_600_000));
   }
 
   /**

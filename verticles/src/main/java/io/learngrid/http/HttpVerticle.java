@@ -6,6 +6,7 @@ import io.learngrid.config.LearngridConfig;
 import io.learngrid.http.ai.AiJobRoutes;
 import io.learngrid.http.jobs.JobRoutes;
 import io.learngrid.http.ai.AiRoutes;
+import io.learngrid.http.ai.AiUsageRoutes;
 import io.learngrid.http.ai.ChatStreamRelay;
 import io.learngrid.http.ai.OpenAiRoutes;
 import io.learngrid.http.ai.Overhead;
@@ -169,6 +170,7 @@ public final class HttpVerticle extends VerticleBase {
     GatewayAuth gateway = new GatewayAuth(tokens, revocations, apiKeys, registry);
     ApiKeyRoutes keys = new ApiKeyRoutes(vertx, apiKeys, busTimeout);
     AiJobRoutes aiJobs = new AiJobRoutes(jobs);
+    AiUsageRoutes aiUsage = new AiUsageRoutes(vertx, busTimeout);
     AnswerRoutes answers = new AnswerRoutes(vertx, busTimeout);
     ProgressRoutes progress = new ProgressRoutes(vertx, cache, busTimeout, cacheTimeout,
         config.cacheTtls().progressSeconds());
@@ -319,6 +321,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(keys::list);
     router.delete("/api/v1/me/api-keys/:keyId").handler(limits.user()).handler(contract.operation("deleteApiKey"))
         .handler(keys::delete);
+    router.get("/api/v1/admin/ai/usage").handler(limits.user()).handler(contract.operation("getAiUsage"))
+        .handler(aiUsage::report);
     // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
     router.route("/api/v1/*").handler(limits.user());
 

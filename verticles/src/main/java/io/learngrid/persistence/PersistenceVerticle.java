@@ -90,7 +90,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new AssignmentStore(pool, reads).serve(vertx),
               new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx),
               new ProgressStore(pool, aggregator::watermark).serve(vertx),
-              new AiUsageStore(pool).serve(vertx),
+              new AiUsageStore(pool, reads).serve(vertx),
               new JobStore(pool, config.jobs(), registry).serve(vertx),
               new AccountStore(pool, config.jobs()).serve(vertx),
               new ExportStore(pool).serve(vertx),

@@ -12,6 +12,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,9 @@ public class AiSimulatorVerticle extends VerticleBase {
   /** Requests of any kind (streamed, whole, hung) whose client went away before the answer ended. */
   private final AtomicLong cancelledRequests = new AtomicLong();
   private final AtomicLong completedRequests = new AtomicLong();
+  private final AtomicLong moderationRequests = new AtomicLong();
+  /** What moderation flags: the settings' words, until a test sets others. */
+  private volatile List<String> flaggedWords;
   private volatile HttpServer server;
 
   public AiSimulatorVerticle(SimulatorSettings settings) {
@@ -49,6 +54,7 @@ public class AiSimulatorVerticle extends VerticleBase {
     this.faults = new FaultInjector(settings.seed(), settings.rateLimitRate(), settings.errorRate(),
         settings.hangRate(), settings.disconnectRate());
     this.answers = new AnswerGenerator(settings.seed(), settings.maxTokens());
+    this.flaggedWords = settings.flaggedWords();
   }
 
   @Override
@@ -56,6 +62,8 @@ public class AiSimulatorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.post("/v1/chat/completions").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
     router.post("/v1/chat/completions").handler(this::chatCompletions);
+    router.post("/v1/moderations").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
+    router.post("/v1/moderations").handler(this::moderations);
     router.get("/v1/models").handler(ctx -> sendJson(ctx.response(), 200, new JsonObject()
         .put("object", "list")
         .put("data", new JsonArray().add(new JsonObject().put("id", DEFAULT_MODEL).put("object", "model")))));
@@ -129,12 +137,23 @@ public class AiSimulatorVerticle extends VerticleBase {
     this.faults.plan(Arrays.stream(faults).map(FaultInjector.Fault::parse).toList());
   }
 
+  /** Moderation requests received, valid or not. */
+  public long moderationRequests() {
+    return moderationRequests.get();
+  }
+
+  /** From now on {@code /v1/moderations} flags inputs containing one of these words (none: flags nothing). */
+  public void flagWords(String... words) {
+    this.flaggedWords = Arrays.stream(words).map(word -> word.toLowerCase(Locale.ROOT)).toList();
+  }
+
   public JsonObject stats() {
     return new JsonObject()
         .put("requests", chatRequests.get())
         .put("completed", completedRequests.get())
         .put("cancelled", cancelledRequests.get())
-        .put("cancelledStreams", cancelledStreams.get());
+        .put("cancelledStreams", cancelledStreams.get())
+        .put("moderations", moderationRequests.get());
   }
 
   private void planFaults(RoutingContext ctx) {
@@ -208,6 +227,46 @@ public class AiSimulatorVerticle extends VerticleBase {
     } else {
       replyWhenGenerated(response, envelope, completion);
     }
+  }
+
+  /**
+   * OpenAI's moderation API: {@code input} a string or a list (of strings, or of {@code {type:
+   * "text", text}} parts); one result per input, flagged (category {@code harassment}) when it
+   * contains a flagged word. Answers at once: moderation models are small and fast.
+   */
+  private void moderations(RoutingContext ctx) {
+    moderationRequests.incrementAndGet();
+    JsonArray inputs;
+    try {
+      Object input = bodyAsJsonObject(ctx).getValue("input");
+      inputs = input instanceof String text ? new JsonArray().add(text) : (JsonArray) input;
+      if (inputs == null || inputs.isEmpty()) {
+        throw new InvalidRequestException("input must be a string or a non-empty list", "input");
+      }
+    } catch (InvalidRequestException e) {
+      sendJson(ctx.response(), 400, OpenAiErrors.invalidRequest(e.getMessage(), e.param()));
+      return;
+    } catch (ClassCastException e) {
+      sendJson(ctx.response(), 400, OpenAiErrors.invalidRequest("input must be a string or a list", "input"));
+      return;
+    }
+    List<String> words = flaggedWords;
+    JsonArray results = new JsonArray();
+    for (Object input : inputs) {
+      String text = (input instanceof JsonObject part ? String.valueOf(part.getValue("text")) : String.valueOf(input))
+          .toLowerCase(Locale.ROOT);
+      boolean flagged = words.stream().anyMatch(text::contains);
+      results.add(new JsonObject()
+          .put("flagged", flagged)
+          .put("categories", new JsonObject().put("harassment", flagged).put("violence", false).put("self-harm", false))
+          .put("category_scores", new JsonObject().put("harassment", flagged ? 0.97 : 0.001).put("violence", 0.001)
+              .put("self-harm", 0.001)));
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    sendJson(ctx.response(), 200, new JsonObject()
+        .put("id", "modr-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE))
+        .put("model", "omni-moderation-latest")
+        .put("results", results));
   }
 
   /** Answers after the time the whole generation would take upstream, with one timer rather than a sleep. */

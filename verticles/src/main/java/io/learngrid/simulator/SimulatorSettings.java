@@ -1,6 +1,8 @@
 package io.learngrid.simulator;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Settings of the AI upstream simulator.
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
  * @param retryAfterSeconds the {@code Retry-After} of an injected 429
  * @param hangRate         fraction (0..1) of chat requests accepted and never answered (until the client gives up)
  * @param disconnectRate   fraction (0..1) of streamed chat requests whose connection drops after half the tokens
+ * @param flaggedWords     {@code /v1/moderations} flags an input that contains one of these words (case-insensitive)
  */
 public record SimulatorSettings(
     String host,
@@ -28,7 +31,8 @@ public record SimulatorSettings(
     int maxTokens,
     int retryAfterSeconds,
     double hangRate,
-    double disconnectRate) {
+    double disconnectRate,
+    List<String> flaggedWords) {
 
   public SimulatorSettings {
     if (host == null || host.isBlank()) {
@@ -58,10 +62,15 @@ public record SimulatorSettings(
     if (maxTokens < 1) {
       throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
     }
+    flaggedWords = flaggedWords == null ? List.of()
+        : flaggedWords.stream().map(word -> word.toLowerCase(Locale.ROOT)).filter(word -> !word.isBlank()).toList();
   }
 
+  /** What the default settings' moderation flags: a word to try moderation with on the dev node. */
+  public static final String DEFAULT_FLAGGED_WORD = "simulator-flag";
+
   public static SimulatorSettings defaults() {
-    return new SimulatorSettings("127.0.0.1", 0, 20, 5, 0.0, 0.0, 42L, 40, 1, 0.0, 0.0);
+    return new SimulatorSettings("127.0.0.1", 0, 20, 5, 0.0, 0.0, 42L, 40, 1, 0.0, 0.0, List.of(DEFAULT_FLAGGED_WORD));
   }
 
   /**
@@ -84,47 +93,54 @@ public record SimulatorSettings(
         json.getInteger("maxTokens", d.maxTokens()),
         json.getInteger("retryAfterSeconds", d.retryAfterSeconds()),
         json.getDouble("hangRate", d.hangRate()),
-        json.getDouble("disconnectRate", d.disconnectRate()));
+        json.getDouble("disconnectRate", d.disconnectRate()),
+        json.containsKey("flaggedWords")
+            ? json.getJsonArray("flaggedWords").stream().map(String::valueOf).toList() : d.flaggedWords());
   }
 
   public SimulatorSettings withHost(String host) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   public SimulatorSettings withPort(int port) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   public SimulatorSettings withTiming(long firstTokenMillis, long tokenMillis) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   public SimulatorSettings withFaults(double errorRate, double rateLimitRate) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   public SimulatorSettings withSeed(long seed) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   public SimulatorSettings withMaxTokens(int maxTokens) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   public SimulatorSettings withRetryAfter(int retryAfterSeconds) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
+  }
+
+  public SimulatorSettings withFlaggedWords(String... words) {
+    return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
+        retryAfterSeconds, hangRate, disconnectRate, List.of(words));
   }
 
   public SimulatorSettings withHangs(double hangRate, double disconnectRate) {
     return new SimulatorSettings(host, port, firstTokenMillis, tokenMillis, errorRate, rateLimitRate, seed, maxTokens,
-        retryAfterSeconds, hangRate, disconnectRate);
+        retryAfterSeconds, hangRate, disconnectRate, flaggedWords);
   }
 
   private static void requireFraction(String field, double value) {

@@ -36,7 +36,7 @@ public final class StandaloneSimulator implements AutoCloseable {
 
   /**
    * The keys the dev node's simulator reads too: LEARNGRID_SIM_FIRST_TOKEN_MS, _TOKEN_MS, _MAX_TOKENS, _SEED,
-   * _ERROR_RATE, _429_RATE, _RETRY_AFTER_SECONDS, _HANG_RATE, _DISCONNECT_RATE.
+   * _ERROR_RATE, _429_RATE, _RETRY_AFTER_SECONDS, _HANG_RATE, _DISCONNECT_RATE, _FLAGGED_WORDS.
    */
   public static SimulatorSettings withTimingAndFaults(SettingsReader s, SimulatorSettings base) {
     double errorRate = s.fraction("LEARNGRID_SIM_ERROR_RATE", 0);
@@ -55,7 +55,8 @@ public final class StandaloneSimulator implements AutoCloseable {
         .withHangs(hangRate, disconnectRate)
         .withRetryAfter(s.integer("LEARNGRID_SIM_RETRY_AFTER_SECONDS", 1, 0, 3_600))
         .withSeed(s.longValue("LEARNGRID_SIM_SEED", base.seed(), Long.MIN_VALUE, Long.MAX_VALUE))
-        .withMaxTokens(s.integer("LEARNGRID_SIM_MAX_TOKENS", base.maxTokens(), 1, 100_000));
+        .withMaxTokens(s.integer("LEARNGRID_SIM_MAX_TOKENS", base.maxTokens(), 1, 100_000))
+        .withFlaggedWords(s.string("LEARNGRID_SIM_FLAGGED_WORDS", String.join(",", base.flaggedWords())).split(","));
   }
 
   /**

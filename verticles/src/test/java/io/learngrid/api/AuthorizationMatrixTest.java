@@ -182,6 +182,9 @@ class AuthorizationMatrixTest {
             new JsonObject().put("displayName", "Renamed"), token(a)), 401, 403, 403, 403, 403, 200),
         new Route("DELETE /admin/users/{id}", a -> api.method("DELETE", "/api/v1/admin/users/"
             + api.account("student").id(), token(a)), 401, 403, 403, 403, 403, 204),
+        // ---- v1.1 AI ----
+        new Route("GET /admin/ai/usage", a -> api.get("/api/v1/admin/ai/usage?from=2026-01-01&to=2026-01-31&groupBy=day",
+            token(a)), 401, 403, 403, 403, 403, 200),
         // ---- v1.1 courses and enrollment ----
         new Route("GET /me/courses", a -> api.get("/api/v1/me/courses", token(a)), 401, 200, 200, 200, 200, 200),
         // Deleting and unenrolling change what exists: each call works on a fresh course.

@@ -305,6 +305,34 @@ class AiSimulatorVerticleTest {
   }
 
   @Test
+  @DisplayName("/v1/moderations flags the inputs that contain a configured word, one result per input, in OpenAI's shape")
+  void moderations(Vertx vertx, VertxTestContext testContext) {
+    deploy(vertx, FAST.withFlaggedWords("Gloomy")).compose(sim -> {
+          WebClient client = WebClient.create(vertx);
+          Future<HttpResponse<Buffer>> list = client.post(sim.actualPort(), HOST, "/v1/moderations")
+              .sendJsonObject(new JsonObject().put("input", new JsonArray().add("a sunny day").add("a GLOOMY day")));
+          Future<HttpResponse<Buffer>> one = client.post(sim.actualPort(), HOST, "/v1/moderations")
+              .sendJsonObject(new JsonObject().put("input", "gloomy"));
+          Future<HttpResponse<Buffer>> bad = client.post(sim.actualPort(), HOST, "/v1/moderations")
+              .sendJsonObject(new JsonObject().put("input", 7));
+          return Future.all(list, one, bad).map(all -> List.of(list.result(), one.result(), bad.result(),
+              sim.moderationRequests()));
+        })
+        .onComplete(testContext.succeeding(replies -> testContext.verify(() -> {
+          JsonArray results = ((HttpResponse<?>) replies.get(0)).bodyAsJsonObject().getJsonArray("results");
+          assertThat(results).hasSize(2);
+          assertThat(results.getJsonObject(0).getBoolean("flagged")).isFalse();
+          assertThat(results.getJsonObject(1).getBoolean("flagged")).isTrue();
+          assertThat(results.getJsonObject(1).getJsonObject("categories").getBoolean("harassment")).isTrue();
+          assertThat(((HttpResponse<?>) replies.get(1)).bodyAsJsonObject().getJsonArray("results").getJsonObject(0)
+              .getBoolean("flagged")).isTrue();
+          assertThat(((HttpResponse<?>) replies.get(2)).statusCode()).isEqualTo(400);
+          assertThat(replies.get(3)).isEqualTo(3L);
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("lists its model, reports health, and answers unknown routes with a JSON 404")
   void otherRoutes(Vertx vertx, VertxTestContext testContext) {
     deploy(vertx, FAST).compose(sim -> {
