@@ -218,7 +218,10 @@ final class EventStream {
     }
     hub.leave(this);
     hub.release(userId);
-    if (reason != null) {
+    if ("stopping".equals(reason)) {
+      hub.cutOff(reason);
+      response.end();
+    } else if (reason != null) {
       // A cut, not an end: the client sees the stream broken and reconnects with its Last-Event-ID.
       response.reset();
     }
