@@ -27,12 +27,14 @@ require_whole_numbers SUBSCRIBERS RATE DURATION STUDENTS READY_TIMEOUT
 find_java
 ensure_jar
 pick_node_ports
+pick_port  # the dev node's SMTP server: another dev node on this machine may hold the default 3025
+SMTP_PORT=$PORT
 make_work_dir learngrid-bench-sse
 always_clean_up
 print_machine
 
 section "starting the dev node (streams per user up to $SUBSCRIBERS)"
-start_node bench-sse LEARNGRID_BCRYPT_COST=4 LEARNGRID_EVENTS_MAX_STREAMS_PER_USER="$SUBSCRIBERS" \
+start_node bench-sse LEARNGRID_DEV_SMTP_PORT="$SMTP_PORT" LEARNGRID_BCRYPT_COST=4 LEARNGRID_EVENTS_MAX_STREAMS_PER_USER="$SUBSCRIBERS" \
   LEARNGRID_EVENTS_MAX_STREAMS=$((SUBSCRIBERS + 100))
 wait_until_ready
 
