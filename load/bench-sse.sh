@@ -43,5 +43,5 @@ TOKEN="$(login teacher@learngrid.dev demo-password)"
 
 section "$SUBSCRIBERS subscribers, $RATE answers/s for ${DURATION}s (after 5 s of warm-up)"
 "$JAVA" -cp "$JAR" "$HERE/SseFanout.java" "$BASE" "$TOKEN" "$STUDENTS" "$SUBSCRIBERS" "$RATE" "$DURATION" 2>&1 \
-  | grep -Ev '^(WARNING|SLF4J)' | tee "$WORK/sse.txt"
+  | grep --line-buffered -Ev '^(WARNING|SLF4J)' | tee "$WORK/sse.txt"
 grep -q '^RESULT latency' "$WORK/sse.txt" || die "the client printed no result"

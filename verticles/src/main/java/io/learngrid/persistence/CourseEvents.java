@@ -1,6 +1,7 @@
 package io.learngrid.persistence;
 
 import io.learngrid.bus.events.CourseEvent;
+import io.learngrid.bus.events.CourseEventBatch;
 import io.learngrid.bus.events.CourseEventPage;
 import io.learngrid.bus.events.ReadCourseEvents;
 import io.learngrid.bus.jobs.JobKinds;
@@ -13,7 +14,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,7 +26,8 @@ import java.util.UUID;
  * columns {@code (course_id, type, occurred_at, data, ord)}, followed by {@link #append()}, which
  * numbers them per course, stores them, and queues a webhook delivery job for each active webhook
  * that subscribed to the type. Nothing is published before the statement's transaction commits;
- * then {@link #published} sends the stored events to the course's bus address.
+ * then {@link #published} sends the stored events to the course's bus address, one
+ * {@link CourseEventBatch} per course.
  *
  * <p>The live publish may be lost (the node dies between commit and publish): streams notice the
  * gap in seq and read it from here, and webhook deliveries do not depend on it at all.
@@ -157,9 +162,14 @@ final class CourseEvents {
    * a wake-up for the webhook runners when deliveries were queued.
    */
   void published(RowSet<Row> rows) {
+    Map<String, List<CourseEvent>> byCourse = new LinkedHashMap<>();
     for (CourseEvent event : events(rows)) {
-      vertx.eventBus().publish(CourseEvent.address(event.courseId()), event.toJson());
+      byCourse.computeIfAbsent(event.courseId(), key -> new ArrayList<>()).add(event);
     }
+    byCourse.forEach((courseId, events) -> {
+      events.sort(Comparator.comparingLong(CourseEvent::seq));
+      vertx.eventBus().publish(CourseEvent.address(courseId), new CourseEventBatch(courseId, events).toJson());
+    });
     if (deliveries(rows) > 0) {
       JobStore.announce(vertx, JobKinds.WEBHOOK);
     }

@@ -249,9 +249,10 @@ class CourseEventStreamClusterTest {
       String pad = "x".repeat(100_000);
       var bus = second.node().vertx().eventBus();
       for (long seq = 2; seq <= 301; seq++) {
-        bus.publish(io.learngrid.bus.events.CourseEvent.address(course.courseId()), new io.learngrid.bus.events.CourseEvent(
-            course.courseId(), seq, java.util.UUID.randomUUID().toString(), "answer.submitted",
-            java.time.Instant.now().toString(), new JsonObject().put("pad", pad)).toJson());
+        bus.publish(io.learngrid.bus.events.CourseEvent.address(course.courseId()),
+            new io.learngrid.bus.events.CourseEventBatch(course.courseId(), List.of(new io.learngrid.bus.events.CourseEvent(
+                course.courseId(), seq, java.util.UUID.randomUUID().toString(), "answer.submitted",
+                java.time.Instant.now().toString(), new JsonObject().put("pad", pad)))).toJson());
       }
       io.learngrid.support.Eventually.within(30,
           () -> metric(first, "learngrid_sse_streams_cut_total{reason=\"slow\"") > cutBefore);

@@ -104,11 +104,19 @@ final class EventStream {
   }
 
   /** From the feed, on this stream's event loop, in seq order. */
-  void live(List<CourseEventHub.Frame> frames) {
+  void live(CourseEventHub.Frames frames) {
     if (ended) {
       return;
     }
-    for (CourseEventHub.Frame frame : frames) {
+    // Up to date and not backed up, as nearly always: the frames' bytes in one write.
+    if (!catchingUp && !waitingForDrain && replayUntil >= 0 && queued.isEmpty() && frames.first() == lastSent + 1
+        && !response.writeQueueFull()) {
+      response.write(frames.bytes());
+      lastSent = frames.last();
+      hub.delivered(frames.frames().size());
+      return;
+    }
+    for (CourseEventHub.Frame frame : frames.frames()) {
       if (frame.seq() > lastSent) {
         queued.add(frame);
       }
@@ -150,14 +158,18 @@ final class EventStream {
           }
           CourseEventPage events = page.result();
           int written = 0;
+          Buffer out = Buffer.buffer();
           for (var event : events.events()) {
             if (event.seq() <= lastSent) {
               continue;
             }
             // The outbox has no gaps but at its start: what retention removed is gone for good.
-            response.write(CourseEventHub.frame(event));
+            out.appendBuffer(CourseEventHub.frame(event));
             lastSent = event.seq();
             written++;
+          }
+          if (written > 0) {
+            response.write(out);
           }
           hub.delivered(written);
           if (written == 0 && events.events().isEmpty()) {
@@ -179,29 +191,34 @@ final class EventStream {
     if (ended || catchingUp || waitingForDrain || replayUntil < 0) {
       return;
     }
+    if (response.writeQueueFull()) {
+      waitForDrain(this::drain);
+      return;
+    }
+    // What is queued goes out in one write; the socket's backlog is checked again on the next call.
     int written = 0;
+    Buffer out = Buffer.buffer();
     while (!queued.isEmpty()) {
-      if (response.writeQueueFull()) {
-        hub.delivered(written);
-        waitForDrain(this::drain);
-        return;
-      }
       CourseEventHub.Frame frame = queued.peekFirst();
       if (frame.seq() <= lastSent) {
         queued.pollFirst();
         continue;
       }
       if (frame.seq() > lastSent + 1) {
-        hub.delivered(written);
-        catchUp();
-        return;
+        break;
       }
       queued.pollFirst();
-      response.write(frame.bytes());
+      out.appendBuffer(frame.bytes());
       lastSent = frame.seq();
       written++;
     }
-    hub.delivered(written);
+    if (written > 0) {
+      response.write(out);
+      hub.delivered(written);
+    }
+    if (!queued.isEmpty()) {
+      catchUp(); // a gap before the next queued frame
+    }
   }
 
   private void waitForDrain(Runnable then) {
