@@ -32,6 +32,9 @@ import io.learngrid.http.courses.EnrollmentRoutes;
 import io.learngrid.http.courses.ExportRoutes;
 import io.learngrid.http.courses.GradebookRoutes;
 import io.learngrid.http.courses.RosterRoutes;
+import io.learngrid.http.events.CourseEventHub;
+import io.learngrid.http.events.EventRoutes;
+import io.learngrid.http.events.WebhookRoutes;
 import io.learngrid.http.limits.RateLimiter;
 import io.learngrid.dev.DevMail;
 import io.learngrid.http.ops.CacheRoutes;
@@ -89,26 +92,32 @@ public final class HttpVerticle extends VerticleBase {
   private Revocations revocations;
   private ApiKeys apiKeys;
   private final SlowClients slowClients;
+  private CourseEventHub eventHub;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
-    this(config, node, registry, null, SlowClients.of(config));
+    this(config, node, registry, null, SlowClients.of(config), null);
   }
 
   /**
    * {@code devMail}: the dev node's SMTP server, whose catch {@code GET /dev/mail} lists; null
-   * elsewhere (no such route). {@code slowClients}: one per node, shared by its instances.
+   * elsewhere (no such route). {@code slowClients} and {@code eventHub} (the course event feeds):
+   * one per node, shared by its instances; a null hub makes one of this instance's own.
    */
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry, DevMail devMail,
-                      SlowClients slowClients) {
+                      SlowClients slowClients, CourseEventHub eventHub) {
     this.config = config;
     this.node = node;
     this.registry = registry;
     this.devMail = devMail;
     this.slowClients = slowClients;
+    this.eventHub = eventHub;
   }
 
   @Override
   public Future<?> start() {
+    if (eventHub == null) {
+      eventHub = new CourseEventHub(vertx, config, registry);
+    }
     long cacheTimeout = config.redis().busTimeoutMillis();
     NearCache near = NearCache.of(vertx, config.nearCache(), registry);
     NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
@@ -177,6 +186,8 @@ public final class HttpVerticle extends VerticleBase {
     GradebookRoutes gradebook = new GradebookRoutes(vertx, access, cursors, busTimeout);
     RosterRoutes roster = new RosterRoutes(vertx, access, jobs);
     ExportRoutes exports = new ExportRoutes(vertx, access, jobs, busTimeout);
+    EventRoutes events = new EventRoutes(access, eventHub);
+    WebhookRoutes webhooks = new WebhookRoutes(vertx, busTimeout, config.events().webhookAllowPrivate());
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi, busSchemas);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -287,6 +298,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("getStudentProgress")).handler(progress::student);
     router.get("/api/v1/courses/:courseId/gradebook").handler(limits.user())
         .handler(contract.operation("getGradebook")).handler(gradebook::gradebook);
+    router.get("/api/v1/courses/:courseId/events").handler(limits.user())
+        .handler(contract.operation("streamCourseEvents")).handler(events::stream);
     router.post("/api/v1/courses/:courseId/exports").handler(limits.user()).handler(body)
         .handler(contract.operation("createExport")).handler(exports::create);
     router.get("/api/v1/exports/:jobId").handler(limits.user()).handler(contract.operation("downloadExport"))
@@ -323,6 +336,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(keys::delete);
     router.get("/api/v1/admin/ai/usage").handler(limits.user()).handler(contract.operation("getAiUsage"))
         .handler(aiUsage::report);
+    router.post("/api/v1/admin/webhooks").handler(limits.user()).handler(body)
+        .handler(contract.operation("createWebhook")).handler(webhooks::create);
+    router.get("/api/v1/admin/webhooks").handler(limits.user()).handler(contract.operation("listWebhooks"))
+        .handler(webhooks::list);
+    router.delete("/api/v1/admin/webhooks/:webhookId").handler(limits.user())
+        .handler(contract.operation("deleteWebhook")).handler(webhooks::delete);
     // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
     router.route("/api/v1/*").handler(limits.user());
 
@@ -378,6 +397,10 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    // Event streams never end by themselves: they end now, so that the drain does not wait for them.
+    if (eventHub != null) {
+      eventHub.endAll();
+    }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(config.shutdown().timeoutMillis(), TimeUnit.MILLISECONDS);
     // Streams still open after the drain are cut; the ai role hears the cancel.

@@ -6,6 +6,7 @@ import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.LearngridNode;
+import io.learngrid.support.Sse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,6 +134,14 @@ class AuthorizationMatrixTest {
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
         new Route("GET /courses/{id}/gradebook", a -> api.get(course + courseId + "/gradebook", token(a)),
             401, 403, 403, 200, 403, 200),
+        new Route("GET /courses/{id}/events", a -> stream(course + courseId + "/events", token(a)),
+            401, 403, 403, 200, 403, 200),
+        new Route("POST /admin/webhooks", a -> api.post("/api/v1/admin/webhooks", webhook(), token(a)),
+            401, 403, 403, 403, 403, 201),
+        new Route("GET /admin/webhooks", a -> api.get("/api/v1/admin/webhooks", token(a)), 401, 403, 403, 403, 403, 200),
+        new Route("DELETE /admin/webhooks/{id}", a -> api.method("DELETE", "/api/v1/admin/webhooks/" + api.post(
+            "/api/v1/admin/webhooks", webhook(), token(Actor.ADMIN)).json().getString("id"), token(a)),
+            401, 403, 403, 403, 403, 204),
         new Route("POST /courses/{id}/exports", a -> api.post(course + courseId + "/exports", new JsonObject()
             .put("kind", "answers").put("format", "csv"), token(a)), 401, 403, 403, 202, 403, 202),
         // Only the job's owner: to anyone else, an admin included, the file does not exist.
@@ -203,6 +213,34 @@ class AuthorizationMatrixTest {
     return id;
   }
 
+  /** A webhook no one listens at, for an event no route here makes; {@link #removeWebhooks} deletes them. */
+  private static JsonObject webhook() {
+    return new JsonObject().put("url", "http://127.0.0.1:9/matrix-hook").put("events", new JsonArray().add("progress.updated"));
+  }
+
+  @AfterAll
+  static void removeWebhooks() {
+    String admin = token(Actor.ADMIN);
+    for (Object item : api.get("/api/v1/admin/webhooks", admin).json().getJsonArray("items")) {
+      JsonObject webhook = (JsonObject) item;
+      if (webhook.getString("url").endsWith("/matrix-hook")) {
+        api.method("DELETE", "/api/v1/admin/webhooks/" + webhook.getString("id"), admin);
+      }
+    }
+  }
+
+  /** An event stream's reply: a 200 is closed at once (its body never ends), a refusal read as usual. */
+  private static Reply stream(String path, String token) {
+    try (Sse sse = Sse.get(api.base(), path, token, Map.of())) {
+      if (sse.status() == 200) {
+        return new Reply(200, null);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return api.get(path, token);
+  }
+
   private static String freshToken(Actor actor) {
     return actor == Actor.ANONYMOUS ? null : api.login(accounts.get(actor).email(), "account-password");
   }
@@ -229,7 +267,8 @@ class AuthorizationMatrixTest {
   @MethodSource("cases")
   void callerGetsTheExpectedStatus(String name, Actor actor, Route route, int expected) {
     Reply reply = route.call().apply(actor);
-    assertThat(reply.status()).as(name + " as " + actor + ": " + reply.body()).isEqualTo(expected);
+    assertThat(reply.status()).as(name + " as " + actor + ": " + (reply.raw() == null ? "(a stream)" : reply.body()))
+        .isEqualTo(expected);
     if (expected >= 400) {
       // The OpenAI-compatible surface answers in OpenAI's error shape, everything else in problem+json.
       assertThat(reply.header("Content-Type")).isEqualTo(name.contains(" /v1/") ? "application/json"
