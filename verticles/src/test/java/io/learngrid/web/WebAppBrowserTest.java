@@ -1,0 +1,144 @@
+package io.learngrid.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.learngrid.support.Api;
+import io.learngrid.support.Api.Account;
+import io.learngrid.support.Browser;
+import io.learngrid.support.LearngridNode;
+import io.learngrid.support.NodeSettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The web app in a real headless Chromium: a teacher and a student, each in a browser of their own,
+ * through the pages of docs/web-app.md. Waits are on the DOM (WebDriverWait), never sleeps. Every
+ * page visited leaves a screenshot in target/screenshots/.
+ */
+@DisplayName("The web app at /app/ in a real browser: teacher and student, live dashboard, gradebook")
+@LearngridNode
+class WebAppBrowserTest {
+
+  /** A node of its own: the browsers reach it from 127.0.0.1, so their logins spend no other test's budget. */
+  static NodeSettings settings = NodeSettings.defaults();
+
+  private static final String PASSWORD = "account-password";
+
+  private final Api api;
+  private Browser teacher;
+  private Browser student;
+
+  WebAppBrowserTest(Api api) {
+    this.api = api;
+  }
+
+  @BeforeEach
+  void openBrowsers() {
+    teacher = Browser.open(api.base(), 1280, 1000);
+  }
+
+  @AfterEach
+  void closeBrowsers() {
+    if (teacher != null) {
+      teacher.close();
+    }
+    if (student != null) {
+      student.close();
+    }
+  }
+
+  private record Course(String id, String assignmentId, JsonArray questions) {}
+
+  /** A course under policy `code` with one assignment of three questions (choice, text, number). */
+  private Course course(Account owner, String title) {
+    JsonObject course = api.post("/api/v1/courses", new JsonObject().put("title", title).put("subject", "math")
+        .put("description", "Fractions and decimals"), owner.token()).json();
+    api.patch("/api/v1/courses/" + course.getString("id"), new JsonObject().put("enrollmentPolicy", "code"), owner.token());
+    JsonObject assignment = api.post("/api/v1/courses/" + course.getString("id") + "/assignments", new JsonObject()
+        .put("title", "Fractions quiz")
+        .put("questions", new JsonArray()
+            .add(new JsonObject().put("prompt", "Which is the largest?").put("kind", "choice")
+                .put("choices", new JsonArray().add("1/2").add("2/3").add("3/5")).put("answer", "2/3").put("points", 2))
+            .add(new JsonObject().put("prompt", "Write one half in words").put("kind", "text")
+                .put("answer", "one half").put("points", 1))
+            .add(new JsonObject().put("prompt", "3/4 as a decimal?").put("kind", "number")
+                .put("answer", 0.75).put("points", 3))), owner.token()).json();
+    return new Course(course.getString("id"), assignment.getString("id"), assignment.getJsonArray("questions"));
+  }
+
+  @Test
+  @DisplayName("a student joins by code and answers; the teacher's live dashboard shows it within 2 s, then the gradebook the score")
+  void liveClassroom() throws Exception {
+    Account owner = api.account("teacher");
+    Course course = course(owner, "Year 7 maths");
+    String studentEmail = api.registerStudent(PASSWORD);
+
+    // The teacher signs in, finds the course, reads its join code and opens the live dashboard.
+    teacher.driver().get(api.base() + "/");
+    teacher.waitForHeading("Sign in");
+    teacher.screenshot("signin");
+    teacher.signIn(owner.email(), PASSWORD, "My courses");
+    assertThat(teacher.sessionStorage()).as("the refresh token lives in sessionStorage").containsKey("learngrid.refreshToken");
+    assertThat((Long) teacher.script("return localStorage.length")).as("nothing in localStorage").isZero();
+    teacher.screenshot("teacher-courses");
+    teacher.find("#course-list a[href='#/courses/" + course.id() + "']").click();
+    teacher.waitForHeading("Year 7 maths");
+    String code = teacher.waitFor("#join-code", 5).getText();
+    String joinLink = teacher.find("#join-link").getAttribute("href");
+    assertThat(code).hasSize(8);
+    teacher.screenshot("teacher-course");
+    teacher.find("#open-dashboard").click();
+    teacher.waitForHeading("Live dashboard: Year 7 maths");
+    teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+
+    // The student, in a browser of their own, signs in, follows the join link and types the code.
+    student = Browser.open(api.base(), 1280, 1000);
+    student.signIn(studentEmail, PASSWORD, "My courses");
+    student.driver().get(joinLink);
+    student.waitForHeading("Join Year 7 maths");
+    student.type("input[name=joinCode]", code.toLowerCase());
+    student.screenshot("student-join");
+    student.find("form button[type=submit]").click();
+    student.waitForHeading("Year 7 maths");
+    student.screenshot("student-course");
+    student.find("#assignment-list a").click();
+    student.waitForHeading("Fractions quiz");
+
+    // One answer; the clock for the dashboard starts at the student's click.
+    String choiceQuestion = course.questions().getJsonObject(0).getString("id");
+    student.find("form[data-question='" + choiceQuestion + "'] label:nth-of-type(1)");
+    student.driver().findElement(By.xpath("//form[@data-question='" + choiceQuestion + "']//label[text()='2/3']")).click();
+    long clicked = System.nanoTime();
+    student.find("form[data-question='" + choiceQuestion + "'] button[type=submit]").click();
+    teacher.waiting(Duration.ofSeconds(2)).until(ExpectedConditions.textMatches(By.cssSelector("#feed li"),
+        java.util.regex.Pattern.compile("Test Student answered Q1 of Fractions quiz: correct")));
+    long shownMillis = (System.nanoTime() - clicked) / 1_000_000;
+    assertThat(shownMillis).as("from the student's click to the teacher's feed").isLessThan(2_000);
+    assertThat(student.find("form[data-question='" + choiceQuestion + "'] .feedback").getText()).contains("Correct: 2 of 2 points");
+
+    // The rest of the figures follow the aggregation: the heat map cell and the question's rate.
+    teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(
+        By.cssSelector("#heatmap td[data-assignment='" + course.assignmentId() + "']"), "2/6"));
+    teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(
+        By.cssSelector("#question-rates li[data-question='" + choiceQuestion + "'] .bar-value"),
+        java.util.regex.Pattern.compile("^100% correct")));
+    teacher.screenshot("dashboard");
+    student.screenshot("student-take");
+
+    // The gradebook shows the score.
+    teacher.go("/courses/" + course.id() + "/gradebook");
+    teacher.waitForHeading("Gradebook: Year 7 maths");
+    assertThat(teacher.find("#gradebook td[data-assignment='" + course.assignmentId() + "']").getText()).isEqualTo("2/6");
+    teacher.screenshot("gradebook");
+
+    assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
+    assertThat(student.consoleErrors()).as("the student's console").isEmpty();
+  }
+}
