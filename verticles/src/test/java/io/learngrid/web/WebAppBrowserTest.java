@@ -141,4 +141,73 @@ class WebAppBrowserTest {
     assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
     assertThat(student.consoleErrors()).as("the student's console").isEmpty();
   }
+
+  @Test
+  @DisplayName("a teacher writes an assignment as a draft and publishes it; a student on a phone-sized screen takes it")
+  void editorAndPhone() throws Exception {
+    Account owner = api.account("teacher");
+    String courseId = api.post("/api/v1/courses", new JsonObject().put("title", "Science 8").put("subject", "science")
+        .put("description", "Forces"), owner.token()).json().getString("id");
+    Account pupil = api.account("student");
+    api.post("/api/v1/courses/" + courseId + "/enrollments", new JsonObject().put("studentId", pupil.id()), owner.token());
+
+    teacher.signIn(owner.email(), PASSWORD, "My courses");
+    teacher.go("/courses/" + courseId + "/assignments/new");
+    teacher.waitForHeading("New assignment");
+    teacher.type("input[name=title]", "Forces check");
+    // A datetime-local input takes typed keys per locale; its value is set as a picker would.
+    teacher.script("arguments[0].value = '2030-06-01T09:00'; arguments[0].dispatchEvent(new Event('input'));",
+        teacher.find("input[name=dueAt]"));
+    new org.openqa.selenium.support.ui.Select(teacher.find("select[name=status]")).selectByValue("draft");
+    teacher.type("#questions fieldset:nth-of-type(1) textarea[name=prompt]", "Unit of force?");
+    teacher.type("#questions fieldset:nth-of-type(1) textarea[name=choices]", "newton\njoule\nwatt");
+    teacher.type("#questions fieldset:nth-of-type(1) input[name=answer]", "newton");
+    teacher.type("#questions fieldset:nth-of-type(1) input[name=points]", "2");
+    teacher.driver().findElement(By.xpath("//button[text()='Add a question']")).click();
+    teacher.type("#questions fieldset:nth-of-type(2) textarea[name=prompt]", "g in m/s² (one decimal)?");
+    new org.openqa.selenium.support.ui.Select(teacher.find("#questions fieldset:nth-of-type(2) select[name=kind]"))
+        .selectByValue("number");
+    teacher.type("#questions fieldset:nth-of-type(2) input[name=answer]", "9.8");
+    teacher.screenshot("editor");
+    teacher.find("form button[type=submit]").click();
+    teacher.waitForHeading("Science 8");
+    assertThat(teacher.find("#assignments tbody tr").getText()).contains("Forces check", "2", "draft");
+
+    // A draft is invisible to the student: the API answers 404 and the course page lists nothing.
+    String assignmentId = api.get("/api/v1/courses/" + courseId + "/assignments", owner.token()).json()
+        .getJsonArray("items").getJsonObject(0).getString("id");
+    assertThat(api.get("/api/v1/assignments/" + assignmentId, pupil.token()).status()).isEqualTo(404);
+
+    teacher.find("#assignments a[href='#/assignments/" + assignmentId + "/edit']").click();
+    teacher.waitForHeading("Edit: Forces check");
+    new org.openqa.selenium.support.ui.Select(teacher.find("select[name=status]")).selectByValue("published");
+    teacher.type("#questions fieldset:nth-of-type(1) input[name=points]", "3");
+    teacher.find("form button[type=submit]").click();
+    teacher.waitFor("form [role=status] .ok", 10);
+    JsonObject stored = api.get("/api/v1/assignments/" + assignmentId, owner.token()).json();
+    assertThat(stored.getString("status")).isEqualTo("published");
+    assertThat(stored.getString("dueAt")).startsWith("2030-06-01");
+    assertThat(stored.getJsonArray("questions").getJsonObject(0).getInteger("points")).isEqualTo(3);
+    assertThat(stored.getJsonArray("questions").getJsonObject(1).getDouble("answer")).isEqualTo(9.8);
+
+    // The student, on a phone-sized screen (390 × 844 CSS pixels), answers both questions.
+    student = Browser.open(api.base(), 390, 844);
+    student.signIn(pupil.email(), PASSWORD, "My courses");
+    student.go("/assignments/" + assignmentId);
+    student.waitForHeading("Forces check");
+    student.driver().findElement(By.xpath("//label[text()='newton']")).click();
+    student.find("form.question:nth-of-type(1) button[type=submit]").click();
+    student.waitFor("form.question:nth-of-type(1) .feedback .ok", 5);
+    student.type("form.question:nth-of-type(2) input[name=answer]", "9.7");
+    student.find("form.question:nth-of-type(2) button[type=submit]").click();
+    assertThat(student.waitFor("form.question:nth-of-type(2) .feedback .wrong", 5).getText()).contains("Not correct");
+    student.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("score"),
+        java.util.regex.Pattern.compile("3 / 4 points")));
+    assertThat((Boolean) student.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+        .as("no sideways scrolling on a phone").isTrue();
+    student.screenshot("phone-take");
+
+    assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
+    assertThat(student.consoleErrors()).as("the student's console").isEmpty();
+  }
 }
