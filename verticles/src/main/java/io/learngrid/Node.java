@@ -15,6 +15,7 @@ import io.learngrid.config.Role;
 import io.learngrid.dev.DevMail;
 import io.learngrid.http.HttpVerticle;
 import io.learngrid.http.SlowClients;
+import io.learngrid.http.events.CourseEventHub;
 import io.learngrid.mail.EmailHandler;
 import io.learngrid.persistence.PersistenceVerticle;
 import io.micrometer.core.instrument.Meter;
@@ -151,8 +152,9 @@ public final class Node {
     chain = chain.compose(v -> deployed(vertx.deployVerticle(membership)));
     if (config.has(Role.HTTP)) {
       SlowClients slowClients = SlowClients.of(config);
+      CourseEventHub eventHub = new CourseEventHub(vertx, config, registry);
       chain = chain.compose(v -> deployed(vertx.deployVerticle(() -> new HttpVerticle(config, state, registry, devMail,
-              slowClients),
+              slowClients, eventHub),
           new DeploymentOptions().setInstances(config.http().instances()))));
     }
     return chain.compose(v -> beforeReady.apply(vertx)).compose(v -> {

@@ -51,6 +51,7 @@ public record LearngridConfig(
     Jobs jobs,
     Mail mail,
     Bridge bridge,
+    Events events,
     Retention retention,
     Shutdown shutdown,
     LogFormat logFormat,
@@ -207,6 +208,18 @@ public record LearngridConfig(
    */
   public record Answers(int batchMaxSize, int maxConcurrentBatches, long queueWaitMillis, long aggregatorIntervalMillis,
                         int aggregatorBatchSize, int retentionDays, int questionCacheSize, int enrollmentCacheSize) {}
+
+  /**
+   * Course event streams and webhooks. http role: the heartbeat (an SSE comment) of each stream,
+   * the streams a user and a node may hold open, the events a stream may hold for a client that
+   * does not read (then it is cut off), how long a gap in seq is waited for before it is read from
+   * the outbox. persistence role: how long events are kept for Last-Event-ID, and webhook deliveries:
+   * private addresses allowed (dev, tests), how long a failing delivery is retried before its webhook
+   * is disabled, the time limit of one POST.
+   */
+  public record Events(long heartbeatMillis, int maxStreamsPerUser, int maxStreamsPerNode, int streamQueue,
+                       long gapWaitMillis, int retentionHours, boolean webhookAllowPrivate,
+                       long webhookRetryWindowMillis, long webhookTimeoutMillis) {}
 
   /**
    * How long rows that only serve for a while are kept (persistence role): Idempotency-Keys are
@@ -381,7 +394,10 @@ public record LearngridConfig(
         JobKinds.EMAIL, jobKind(s, "LEARNGRID_JOBS_EMAIL_", new JobKind(100_000, 0, 16, 100, 60_000, 30_000, 1_000, 1_000, 600_000)),
         JobKinds.ROSTER, jobKind(s, "LEARNGRID_JOBS_ROSTER_", new JobKind(1_000, 0, 2, 5, 600_000, 30_000, 1_000, 2_000, 60_000)),
         JobKinds.EXPORT, jobKind(s, "LEARNGRID_JOBS_EXPORT_", new JobKind(1_000, 0, 2, 3, 1_800_000, 30_000, 1_000, 2_000, 60_000)),
-        JobKinds.ASSIGNMENTS, jobKind(s, "LEARNGRID_JOBS_ASSIGNMENTS_", new JobKind(1_000, 0, 4, 5, 300_000, 30_000, 1_000, 2_000, 60_000))));
+        JobKinds.ASSIGNMENTS, jobKind(s, "LEARNGRID_JOBS_ASSIGNMENTS_", new JobKind(1_000, 0, 4, 5, 300_000, 30_000, 1_000, 2_000, 60_000)),
+        // Retried with backoff (capped at an hour) until LEARNGRID_WEBHOOK_RETRY_WINDOW_MS has passed,
+        // not by a count: the attempts bound is only a backstop.
+        JobKinds.WEBHOOK, jobKind(s, "LEARNGRID_JOBS_WEBHOOK_", new JobKind(100_000, 0, 16, 1_000, 30_000, 30_000, 1_000, 1_000, 3_600_000))));
 
     String publicUrl = checkUrl(s, PUBLIC_URL, s.string(PUBLIC_URL, "http://localhost:8080"), "http", "https");
     String from = s.string(MAIL_FROM, "learngrid <no-reply@learngrid.local>");
@@ -401,6 +417,16 @@ public record LearngridConfig(
         loginLimits, jobs,
         mail,
         bridge,
+        new Events(
+            s.longValue("LEARNGRID_EVENTS_HEARTBEAT_MS", 15_000, 100, 300_000),
+            s.integer("LEARNGRID_EVENTS_MAX_STREAMS_PER_USER", 10, 1, 10_000),
+            s.integer("LEARNGRID_EVENTS_MAX_STREAMS", 10_000, 1, 1_000_000),
+            s.integer("LEARNGRID_EVENTS_STREAM_QUEUE", 1_000, 1, 1_000_000),
+            s.longValue("LEARNGRID_EVENTS_GAP_WAIT_MS", 200, 0, 60_000),
+            s.integer("LEARNGRID_EVENTS_RETENTION_HOURS", 2, 1, 8_760),
+            s.flag("LEARNGRID_WEBHOOK_ALLOW_PRIVATE", false),
+            s.longValue("LEARNGRID_WEBHOOK_RETRY_WINDOW_MS", 86_400_000, 1_000, 604_800_000),
+            s.longValue("LEARNGRID_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
         new Retention(
             s.integer("LEARNGRID_IDEMPOTENCY_KEY_HOURS", 24, 1, 87_600),
             s.integer("LEARNGRID_JOB_RETENTION_DAYS", 30, 1, 36_500),

@@ -26,6 +26,8 @@ import io.learngrid.http.courses.EnrollmentRoutes;
 import io.learngrid.http.courses.ExportRoutes;
 import io.learngrid.http.courses.GradebookRoutes;
 import io.learngrid.http.courses.RosterRoutes;
+import io.learngrid.http.events.CourseEventHub;
+import io.learngrid.http.events.EventRoutes;
 import io.learngrid.http.limits.RateLimiter;
 import io.learngrid.dev.DevMail;
 import io.learngrid.http.ops.CacheRoutes;
@@ -83,26 +85,32 @@ public final class HttpVerticle extends VerticleBase {
   private Tokens tokens;
   private Revocations revocations;
   private final SlowClients slowClients;
+  private CourseEventHub eventHub;
 
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry) {
-    this(config, node, registry, null, SlowClients.of(config));
+    this(config, node, registry, null, SlowClients.of(config), null);
   }
 
   /**
    * {@code devMail}: the dev node's SMTP server, whose catch {@code GET /dev/mail} lists; null
-   * elsewhere (no such route). {@code slowClients}: one per node, shared by its instances.
+   * elsewhere (no such route). {@code slowClients} and {@code eventHub} (the course event feeds):
+   * one per node, shared by its instances; a null hub makes one of this instance's own.
    */
   public HttpVerticle(LearngridConfig config, NodeState node, PrometheusMeterRegistry registry, DevMail devMail,
-                      SlowClients slowClients) {
+                      SlowClients slowClients, CourseEventHub eventHub) {
     this.config = config;
     this.node = node;
     this.registry = registry;
     this.devMail = devMail;
     this.slowClients = slowClients;
+    this.eventHub = eventHub;
   }
 
   @Override
   public Future<?> start() {
+    if (eventHub == null) {
+      eventHub = new CourseEventHub(vertx, config, registry);
+    }
     long cacheTimeout = config.redis().busTimeoutMillis();
     NearCache near = NearCache.of(vertx, config.nearCache(), registry);
     NearInvalidation invalidation = new NearInvalidation(vertx, near, node.nodeId(), cacheTimeout, registry);
@@ -165,6 +173,7 @@ public final class HttpVerticle extends VerticleBase {
     GradebookRoutes gradebook = new GradebookRoutes(vertx, access, cursors, busTimeout);
     RosterRoutes roster = new RosterRoutes(vertx, access, jobs);
     ExportRoutes exports = new ExportRoutes(vertx, access, jobs, busTimeout);
+    EventRoutes events = new EventRoutes(access, eventHub);
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi, busSchemas);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -266,6 +275,8 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("getStudentProgress")).handler(progress::student);
     router.get("/api/v1/courses/:courseId/gradebook").handler(limits.user())
         .handler(contract.operation("getGradebook")).handler(gradebook::gradebook);
+    router.get("/api/v1/courses/:courseId/events").handler(limits.user())
+        .handler(contract.operation("streamCourseEvents")).handler(events::stream);
     router.post("/api/v1/courses/:courseId/exports").handler(limits.user()).handler(body)
         .handler(contract.operation("createExport")).handler(exports::create);
     router.get("/api/v1/exports/:jobId").handler(limits.user()).handler(contract.operation("downloadExport"))

@@ -3,6 +3,7 @@ package io.learngrid.persistence;
 import io.learngrid.bus.BusClient;
 import io.learngrid.bus.cache.CacheIncrement;
 import io.learngrid.bus.answers.Progress;
+import io.learngrid.bus.events.CourseEventTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,8 +36,10 @@ final class AnswerAggregator {
   // keeps the join a primary-key lookup per claimed event (pruned to one partition at run time):
   // as a plain join, the planner hashes all of answer_events instead. Scores are upserted in key
   // order, so two aggregators that touch the same scores cannot deadlock.
+  // A progress.updated per (student, assignment) whose scores this run changed goes to the course
+  // event outbox in the same transaction: it exists exactly when the fold committed.
   private static final String FOLD = """
-      WITH picked AS MATERIALIZED (
+      picked AS MATERIALIZED (
         SELECT event_id FROM pending_events ORDER BY submitted_at LIMIT %d FOR UPDATE SKIP LOCKED
       ),
       claimed AS (
@@ -61,9 +64,15 @@ final class AnswerAggregator {
           correct = s.correct OR EXCLUDED.correct,
           best_points = GREATEST(s.best_points, EXCLUDED.best_points),
           last_event_at = GREATEST(s.last_event_at, EXCLUDED.last_event_at)
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM claimed) AS events, (SELECT count(*) FROM upserted) AS scores""";
+        RETURNING course_id, student_id, assignment_id
+      ),
+      %s AS (
+        SELECT DISTINCT course_id, '%s' AS type, now() AS occurred_at,
+               jsonb_build_object('studentId', student_id, 'assignmentId', assignment_id) AS data,
+               student_id::text || assignment_id::text AS ord
+        FROM upserted
+      )""";
+  private static final String SUMMARY = "(SELECT count(*) FROM claimed) AS events, (SELECT count(*) FROM upserted) AS scores";
   private static final String PENDING = "SELECT count(*) FROM pending_events";
   private static final String OLDEST = "SELECT coalesce(min(submitted_at), now()) FROM pending_events";
   private static final String STATEMENT_TIMEOUT = "SET LOCAL statement_timeout = '10s'";
@@ -72,6 +81,7 @@ final class AnswerAggregator {
   /** Vert.x's default deadline, as when the bump was a bare event-bus request. */
   private final BusClient cache;
   private final Pool pool;
+  private final CourseEvents courseEvents;
   private final String fold;
   private final int batchSize;
   private final long intervalMillis;
@@ -83,11 +93,14 @@ final class AnswerAggregator {
   private boolean failing;
   private boolean stopped;
 
-  AnswerAggregator(Vertx vertx, Pool pool, int batchSize, long intervalMillis, MeterRegistry registry) {
+  AnswerAggregator(Vertx vertx, Pool pool, CourseEvents courseEvents, int batchSize, long intervalMillis,
+                   MeterRegistry registry) {
     this.vertx = vertx;
     this.cache = new BusClient(vertx, DeliveryOptions.DEFAULT_TIMEOUT);
     this.pool = pool;
-    this.fold = FOLD.formatted(batchSize);
+    this.courseEvents = courseEvents;
+    this.fold = courseEvents.statement(
+        FOLD.formatted(batchSize, CourseEvents.SOURCE, CourseEventTypes.PROGRESS_UPDATED), SUMMARY);
     this.batchSize = batchSize;
     this.intervalMillis = intervalMillis;
     this.aggregated = Counter.builder("learngrid.events.aggregated")
@@ -136,7 +149,10 @@ final class AnswerAggregator {
     // A run that takes far longer than normal (a bad plan, a lock) is cancelled and retried:
     // its transaction rolls back, so its events stay pending and nothing is folded twice.
     pool.withTransaction(conn -> conn.query(STATEMENT_TIMEOUT).execute().compose(set -> conn.query(fold).execute()))
-        .map(rows -> rows.iterator().next().getLong("events"))
+        .map(rows -> {
+          courseEvents.published(rows);
+          return rows.iterator().next().getLong("events");
+        })
         .onComplete(done -> {
           if (done.failed()) {
             failed(done.cause());

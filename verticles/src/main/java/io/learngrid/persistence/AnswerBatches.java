@@ -2,6 +2,7 @@ package io.learngrid.persistence;
 
 import io.learngrid.bus.BusError;
 import io.learngrid.bus.Created;
+import io.learngrid.bus.events.CourseEventTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,13 +76,13 @@ final class AnswerBatches {
   // (and its regrade then sees these events), or commits first and this statement reads its new
   // version: an event graded with an older key then writes a regrade row in the same transaction,
   // and the question comes back in the result so that this node drops its cached key.
-  private static final String INSERT = """
+  private static final String INSERT_TEMPLATE = """
       WITH input AS (
         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[],
                              $7::text[], $8::boolean[], $9::integer[], $10::text[], $11::bytea[], $12::text[],
-                             $13::integer[], $14::boolean[])
+                             $13::integer[], $14::boolean[], $15::text[])
           AS i (event_id, submitted_at, student_id, course_id, assignment_id, question_id,
-                answer, correct, points, idem_key, idem_hash, response, key_version, late)
+                answer, correct, points, idem_key, idem_hash, response, key_version, late, event_data)
       ),
       keys AS MATERIALIZED (
         SELECT q.id, q.key_version FROM questions q
@@ -114,9 +115,16 @@ final class AnswerBatches {
       ),
       pending AS (
         INSERT INTO pending_events (event_id, submitted_at) SELECT event_id, submitted_at FROM events
-      )
-      SELECT event_id, NULL::uuid AS stale_question FROM events
-      UNION ALL SELECT NULL, question_id FROM stale""";
+      ),
+      %s AS (
+        SELECT i.course_id, '%s' AS type, e.submitted_at AS occurred_at, i.event_data::jsonb AS data,
+               e.event_id::text AS ord
+        FROM events e JOIN input i ON i.event_id = e.event_id
+      ),
+      %s
+      SELECT e.event_id, NULL::uuid AS stale_question, %s FROM events e
+      UNION ALL SELECT NULL, question_id, %s FROM stale
+      UNION ALL SELECT NULL, NULL, %s FROM course_outbox o""";
 
   // A separate statement after the batch: the row that won a key may have been committed after the
   // batch statement's snapshot was taken, so the batch itself cannot read it.
@@ -125,6 +133,8 @@ final class AnswerBatches {
       WHERE (user_id, key) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))""";
 
   private final Pool pool;
+  private final CourseEvents courseEvents;
+  private final String insert;
   private final int maxBatch;
   private final int maxConcurrent;
   private final int maxQueued;
@@ -140,8 +150,13 @@ final class AnswerBatches {
 
   private record Queued(Submission submission, long since) {}
 
-  AnswerBatches(Vertx vertx, Pool pool, int maxBatch, int maxConcurrent, long queueWaitMillis, MeterRegistry registry) {
+  AnswerBatches(Vertx vertx, Pool pool, CourseEvents courseEvents, int maxBatch, int maxConcurrent, long queueWaitMillis,
+                MeterRegistry registry) {
     this.pool = pool;
+    this.courseEvents = courseEvents;
+    // The batch's answer.submitted events go to the course event outbox in the same statement.
+    this.insert = INSERT_TEMPLATE.formatted(CourseEvents.SOURCE, CourseEventTypes.ANSWER_SUBMITTED, courseEvents.append(),
+        CourseEvents.NO_COLUMNS, CourseEvents.NO_COLUMNS, CourseEvents.COLUMNS);
     this.maxBatch = maxBatch;
     this.maxConcurrent = maxConcurrent;
     this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(queueWaitMillis);
@@ -237,13 +252,14 @@ final class AnswerBatches {
   private Future<Void> write(List<Submission> batch) {
     batchSizes.record(batch.size());
     long started = System.nanoTime();
-    return pool.preparedQuery(INSERT).execute(tuple(batch)).transform(written -> {
+    return pool.preparedQuery(insert).execute(tuple(batch)).transform(written -> {
       batchDurations.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (written.failed()) {
         LOG.warn("answer batch of " + batch.size() + " not stored: " + describe(written.cause()));
         failAll(batch, "the answer could not be stored; retry it (with the same Idempotency-Key)");
         return Future.succeededFuture();
       }
+      courseEvents.published(written.result());
       return settle(batch, written.result()).recover(failure -> {
         LOG.warn("answer batch of " + batch.size() + " stored, but its replayed Idempotency-Keys could not be read: "
             + describe(failure));
@@ -268,10 +284,10 @@ final class AnswerBatches {
     Set<UUID> stored = new HashSet<>(rows.size() * 2);
     for (Row row : rows) {
       UUID eventId = row.getUUID(0);
-      if (eventId == null) {
-        staleKey.accept(row.getUUID(1));
-      } else {
+      if (eventId != null) {
         stored.add(eventId);
+      } else if (row.getUUID(1) != null) {
+        staleKey.accept(row.getUUID(1));
       }
     }
     submitted.increment(stored.size());
@@ -330,6 +346,7 @@ final class AnswerBatches {
     String[] responses = new String[n];
     Integer[] keyVersions = new Integer[n];
     Boolean[] late = new Boolean[n];
+    String[] eventData = new String[n];
     for (int i = 0; i < n; i++) {
       Submission s = batch.get(i);
       eventIds[i] = s.eventId();
@@ -343,6 +360,10 @@ final class AnswerBatches {
       points[i] = s.points();
       keyVersions[i] = s.keyVersion();
       late[i] = s.late();
+      eventData[i] = new JsonObject().put("studentId", s.studentId().toString())
+          .put("assignmentId", s.assignmentId().toString()).put("questionId", s.questionId().toString())
+          .put("correct", s.correct()).put("late", s.late()).put("submittedAt", s.submittedAt().toInstant().toString())
+          .encode();
       if (s.key() != null) {
         keys[i] = s.key();
         hashes[i] = s.requestHash();
@@ -350,6 +371,6 @@ final class AnswerBatches {
       }
     }
     return Tuple.wrap(new Object[] {eventIds, submittedAt, students, courses, assignments, questions, answers,
-        correct, points, keys, hashes, responses, keyVersions, late});
+        correct, points, keys, hashes, responses, keyVersions, late, eventData});
   }
 }

@@ -10,10 +10,12 @@ import io.learngrid.bus.courses.Enrollment;
 import io.learngrid.bus.courses.EnrollmentStatus;
 import io.learngrid.bus.courses.ListStudents;
 import io.learngrid.bus.courses.StudentList;
+import io.learngrid.bus.events.CourseEventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,20 @@ final class EnrollmentStore {
   private static final String ENROLLED_LIVE = """
       SELECT 1 FROM enrollments e JOIN courses c ON c.id = e.course_id
       WHERE e.course_id = $1 AND e.student_id = $2 AND c.deleted_at IS NULL""";
-  private static final String DELETE = "DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2";
+  private static final String DELETE = """
+      deleted AS (
+        DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2 RETURNING course_id, student_id
+      ),
+      %s AS (
+        SELECT course_id, '%s' AS type, now() AS occurred_at, jsonb_build_object('studentId', student_id) AS data,
+               '' AS ord
+        FROM deleted
+      )""";
+  private static final String CREATED_EVENT = """
+      %s AS (
+        SELECT $1::uuid AS course_id, '%s' AS type, now() AS occurred_at,
+               jsonb_build_object('studentId', $2::uuid) AS data, '' AS ord
+      )""";
   private static final String STUDENTS = """
       SELECT u.id, u.display_name, u.email FROM enrollments e JOIN users u ON u.id = e.student_id
       WHERE e.course_id = $1 AND e.student_id > $2 ORDER BY e.student_id LIMIT $3""";
@@ -43,12 +58,24 @@ final class EnrollmentStore {
 
   private final Pool pool;
   private final Pool reads;
+  private final CourseEvents courseEvents;
+  private final String delete;
+  private final String createdEvent;
   private Vertx vertx;
 
-  /** {@code reads} serves the lists (a replica when configured, else the primary). */
-  EnrollmentStore(Pool pool, Pool reads) {
+  /**
+   * {@code reads} serves the lists (a replica when configured, else the primary). An enrollment
+   * made or ended puts its enrollment.created or enrollment.deleted in the course event outbox in
+   * the same transaction.
+   */
+  EnrollmentStore(Pool pool, Pool reads, CourseEvents courseEvents) {
     this.pool = pool;
     this.reads = reads;
+    this.courseEvents = courseEvents;
+    this.delete = courseEvents.statement(DELETE.formatted(CourseEvents.SOURCE, CourseEventTypes.ENROLLMENT_DELETED),
+        "(SELECT count(*) FROM deleted) AS deleted");
+    this.createdEvent = courseEvents.statement(
+        CREATED_EVENT.formatted(CourseEvents.SOURCE, CourseEventTypes.ENROLLMENT_CREATED), "1 AS one");
   }
 
   Future<Void> serve(Vertx vertx) {
@@ -62,6 +89,7 @@ final class EnrollmentStore {
 
   Future<Enrollment> enroll(Enroll request) {
     Tuple ids = Tuple.of(Rows.id(request.courseId(), "course"), Rows.id(request.studentId(), "student"));
+    List<RowSet<Row>> stored = new ArrayList<>(1);
     return Idempotent.create(pool, request.userId(), request.idempotency(), e -> e.created() ? 201 : 200,
             Enrollment.class, conn -> conn.preparedQuery(COURSE).execute(Tuple.of(ids.getValue(0))).compose(course -> {
               if (course.size() == 0) {
@@ -82,11 +110,17 @@ final class EnrollmentStore {
               return conn.preparedQuery(INSERT).execute(ids);
             }).compose(inserted -> {
               if (inserted.size() == 1) {
-                return Future.succeededFuture(enrollment(request, Rows.timestamp(inserted.iterator().next(), "enrolled_at"), true));
+                String enrolledAt = Rows.timestamp(inserted.iterator().next(), "enrolled_at");
+                return conn.preparedQuery(createdEvent).execute(ids).map(events -> {
+                  stored.add(events);
+                  return enrollment(request, enrolledAt, true);
+                });
               }
               return conn.preparedQuery(EXISTING).execute(ids).compose(rows -> Rows.one(rows,
                   row -> enrollment(request, Rows.timestamp(row, "enrolled_at"), false), "student not found"));
             }))
+        // Committed: the event may be published.
+        .onSuccess(enrollment -> stored.forEach(courseEvents::published))
         .recover(failure -> Rows.isSqlState(failure, Rows.FOREIGN_KEY_VIOLATION)
             ? Future.failedFuture(BusError.NOT_FOUND.exception("course not found"))
             : Future.failedFuture(failure));
@@ -101,10 +135,11 @@ final class EnrollmentStore {
   Future<Done> unenroll(Unenroll request) {
     UUID courseId = Rows.id(request.courseId(), "course");
     UUID studentId = Rows.id(request.studentId(), "student");
-    return pool.preparedQuery(DELETE).execute(Tuple.of(courseId, studentId)).compose(deleted -> {
-      if (deleted.rowCount() == 0) {
+    return pool.preparedQuery(delete).execute(Tuple.of(courseId, studentId)).compose(deleted -> {
+      if (deleted.iterator().next().getLong("deleted") == 0) {
         return Future.failedFuture(BusError.NOT_FOUND.exception("enrollment not found"));
       }
+      courseEvents.published(deleted);
       // Every answer path forgets the enrollment it may have cached (see AnswerStore).
       vertx.eventBus().publish(CourseAccessChanged.ADDRESS,
           new CourseAccessChanged(courseId.toString(), studentId.toString()).toJson());

@@ -67,18 +67,19 @@ public final class PersistenceVerticle extends VerticleBase {
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth());
     LearngridConfig.Answers answers = config.answers();
     AnswerPartitions partitions = new AnswerPartitions(pool, answers.retentionDays());
+    CourseEvents courseEvents = new CourseEvents(vertx, pool, config.jobs());
     return reachable(connect)
         .compose(up -> Migrations.run(vertx, connect, pg.ca()))
         .compose(applied -> AdminBootstrap.ensure(pool, hasher, config.auth().adminEmail(),
             config.auth().adminPassword()))
         .compose(admin -> maintain(partitions))
         .compose(maintained -> {
-          aggregator = new AnswerAggregator(vertx, pool, answers.aggregatorBatchSize(),
+          aggregator = new AnswerAggregator(vertx, pool, courseEvents, answers.aggregatorBatchSize(),
               answers.aggregatorIntervalMillis(), registry);
           return aggregator.start();
         })
         .compose(ready -> {
-          AnswerBatches batches = new AnswerBatches(vertx, pool, answers.batchMaxSize(), answers.maxConcurrentBatches(),
+          AnswerBatches batches = new AnswerBatches(vertx, pool, courseEvents, answers.batchMaxSize(), answers.maxConcurrentBatches(),
               answers.queueWaitMillis(), registry);
           PersistenceHealth health = new PersistenceHealth(nodeId, registry, pg.poolSize(), replica,
               pg.replicaPoolSize(), aggregator, batches);
@@ -86,7 +87,8 @@ public final class PersistenceVerticle extends VerticleBase {
               new UserStore(pool).serve(vertx),
               new CourseStore(pool, reads).serve(vertx),
               new RefreshTokenStore(pool).serve(vertx),
-              new EnrollmentStore(pool, reads).serve(vertx),
+              new EnrollmentStore(pool, reads, courseEvents).serve(vertx),
+              courseEvents.serve(),
               new AssignmentStore(pool, reads).serve(vertx),
               new AnswerStore(pool, batches, answers.questionCacheSize(), answers.enrollmentCacheSize()).serve(vertx),
               new ProgressStore(pool, aggregator::watermark).serve(vertx),
@@ -102,7 +104,7 @@ public final class PersistenceVerticle extends VerticleBase {
           regrader = new Regrader(vertx, pool, REGRADE_INTERVAL_MILLIS, registry);
           regrader.start();
           // Retention is not waited for: a first pass over a large backlog must not hold up the node.
-          Retention retention = new Retention(pool, config.retention(), registry);
+          Retention retention = new Retention(pool, config.retention(), config.events().retentionHours(), registry);
           retention.run();
           vertx.setPeriodic(UPKEEP_MILLIS, id -> maintain(partitions).compose(v -> retention.run()));
           // The role is up once every address is registered (across the cluster, when clustered);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Deletes rows that have served their purpose: Idempotency-Keys past the time they are honoured,
  * refresh tokens {@value #REFRESH_TOKEN_GRACE_DAYS} days after they expired (until then a spent
  * token presented again still revokes its family), finished AI jobs and AI usage past their
- * retention, export files past their expiry. Every persistence node runs it at start and then hourly.
+ * retention, export files past their expiry, course events past LEARNGRID_EVENTS_RETENTION_HOURS. Every persistence node runs it at start and then hourly.
  *
  * <p>Rows go in batches, each its own short statement that skips rows locked by someone else, so
  * writers never wait on it and nodes running it at once share the work instead of queueing.
@@ -38,6 +38,11 @@ final class Retention {
   private boolean running;
 
   Retention(Pool pool, LearngridConfig.Retention settings, MeterRegistry registry) {
+    this(pool, settings, 2, registry);
+  }
+
+  /** {@code eventHours}: course events older than this go (Last-Event-ID resumes within it). */
+  Retention(Pool pool, LearngridConfig.Retention settings, int eventHours, MeterRegistry registry) {
     this.pool = pool;
     int hours = settings.idempotencyKeyHours();
     this.rules = List.of(
@@ -51,7 +56,9 @@ final class Retention {
             "older than " + settings.aiUsageDays() + " days"),
         // Their chunks go with them (ON DELETE CASCADE). The download refuses a file by its
         // expires_at already, so the hour this may lag behind is never visible.
-        rule(registry, "export_files", "expires_at < now() - make_interval(days => $1)", 0, "expired"));
+        rule(registry, "export_files", "expires_at < now() - make_interval(days => $1)", 0, "expired"),
+        rule(registry, "course_events", "occurred_at < now() - make_interval(hours => $1)", eventHours,
+            "older than " + eventHours + " hours"));
   }
 
   private static Rule rule(MeterRegistry registry, String table, String expired, int age, String why) {

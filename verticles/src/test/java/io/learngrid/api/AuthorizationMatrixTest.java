@@ -6,6 +6,7 @@ import io.learngrid.support.Api;
 import io.learngrid.support.Api.Account;
 import io.learngrid.support.Api.Reply;
 import io.learngrid.support.LearngridNode;
+import io.learngrid.support.Sse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -132,6 +133,8 @@ class AuthorizationMatrixTest {
             + accounts.get(Actor.ENROLLED_STUDENT).id() + "/progress", token(a)), 401, 404, 404, 200, 404, 200),
         new Route("GET /courses/{id}/gradebook", a -> api.get(course + courseId + "/gradebook", token(a)),
             401, 403, 403, 200, 403, 200),
+        new Route("GET /courses/{id}/events", a -> stream(course + courseId + "/events", token(a)),
+            401, 403, 403, 200, 403, 200),
         new Route("POST /courses/{id}/exports", a -> api.post(course + courseId + "/exports", new JsonObject()
             .put("kind", "answers").put("format", "csv"), token(a)), 401, 403, 403, 202, 403, 202),
         // Only the job's owner: to anyone else, an admin included, the file does not exist.
@@ -191,6 +194,18 @@ class AuthorizationMatrixTest {
     return id;
   }
 
+  /** An event stream's reply: a 200 is closed at once (its body never ends), a refusal read as usual. */
+  private static Reply stream(String path, String token) {
+    try (Sse sse = Sse.get(api.base(), path, token, Map.of())) {
+      if (sse.status() == 200) {
+        return new Reply(200, null);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return api.get(path, token);
+  }
+
   private static String freshToken(Actor actor) {
     return actor == Actor.ANONYMOUS ? null : api.login(accounts.get(actor).email(), "account-password");
   }
@@ -217,7 +232,8 @@ class AuthorizationMatrixTest {
   @MethodSource("cases")
   void callerGetsTheExpectedStatus(String name, Actor actor, Route route, int expected) {
     Reply reply = route.call().apply(actor);
-    assertThat(reply.status()).as(name + " as " + actor + ": " + reply.body()).isEqualTo(expected);
+    assertThat(reply.status()).as(name + " as " + actor + ": " + (reply.raw() == null ? "(a stream)" : reply.body()))
+        .isEqualTo(expected);
     if (expected >= 400) {
       assertThat(reply.header("Content-Type")).isEqualTo("application/problem+json");
     }

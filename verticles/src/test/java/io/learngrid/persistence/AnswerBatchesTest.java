@@ -1,5 +1,8 @@
 package io.learngrid.persistence;
 
+import io.learngrid.config.LearngridConfig;
+import io.learngrid.bus.jobs.JobKinds;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.learngrid.bus.BusError;
@@ -53,7 +56,9 @@ class AnswerBatchesTest {
     Migrations.run(vertx, db, null).await(1, TimeUnit.MINUTES);
     pool = PgBuilder.pool().connectingTo(db).using(vertx).build();
     registry = new SimpleMeterRegistry();
-    batches = new AnswerBatches(vertx, pool, 16, 1, QUEUE_WAIT_MILLIS, registry);
+    LearngridConfig.Jobs jobs = new LearngridConfig.Jobs(Map.of(JobKinds.WEBHOOK,
+        new LearngridConfig.JobKind(1_000, 0, 1, 10, 1_000, 1_000, 1_000, 1_000, 1_000)));
+    batches = new AnswerBatches(vertx, pool, new CourseEvents(vertx, pool, jobs), 16, 1, QUEUE_WAIT_MILLIS, registry);
   }
 
   @AfterEach

@@ -48,6 +48,32 @@ public final class Sse implements AutoCloseable {
         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.write(bytes);
     out.flush();
+    return read(socket);
+  }
+
+  /** A GET of an event stream; {@code headers} such as Last-Event-ID; {@code token} null for none. */
+  public static Sse get(String base, String path, String token, Map<String, String> headers) throws IOException {
+    URI uri = URI.create(base);
+    Socket socket = new Socket(uri.getHost(), uri.getPort());
+    socket.setSoTimeout(30_000);
+    StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost()
+        + "\r\nAccept: text/event-stream\r\n");
+    if (token != null) {
+      request.append("Authorization: Bearer ").append(token).append("\r\n");
+    }
+    headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+    OutputStream out = socket.getOutputStream();
+    out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return read(socket);
+  }
+
+  /** Stops reading from the socket for a while: the server's writes back up (a slow client). */
+  public Socket socket() {
+    return socket;
+  }
+
+  private static Sse read(Socket socket) throws IOException {
     InputStream in = socket.getInputStream();
     String statusLine = line(in);
     int status = Integer.parseInt(statusLine.split(" ")[1]);

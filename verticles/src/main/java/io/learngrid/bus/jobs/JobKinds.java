@@ -19,6 +19,8 @@ public final class JobKinds {
   public static final String EXPORT = "export";
   /** persistence role: one assignment created in several courses. */
   public static final String ASSIGNMENTS = "assignments";
+  /** persistence role: one delivery of one event to one webhook (POST, signed). */
+  public static final String WEBHOOK = "webhook";
 
   /** Kinds whose owner is emailed when a job finished (succeeded, or failed for good): the long ones. */
   public static final Set<String> NOTIFY_OWNER = Set.of(ROSTER, EXPORT);
