@@ -6,11 +6,12 @@
 // keep it for ever), and a reload or a second visit within the tab signs in again with a refresh.
 
 const REFRESH_KEY = 'learngrid.refreshToken';
-// Refresh this long before the access token expires, so requests do not meet a 401 first.
+// Refresh this long before the access token expires (at most a quarter of its life), so requests
+// do not meet a 401 first.
 const EARLY_REFRESH_MS = 30_000;
 
 let accessToken = null;
-let expiresAt = 0;
+let refreshAt = 0;
 let refreshing = null;
 let signedOut = () => {};
 
@@ -40,13 +41,13 @@ export function hasSession() {
 
 function store(pair) {
   accessToken = pair.accessToken;
-  expiresAt = Date.now() + pair.expiresIn * 1000;
+  refreshAt = Date.now() + pair.expiresIn * 1000 - Math.min(EARLY_REFRESH_MS, pair.expiresIn * 250);
   sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
 }
 
 function forget() {
   accessToken = null;
-  expiresAt = 0;
+  refreshAt = 0;
   sessionStorage.removeItem(REFRESH_KEY);
 }
 
@@ -99,7 +100,7 @@ function refresh() {
 }
 
 async function currentToken() {
-  if (!accessToken || Date.now() > expiresAt - EARLY_REFRESH_MS) await refresh();
+  if (!accessToken || Date.now() > refreshAt) await refresh();
   return accessToken;
 }
 

@@ -7,6 +7,7 @@ import {clock, percent} from '../lib/format.js';
 import {openEventStream} from '../lib/sse.js';
 
 const FEED_LIMIT = 50;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 // progress.updated comes once per aggregation of a student's answers; reading figures again is
 // coalesced over this long so a burst of answers costs one request per student, not one per event.
 const COALESCE_MS = 300;
@@ -48,7 +49,7 @@ export async function page({params}) {
   const titleOf = (assignmentId) => assignments.find((a) => a.id === assignmentId)?.title || 'an assignment';
 
   function renderCounters() {
-    replace(counters, `Since this page opened: ${state.submissions} answers, ${state.correct} correct.`);
+    replace(counters, `Since this page opened: ${plural(state.submissions, 'answer')}, ${state.correct} correct.`);
   }
 
   async function loadGradebook() {
@@ -60,6 +61,13 @@ export async function page({params}) {
       state.grades.set(row.studentId, new Map(row.assignments.map((g) => [g.assignmentId, g])));
     }
     renderHeat();
+    for (const span of feed.querySelectorAll('.name[data-unnamed]')) {
+      const name = state.students.get(span.parentElement.dataset.student);
+      if (name) {
+        span.textContent = name;
+        span.removeAttribute('data-unnamed');
+      }
+    }
   }
 
   function cell(studentId, assignmentId) {
@@ -95,7 +103,7 @@ export async function page({params}) {
     if (assignmentId !== state.selected) return;
     const byId = new Map(stats.questions.map((q) => [q.questionId, q]));
     replace(rates,
-      h('p', {class: 'meta'}, `${stats.students} students, ${stats.submissions} answers`),
+      h('p', {class: 'meta'}, `${plural(stats.students, 'student')}, ${plural(stats.submissions, 'answer')}`),
       h('ol', {class: 'bars'}, assignment.questions.map((question, i) => {
         const q = byId.get(question.id) || {attempts: 0, correct: 0, students: 0};
         const answered = q.students ?? stats.students;
@@ -105,7 +113,8 @@ export async function page({params}) {
         return h('li', {'data-question': question.id},
           h('span', {class: 'bar-label'}, `Q${i + 1}. ${question.prompt}`),
           h('span', {class: 'bar', 'aria-hidden': 'true'}, bar),
-          h('span', {class: 'bar-value'}, `${share}% correct (${q.correct} of ${answered} students, ${q.attempts} answers)`));
+          h('span', {class: 'bar-value'}, answered === 0 ? 'No answers yet'
+            : `${share}% correct (${q.correct} of ${plural(answered, 'student')}, ${plural(q.attempts, 'answer')})`));
       })));
   }
 
@@ -146,10 +155,12 @@ export async function page({params}) {
     } catch {
       // An assignment deleted meanwhile: the item says "a question".
     }
-    const name = state.students.get(studentId) || 'A student';
+    const known = state.students.has(studentId);
+    if (!known) coalesce('gradebook', loadGradebook); // a student who joined since: the name comes with it
     feed.prepend(h('li', {class: correct ? 'ok' : 'wrong', 'data-student': studentId, 'data-question': questionId},
       h('time', {datetime: submittedAt}, clock(submittedAt)), ' ',
-      `${name} answered ${label} of ${titleOf(assignmentId)}: `,
+      h('span', {class: 'name', 'data-unnamed': !known}, known ? state.students.get(studentId) : 'A student'),
+      ` answered ${label} of ${titleOf(assignmentId)}: `,
       h('strong', {}, correct ? 'correct' : 'not correct'), late ? ' (late)' : ''));
     while (feed.children.length > FEED_LIMIT) feed.lastElementChild.remove();
   }

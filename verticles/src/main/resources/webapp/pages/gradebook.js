@@ -2,7 +2,6 @@
 // then downloaded with the access token (the download needs it, so it cannot be a plain link).
 import {ApiError, all, authFetch, get, post, seg} from '../lib/api.js';
 import {alertBox, field, h, replace} from '../lib/dom.js';
-import {when} from '../lib/format.js';
 
 const POLL_MS = 1_000;
 const POLL_LIMIT = 120;
@@ -59,7 +58,7 @@ export async function page({params}) {
     node: h('section', {},
       h('p', {class: 'crumbs'}, h('a', {href: `#/courses/${encodeURIComponent(courseId)}`}, course.title)),
       h('h1', {}, `Gradebook: ${course.title}`),
-      h('p', {class: 'meta'}, `Figures as of ${when(new Date().toISOString())}.`),
+      h('p', {class: 'meta'}, 'Points per assignment, each question\'s best attempt; "late": the student\'s last answer came after the due date.'),
       table,
       h('section', {class: 'panel', 'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, 'Export'),
         field('What', kind), h('div', {class: 'actions'}, button), exportStatus)),

@@ -40,10 +40,12 @@ public final class Browser implements AutoCloseable {
 
   private final ChromeDriver driver;
   private final String base;
+  private final Path downloads;
 
-  private Browser(ChromeDriver driver, String base) {
+  private Browser(ChromeDriver driver, String base, Path downloads) {
     this.driver = driver;
     this.base = base;
+    this.downloads = downloads;
   }
 
   /** A new browser at {@code base} (http://host:port), its window {@code width} × {@code height}. */
@@ -58,6 +60,15 @@ public final class Browser implements AutoCloseable {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--no-first-run", "--disable-extensions", "--disable-background-networking", "--lang=en-GB",
         "--window-size=" + width + "," + height);
+    Path downloads;
+    try {
+      downloads = Files.createDirectories(Path.of("target", "downloads", java.util.UUID.randomUUID().toString()))
+          .toAbsolutePath();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+        "download.prompt_for_download", false));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
@@ -65,7 +76,7 @@ public final class Browser implements AutoCloseable {
         .usingAnyFreePort().build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(width, height));
-    return new Browser(driver, base);
+    return new Browser(driver, base, downloads);
   }
 
   private static Path chromedriver() {
@@ -100,6 +111,11 @@ public final class Browser implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The folder this browser saves downloads in (a new one per browser). */
+  public Path downloads() {
+    return downloads;
   }
 
   public ChromeDriver driver() {

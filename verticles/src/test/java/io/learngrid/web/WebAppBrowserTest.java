@@ -41,7 +41,7 @@ class WebAppBrowserTest {
 
   @BeforeEach
   void openBrowsers() {
-    teacher = Browser.open(api.base(), 1280, 1000);
+    teacher = Browser.open(api.base(), 1280, 1200);
   }
 
   @AfterEach
@@ -73,12 +73,23 @@ class WebAppBrowserTest {
     return new Course(course.getString("id"), assignment.getString("id"), assignment.getJsonArray("questions"));
   }
 
+  /** A student account with a name of its own (the admin creates it), logged in. */
+  private Account student(String name) {
+    String email = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '.') + "-" + java.util.UUID.randomUUID()
+        + "@test.learngrid";
+    JsonObject created = api.post("/api/v1/admin/users", new JsonObject().put("email", email).put("password", PASSWORD)
+        .put("displayName", name).put("role", "student"), api.adminToken()).json();
+    return new Account(created.getString("id"), email, api.login(email, PASSWORD));
+  }
+
   @Test
   @DisplayName("a student joins by code and answers; the teacher's live dashboard shows it within 2 s, then the gradebook the score")
   void liveClassroom() throws Exception {
     Account owner = api.account("teacher");
     Course course = course(owner, "Year 7 maths");
-    String studentEmail = api.registerStudent(PASSWORD);
+    String studentEmail = "ana-" + java.util.UUID.randomUUID() + "@test.learngrid";
+    assertThat(api.post("/api/v1/auth/register", new JsonObject().put("email", studentEmail).put("password", PASSWORD)
+        .put("displayName", "Ana Souza"), null).status()).isEqualTo(201);
 
     // The teacher signs in, finds the course, reads its join code and opens the live dashboard.
     teacher.driver().get(api.base() + "/");
@@ -118,7 +129,7 @@ class WebAppBrowserTest {
     long clicked = System.nanoTime();
     student.find("form[data-question='" + choiceQuestion + "'] button[type=submit]").click();
     teacher.waiting(Duration.ofSeconds(2)).until(ExpectedConditions.textMatches(By.cssSelector("#feed li"),
-        java.util.regex.Pattern.compile("Test Student answered Q1 of Fractions quiz: correct")));
+        java.util.regex.Pattern.compile("Ana Souza answered Q1 of Fractions quiz: correct")));
     long shownMillis = (System.nanoTime() - clicked) / 1_000_000;
     assertThat(shownMillis).as("from the student's click to the teacher's feed").isLessThan(2_000);
     assertThat(student.find("form[data-question='" + choiceQuestion + "'] .feedback").getText()).contains("Correct: 2 of 2 points");
@@ -129,14 +140,58 @@ class WebAppBrowserTest {
     teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(
         By.cssSelector("#question-rates li[data-question='" + choiceQuestion + "'] .bar-value"),
         java.util.regex.Pattern.compile("^100% correct")));
-    teacher.screenshot("dashboard");
     student.screenshot("student-take");
+
+    // Two more students join the class and answer; their rows appear and fill in without a reload.
+    JsonArray questions = course.questions();
+    String[] names = {"Maya Patel", "Leo Fischer"};
+    String[][] answerSets = {{"2/3", "one half", "0.75"}, {"3/5", "One Half ", "0.7"}};
+    for (int s = 0; s < names.length; s++) {
+      String[] answers = answerSets[s];
+      Account other = student(names[s]);
+      api.post("/api/v1/courses/" + course.id() + "/enrollments", new JsonObject().put("studentId", other.id()),
+          owner.token());
+      for (int i = 0; i < 3; i++) {
+        Object answer = i == 2 ? (Object) Double.valueOf(answers[i]) : answers[i];
+        assertThat(api.post("/api/v1/assignments/" + course.assignmentId() + "/answers", new JsonObject()
+            .put("questionId", questions.getJsonObject(i).getString("id")).put("answer", answer), other.token()).status())
+            .isEqualTo(202);
+      }
+    }
+    teacher.waiting(Duration.ofSeconds(10)).until(d -> teacher.findAll("#feed li").size() == 7);
+    teacher.waiting(Duration.ofSeconds(10)).until(d -> teacher.findAll("#heatmap tbody tr").stream()
+        .map(row -> row.getText()).toList().containsAll(java.util.List.of("Maya Patel 6/6", "Leo Fischer 1/6",
+            "Ana Souza 2/6")));
+    assertThat(teacher.findAll("#feed .name").stream().map(n -> n.getText()).distinct())
+        .as("every answer in the feed names its student, those who joined after the page opened too")
+        .containsExactlyInAnyOrder("Ana Souza", "Maya Patel", "Leo Fischer");
+    assertThat(teacher.find("#counters").getText()).contains("7 answers, 5 correct");
+    teacher.screenshot("dashboard");
 
     // The gradebook shows the score.
     teacher.go("/courses/" + course.id() + "/gradebook");
     teacher.waitForHeading("Gradebook: Year 7 maths");
-    assertThat(teacher.find("#gradebook td[data-assignment='" + course.assignmentId() + "']").getText()).isEqualTo("2/6");
+    String studentId = api.get("/api/v1/me", api.login(studentEmail, PASSWORD)).json().getString("id");
+    assertThat(teacher.find("#gradebook tr[data-student='" + studentId + "'] td[data-assignment='"
+        + course.assignmentId() + "']").getText()).isEqualTo("2/6");
+    assertThat(teacher.findAll("#gradebook tbody tr")).hasSize(3);
     teacher.screenshot("gradebook");
+
+    // The export: a job, polled by the page until its file is ready, then downloaded with the token.
+    teacher.find("#export").click();
+    teacher.waitFor("#download", 30).click();
+    java.nio.file.Path[] saved = new java.nio.file.Path[1];
+    io.learngrid.support.Eventually.within(10, () -> {
+      try (var files = java.nio.file.Files.list(teacher.downloads())) {
+        saved[0] = files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElse(null);
+        return saved[0] != null;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(java.nio.file.Files.readString(saved[0])).startsWith("studentId,displayName,Fractions quiz (6),total")
+        .contains("Ana Souza", "Maya Patel", "Leo Fischer");
+    teacher.screenshot("gradebook-export");
 
     assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
     assertThat(student.consoleErrors()).as("the student's console").isEmpty();
