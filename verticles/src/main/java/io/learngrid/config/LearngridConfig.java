@@ -234,6 +234,7 @@ public record LearngridConfig(
   public record Shutdown(long graceMillis, long timeoutMillis) {}
 
   public static final String SHUTDOWN_GRACE_MS = "LEARNGRID_SHUTDOWN_GRACE_MS";
+  public static final String WEBHOOK_ALLOW_PRIVATE = "LEARNGRID_WEBHOOK_ALLOW_PRIVATE";
   public static final String PG_URL = "LEARNGRID_PG_URL";
   public static final String PG_REPLICA_URL = "LEARNGRID_PG_REPLICA_URL";
   public static final String PG_CA_FILE = "LEARNGRID_PG_CA_FILE";
@@ -424,7 +425,7 @@ public record LearngridConfig(
             s.integer("LEARNGRID_EVENTS_STREAM_QUEUE", 1_000, 1, 1_000_000),
             s.longValue("LEARNGRID_EVENTS_GAP_WAIT_MS", 200, 0, 60_000),
             s.integer("LEARNGRID_EVENTS_RETENTION_HOURS", 2, 1, 8_760),
-            s.flag("LEARNGRID_WEBHOOK_ALLOW_PRIVATE", false),
+            s.flag(WEBHOOK_ALLOW_PRIVATE, false),
             s.longValue("LEARNGRID_WEBHOOK_RETRY_WINDOW_MS", 86_400_000, 1_000, 604_800_000),
             s.longValue("LEARNGRID_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
         new Retention(

@@ -140,6 +140,8 @@ public final class DevServices implements AutoCloseable {
         .withDefault(LearngridConfig.DATA_DIR, dataDir)
         // No load balancer in front of a dev node: Ctrl-C need not wait for one to notice.
         .withDefault(LearngridConfig.SHUTDOWN_GRACE_MS, "0")
+        // A developer's webhook receiver listens on their own machine.
+        .withDefault(LearngridConfig.WEBHOOK_ALLOW_PRIVATE, "true")
         // Clustered on loopback by default, so that a second node started beside it joins it.
         .withDefault(LearngridConfig.CLUSTER, "true");
   }

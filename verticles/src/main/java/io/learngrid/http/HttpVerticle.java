@@ -28,6 +28,7 @@ import io.learngrid.http.courses.GradebookRoutes;
 import io.learngrid.http.courses.RosterRoutes;
 import io.learngrid.http.events.CourseEventHub;
 import io.learngrid.http.events.EventRoutes;
+import io.learngrid.http.events.WebhookRoutes;
 import io.learngrid.http.limits.RateLimiter;
 import io.learngrid.dev.DevMail;
 import io.learngrid.http.ops.CacheRoutes;
@@ -174,6 +175,7 @@ public final class HttpVerticle extends VerticleBase {
     RosterRoutes roster = new RosterRoutes(vertx, access, jobs);
     ExportRoutes exports = new ExportRoutes(vertx, access, jobs, busTimeout);
     EventRoutes events = new EventRoutes(access, eventHub);
+    WebhookRoutes webhooks = new WebhookRoutes(vertx, busTimeout, config.events().webhookAllowPrivate());
     OpsRoutes ops = new OpsRoutes(vertx, node, openApi, busSchemas);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     BodyHandler aiBody = BodyHandler.create(false).setBodyLimit(config.http().aiBodyLimitBytes());
@@ -305,6 +307,12 @@ public final class HttpVerticle extends VerticleBase {
         .handler(contract.operation("updateUser")).handler(adminUsers::update);
     router.delete("/api/v1/admin/users/:userId").handler(limits.user()).handler(contract.operation("eraseUser"))
         .handler(adminUsers::erase);
+    router.post("/api/v1/admin/webhooks").handler(limits.user()).handler(body)
+        .handler(contract.operation("createWebhook")).handler(webhooks::create);
+    router.get("/api/v1/admin/webhooks").handler(limits.user()).handler(contract.operation("listWebhooks"))
+        .handler(webhooks::list);
+    router.delete("/api/v1/admin/webhooks/:webhookId").handler(limits.user())
+        .handler(contract.operation("deleteWebhook")).handler(webhooks::delete);
     // An authenticated request that matches no route above still spends its budgets before its 404 or 405.
     router.route("/api/v1/*").handler(limits.user());
 

@@ -269,12 +269,15 @@ final class JobStore {
     UUID id = Rows.id(request.id(), "job");
     UUID token = Rows.id(request.leaseToken(), "lease");
     LearngridConfig.JobKind email = settings.kind(JobKinds.EMAIL);
+    LearngridConfig.JobKind webhook = settings.kind(JobKinds.WEBHOOK);
     Future<RowSet<Row>> update = request.result() != null
         ? pool.preparedQuery(SUCCEED_AND_NOTIFY).execute(Tuple.of(id, token, request.result(), TimeOrderedIds.next(),
-            JobKinds.NOTIFY_OWNER.toArray(String[]::new), email.priority(), email.maxAttempts()))
+            JobKinds.NOTIFY_OWNER.toArray(String[]::new), email.priority(), email.maxAttempts())
+            .addValue(webhook.priority()).addValue(webhook.maxAttempts()))
         : pool.preparedQuery(FAIL_AND_NOTIFY).execute(Tuple.of(id, token, request.error(), request.retry(),
             request.retryAfterMillis(), TimeOrderedIds.next(), JobKinds.NOTIFY_OWNER.toArray(String[]::new))
-            .addValue(email.priority()).addValue(email.maxAttempts()));
+            .addValue(email.priority()).addValue(email.maxAttempts())
+            .addValue(webhook.priority()).addValue(webhook.maxAttempts()));
     return update.compose(rows -> {
       if (rows.rowCount() == 0) {
         return Future.failedFuture(BusError.CONFLICT.exception("the job's lease is no longer held by this attempt"));
@@ -283,14 +286,33 @@ final class JobStore {
       if (row.getLong("notices") > 0) {
         announce(vertx, JobKinds.EMAIL);
       }
+      if (row.getLong("hooks") > 0) {
+        announce(vertx, JobKinds.WEBHOOK);
+      }
       return Future.succeededFuture(new FinishedJob(row.getString("status")));
     });
   }
 
-  /** {@code update} (RETURNING id, status, owner_id, kind) and the owner's job-finished email, from parameter {@code $n} on. */
+  /**
+   * {@code update} (RETURNING id, status, owner_id, kind), the owner's job-finished email (from
+   * parameter {@code $n} on), and a job.finished delivery for each webhook subscribed to it: not for
+   * the deliveries themselves (a webhook's finished delivery would announce itself without end).
+   * The event's id is derived from the job's, the same for every webhook and every retry.
+   */
   private static String withNotice(String update, int n) {
     return "WITH done AS (" + update + """
         ),
+        job_hooks AS (
+          INSERT INTO jobs (id, owner_id, kind, status, priority, input, max_attempts)
+          SELECT gen_random_uuid(), w.created_by, 'webhook', 'queued', $%5$d,
+            jsonb_build_object('webhookId', w.id, 'event', jsonb_build_object(
+              'id', md5('job.finished/' || done.id::text)::uuid, 'type', 'job.finished',
+              'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+              'data', jsonb_build_object('jobId', done.id, 'kind', done.kind, 'status', done.status,
+                'ownerId', done.owner_id))), $%6$d
+          FROM done JOIN webhooks w ON 'job.finished' = ANY (w.events) AND w.disabled_at IS NULL
+          WHERE done.status IN ('succeeded', 'failed') AND done.kind <> 'webhook'
+          RETURNING 1),
         notice AS (
           INSERT INTO jobs (id, owner_id, kind, status, priority, input, max_attempts)
           SELECT $%1$d, u.id, 'email', 'queued', $%3$d, jsonb_build_object('to', u.email, 'template', 'job-finished',
@@ -300,7 +322,8 @@ final class JobStore {
           WHERE done.kind = ANY($%2$d) AND done.status IN ('succeeded', 'failed')
             AND u.status = 'active' AND u.erased_at IS NULL
           RETURNING 1)
-        SELECT done.status, (SELECT count(*) FROM notice) AS notices FROM done""".formatted(n, n + 1, n + 2, n + 3);
+        SELECT done.status, (SELECT count(*) FROM notice) AS notices, (SELECT count(*) FROM job_hooks) AS hooks
+        FROM done""".formatted(n, n + 1, n + 2, n + 3, n + 4, n + 5);
   }
 
   Future<Done> release(ReleaseJobs request) {

@@ -97,6 +97,7 @@ public final class PersistenceVerticle extends VerticleBase {
               new AccountStore(pool, config.jobs()).serve(vertx),
               new ExportStore(pool).serve(vertx),
               new RevocationStore(pool).serve(vertx),
+              new WebhookStore(pool).serve(vertx),
               Bus.serve(vertx, HealthQuery.PERSISTENCE, query -> health.figures()).completion(),
               Bus.serve(vertx, Ping.PERSISTENCE, ping -> pool.query("SELECT 1").execute()
                   .map(rows -> Pong.up())
@@ -112,7 +113,8 @@ public final class PersistenceVerticle extends VerticleBase {
           return Future.all(served).compose(up -> JobRunner.deploy(vertx, config, registry, nodeId, Map.of(
               JobKinds.ASSIGNMENTS, new AssignmentCopies(pool),
               JobKinds.ROSTER, new RosterImport(vertx, pool, config.jobs(), config.redis().busTimeoutMillis()),
-              JobKinds.EXPORT, new CourseExports(pool, config.mail().publicUrl()))));
+              JobKinds.EXPORT, new CourseExports(pool, config.mail().publicUrl()),
+              JobKinds.WEBHOOK, new WebhookDeliveries(vertx, pool, config.events(), registry))));
         });
   }
 

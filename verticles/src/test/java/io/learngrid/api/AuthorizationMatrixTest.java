@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,6 +136,12 @@ class AuthorizationMatrixTest {
             401, 403, 403, 200, 403, 200),
         new Route("GET /courses/{id}/events", a -> stream(course + courseId + "/events", token(a)),
             401, 403, 403, 200, 403, 200),
+        new Route("POST /admin/webhooks", a -> api.post("/api/v1/admin/webhooks", webhook(), token(a)),
+            401, 403, 403, 403, 403, 201),
+        new Route("GET /admin/webhooks", a -> api.get("/api/v1/admin/webhooks", token(a)), 401, 403, 403, 403, 403, 200),
+        new Route("DELETE /admin/webhooks/{id}", a -> api.method("DELETE", "/api/v1/admin/webhooks/" + api.post(
+            "/api/v1/admin/webhooks", webhook(), token(Actor.ADMIN)).json().getString("id"), token(a)),
+            401, 403, 403, 403, 403, 204),
         new Route("POST /courses/{id}/exports", a -> api.post(course + courseId + "/exports", new JsonObject()
             .put("kind", "answers").put("format", "csv"), token(a)), 401, 403, 403, 202, 403, 202),
         // Only the job's owner: to anyone else, an admin included, the file does not exist.
@@ -192,6 +199,22 @@ class AuthorizationMatrixTest {
     api.post("/api/v1/courses/" + id + "/enrollments",
         new JsonObject().put("studentId", accounts.get(Actor.ENROLLED_STUDENT).id()), token(Actor.OWNING_TEACHER));
     return id;
+  }
+
+  /** A webhook no one listens at, for an event no route here makes; {@link #removeWebhooks} deletes them. */
+  private static JsonObject webhook() {
+    return new JsonObject().put("url", "http://127.0.0.1:9/matrix-hook").put("events", new JsonArray().add("progress.updated"));
+  }
+
+  @AfterAll
+  static void removeWebhooks() {
+    String admin = token(Actor.ADMIN);
+    for (Object item : api.get("/api/v1/admin/webhooks", admin).json().getJsonArray("items")) {
+      JsonObject webhook = (JsonObject) item;
+      if (webhook.getString("url").endsWith("/matrix-hook")) {
+        api.method("DELETE", "/api/v1/admin/webhooks/" + webhook.getString("id"), admin);
+      }
+    }
   }
 
   /** An event stream's reply: a 200 is closed at once (its body never ends), a refusal read as usual. */

@@ -37,6 +37,8 @@ public final class NodeSettings {
         .rateLimitPerUserPerMinute(1_000_000)
         .rateLimitPerIpPerMinute(1_000_000)
         .rateLimitClassActionPerMinute(1_000_000)
+        // Webhook receivers in tests listen on loopback; WebhookTest sets false to see a refusal.
+        .with("WEBHOOK_ALLOW_PRIVATE", true)
         // No load balancer to wait for; GracefulDrainTest sets a grace of its own.
         .shutdownGraceMillis(0);
   }
