@@ -182,6 +182,21 @@ public final class Browser implements AutoCloseable {
         .map(LogEntry::getMessage).toList();
   }
 
+  /**
+   * The page's form controls that have no accessible name (no label, aria-label or
+   * aria-labelledby), each as its tag and name: what a screen reader would announce as "edit text".
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> unlabelledControls() {
+    return (List<String>) driver.executeScript("""
+        return [...document.querySelectorAll('input, select, textarea, button')]
+          .filter((el) => el.type !== 'hidden')
+          .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+            && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+          .map((el) => `${el.tagName.toLowerCase()} ${el.name || el.id}`);
+        """);
+  }
+
   /** Runs {@code script} in the page and returns its value. */
   public Object script(String script, Object... args) {
     return driver.executeScript(script, args);

@@ -95,6 +95,7 @@ class WebAppBrowserTest {
     teacher.driver().get(api.base() + "/");
     teacher.waitForHeading("Sign in");
     teacher.screenshot("signin");
+    assertThat(teacher.unlabelledControls()).as("controls without a label on " + "signin").isEmpty();
     teacher.signIn(owner.email(), PASSWORD, "My courses");
     assertThat(teacher.sessionStorage()).as("the refresh token lives in sessionStorage").containsKey("learngrid.refreshToken");
     assertThat((Long) teacher.script("return localStorage.length")).as("nothing in localStorage").isZero();
@@ -105,6 +106,7 @@ class WebAppBrowserTest {
     String joinLink = teacher.find("#join-link").getAttribute("href");
     assertThat(code).hasSize(8);
     teacher.screenshot("teacher-course");
+    assertThat(teacher.unlabelledControls()).as("controls without a label on " + "teacher-course").isEmpty();
     teacher.find("#open-dashboard").click();
     teacher.waitForHeading("Live dashboard: Year 7 maths");
     teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
@@ -116,6 +118,7 @@ class WebAppBrowserTest {
     student.waitForHeading("Join Year 7 maths");
     student.type("input[name=joinCode]", code.toLowerCase());
     student.screenshot("student-join");
+    assertThat(student.unlabelledControls()).as("controls without a label on " + "student-join").isEmpty();
     student.find("form button[type=submit]").click();
     student.waitForHeading("Year 7 maths");
     student.screenshot("student-course");
@@ -141,6 +144,7 @@ class WebAppBrowserTest {
         By.cssSelector("#question-rates li[data-question='" + choiceQuestion + "'] .bar-value"),
         java.util.regex.Pattern.compile("^100% correct")));
     student.screenshot("student-take");
+    assertThat(student.unlabelledControls()).as("controls without a label on " + "student-take").isEmpty();
 
     // Two more students join the class and answer; their rows appear and fill in without a reload.
     JsonArray questions = course.questions();
@@ -167,6 +171,7 @@ class WebAppBrowserTest {
         .containsExactlyInAnyOrder("Ana Souza", "Maya Patel", "Leo Fischer");
     assertThat(teacher.find("#counters").getText()).contains("7 answers, 5 correct");
     teacher.screenshot("dashboard");
+    assertThat(teacher.unlabelledControls()).as("controls without a label on " + "dashboard").isEmpty();
 
     // The gradebook shows the score.
     teacher.go("/courses/" + course.id() + "/gradebook");
@@ -192,6 +197,7 @@ class WebAppBrowserTest {
     assertThat(java.nio.file.Files.readString(saved[0])).startsWith("studentId,displayName,Fractions quiz (6),total")
         .contains("Ana Souza", "Maya Patel", "Leo Fischer");
     teacher.screenshot("gradebook-export");
+    assertThat(teacher.unlabelledControls()).as("controls without a label on " + "gradebook-export").isEmpty();
 
     assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
     assertThat(student.consoleErrors()).as("the student's console").isEmpty();
@@ -224,6 +230,7 @@ class WebAppBrowserTest {
         .selectByValue("number");
     teacher.type("#questions fieldset:nth-of-type(2) input[name=answer]", "9.8");
     teacher.screenshot("editor");
+    assertThat(teacher.unlabelledControls()).as("controls without a label on " + "editor").isEmpty();
     teacher.find("form button[type=submit]").click();
     teacher.waitForHeading("Science 8");
     assertThat(teacher.find("#assignments tbody tr").getText()).contains("Forces check", "2", "draft");
@@ -261,6 +268,7 @@ class WebAppBrowserTest {
     assertThat((Boolean) student.script("return document.documentElement.scrollWidth <= window.innerWidth"))
         .as("no sideways scrolling on a phone").isTrue();
     student.screenshot("phone-take");
+    assertThat(student.unlabelledControls()).as("controls without a label on " + "phone-take").isEmpty();
 
     assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
     assertThat(student.consoleErrors()).as("the student's console").isEmpty();
