@@ -273,4 +273,52 @@ class WebAppBrowserTest {
     assertThat(teacher.consoleErrors()).as("the teacher's console").isEmpty();
     assertThat(student.consoleErrors()).as("the student's console").isEmpty();
   }
+
+  @Test
+  @DisplayName("a dashboard whose connection is cut reconnects with Last-Event-ID: the answers of the gap appear, each once")
+  void dashboardResumesAfterACut() throws Exception {
+    Account owner = api.account("teacher");
+    Course course = course(owner, "History 9");
+    Account pupil = student("Noor Haddad");
+    api.post("/api/v1/courses/" + course.id() + "/enrollments", new JsonObject().put("studentId", pupil.id()), owner.token());
+    String textQuestion = course.questions().getJsonObject(1).getString("id");
+    java.util.function.IntSupplier answer = () -> api.post("/api/v1/assignments/" + course.assignmentId() + "/answers",
+        new JsonObject().put("questionId", textQuestion).put("answer", "one half"), pupil.token()).status();
+
+    // The teacher's browser reaches the node through a TCP proxy that the test can cut, as a
+    // school's flaky Wi-Fi would.
+    java.net.URI node = java.net.URI.create(api.base());
+    java.net.InetSocketAddress target = new java.net.InetSocketAddress(node.getHost(), node.getPort());
+    try (io.learngrid.support.ClusterPortProxy wifi = new io.learngrid.support.ClusterPortProxy("wifi",
+        new java.net.InetSocketAddress("127.0.0.1", io.learngrid.support.TestServices.freePort()), target)) {
+      teacher.close();
+      teacher = Browser.open("http://127.0.0.1:" + wifi.address().getPort(), 1280, 1000);
+      teacher.signIn(owner.email(), PASSWORD, "My courses");
+      teacher.go("/courses/" + course.id() + "/live");
+      teacher.waitForHeading("Live dashboard: History 9");
+      teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+      assertThat(answer.getAsInt()).isEqualTo(202);
+      teacher.waiting(Duration.ofSeconds(5)).until(d -> teacher.findAll("#feed li").size() == 1);
+
+      // Cut: every connection through the proxy closes, and new ones are refused until healed.
+      wifi.isolate(java.util.Set.of(target.getAddress()));
+      teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state",
+          "reconnecting"));
+      for (int i = 0; i < 3; i++) {
+        assertThat(answer.getAsInt()).isEqualTo(202);
+      }
+      wifi.heal();
+
+      // Back: the page resumes after the last event it had, so the three answers of the gap arrive once.
+      teacher.waiting(Duration.ofSeconds(20)).until(ExpectedConditions.attributeToBe(By.id("live-status"), "data-state", "live"));
+      teacher.waiting(Duration.ofSeconds(10)).until(d -> teacher.findAll("#feed li").size() >= 4);
+      assertThat(answer.getAsInt()).isEqualTo(202);
+      teacher.waiting(Duration.ofSeconds(5)).until(d -> teacher.findAll("#feed li").size() >= 5);
+      assertThat(teacher.findAll("#feed li")).as("each answer once: none lost in the gap, none repeated").hasSize(5);
+      assertThat(teacher.find("#counters").getText()).contains("5 answers, 5 correct");
+      teacher.screenshot("dashboard-resumed");
+      // Only the requests that failed while the connection was cut, nothing from the page's code.
+      assertThat(teacher.consoleErrors()).allSatisfy(error -> assertThat(error).contains("net::ERR_"));
+    }
+  }
 }
