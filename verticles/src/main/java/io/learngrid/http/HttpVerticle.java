@@ -201,7 +201,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/docs/*").handler(StaticHandler.create("api-reference"));
     // The web app (docs/web-app.md): its page, and its files under /app/assets/<version>/, from the jar.
     router.get("/").handler(WebApp::home);
-    router.get("/app/*").handler(webApp::serve);
+    router.get("/app/assets/*").handler(webApp::asset);
+    router.get("/app/*").handler(webApp::page);
     if (devMail != null) {
       router.get("/dev/mail").handler(new DevMailRoutes(vertx, devMail)::list);
     }

@@ -151,25 +151,30 @@ public final class WebApp {
     ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, "/app/").end();
   }
 
-  /** GET /app/*: the page, its files, and /app itself redirected to /app/. */
-  public void serve(RoutingContext ctx) {
+  /** GET /app/*: the page, and /app itself redirected to /app/. */
+  public void page(RoutingContext ctx) {
     String path = ctx.request().path();
     if (path.equals("/app")) {
       ctx.response().setStatusCode(301).putHeader(HttpHeaders.LOCATION, "/app/").end();
     } else if (path.equals("/app/") || path.equals("/app/index.html")) {
       write(ctx, index, REVALIDATE);
-    } else if (path.startsWith(ASSETS_PREFIX)) {
-      String rest = path.substring(ASSETS_PREFIX.length());
-      int slash = rest.indexOf('/');
-      Asset asset = slash < 0 ? null : assets.get(rest.substring(slash + 1));
-      if (asset == null) {
-        ctx.fail(new ProblemException(404, "no such file of the web app"));
-        return;
-      }
-      write(ctx, asset, rest.substring(0, slash).equals(version) ? IMMUTABLE : REVALIDATE);
     } else {
       ctx.fail(new ProblemException(404, "no such page: the web app lives at /app/ (its pages are #/… fragments)"));
     }
+  }
+
+  /** GET /app/assets/<version>/<file>: the page's scripts, styles and icon. */
+  public void asset(RoutingContext ctx) {
+    String path = ctx.request().path();
+    // The route matches /app/assets too, which is shorter than the prefix.
+    String rest = path.length() < ASSETS_PREFIX.length() ? "" : path.substring(ASSETS_PREFIX.length());
+    int slash = rest.indexOf('/');
+    Asset asset = slash < 0 ? null : assets.get(rest.substring(slash + 1));
+    if (asset == null) {
+      ctx.fail(new ProblemException(404, "no such file of the web app"));
+      return;
+    }
+    write(ctx, asset, rest.substring(0, slash).equals(version) ? IMMUTABLE : REVALIDATE);
   }
 
   private static void write(RoutingContext ctx, Asset asset, String cacheControl) {
