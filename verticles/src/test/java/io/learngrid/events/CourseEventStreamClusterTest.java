@@ -36,7 +36,9 @@ class CourseEventStreamClusterTest {
   @BeforeAll
   static void start() {
     String cluster = TestNode.newClusterName();
-    first = NodeSettings.defaults().cluster(cluster).with("EVENTS_HEARTBEAT_MS", 1_000).start();
+    // A small queue, so that a client that stops reading is cut off after a few megabytes.
+    first = NodeSettings.defaults().cluster(cluster).with("EVENTS_HEARTBEAT_MS", 1_000)
+        .with("EVENTS_STREAM_QUEUE", 64).start();
     second = NodeSettings.defaults().cluster(cluster).with("EVENTS_HEARTBEAT_MS", 1_000).start();
     fixture = LearningFixture.open();
   }
@@ -232,6 +234,48 @@ class CourseEventStreamClusterTest {
         assertThat(events).filteredOn(e -> e.type().equals("answer.submitted")).hasSize(students.size() * answersEach);
       }
     }
+  }
+
+  @Test
+  @DisplayName("a client that stops reading is cut off once it is LEARNGRID_EVENTS_STREAM_QUEUE events behind, not buffered")
+  void slowClientIsCutOff() throws Exception {
+    Course course = course();
+    double cutBefore = metric(first, "learngrid_sse_streams_cut_total{reason=\"slow\"");
+    try (Sse sse = open(first, course, Map.of())) {
+      enroll(second.api(), course, fixture.student());
+      assertThat(next(sse).id()).isEqualTo(1L); // the feed is live
+      // Then 300 events of 100 kB each on the course's address (as a persistence node publishes
+      // them), while this client reads nothing: 30 MB, more than the sockets' buffers hold.
+      String pad = "x".repeat(100_000);
+      var bus = second.node().vertx().eventBus();
+      for (long seq = 2; seq <= 301; seq++) {
+        bus.publish(io.learngrid.bus.events.CourseEvent.address(course.courseId()), new io.learngrid.bus.events.CourseEvent(
+            course.courseId(), seq, java.util.UUID.randomUUID().toString(), "answer.submitted",
+            java.time.Instant.now().toString(), new JsonObject().put("pad", pad)).toJson());
+      }
+      io.learngrid.support.Eventually.within(30,
+          () -> metric(first, "learngrid_sse_streams_cut_total{reason=\"slow\"") > cutBefore);
+      // What the sockets held arrives, then the stream ends: far fewer than the 300 events.
+      int read = 0;
+      try {
+        while (next(sse) != null) {
+          read++;
+        }
+      } catch (IOException reset) {
+        // the node reset the connection: that is the cut
+      }
+      assertThat(read).as("events the cut-off client still got").isLessThan(300);
+    }
+  }
+
+  /** A metric's value on {@code node}'s /metrics (the first series whose name and labels start so); 0 when absent. */
+  private static double metric(TestNode node, String prefix) {
+    for (String line : node.api().get("/metrics", null).body().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   @Test

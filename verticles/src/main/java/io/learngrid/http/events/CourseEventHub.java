@@ -144,6 +144,18 @@ public final class CourseEventHub {
     feed.close();
   }
 
+  /**
+   * Ends every stream of this node (it is stopping): each ends cleanly, and its client reconnects
+   * through another node with its Last-Event-ID.
+   */
+  public void endAll() {
+    List<EventStream> all = new ArrayList<>();
+    synchronized (this) {
+      feeds.values().forEach(feed -> all.addAll(feed.streams()));
+    }
+    all.forEach(stream -> stream.context().runOnContext(v -> stream.end("stopping")));
+  }
+
   /** {@code id: <seq>\nevent: <type>\ndata: <json>\n\n}. */
   static Buffer frame(CourseEvent event) {
     return Buffer.buffer("id: " + event.seq() + "\nevent: " + event.type() + "\ndata: "
@@ -170,6 +182,10 @@ public final class CourseEventHub {
 
     Feed(String courseId) {
       this.courseId = courseId;
+    }
+
+    synchronized List<EventStream> streams() {
+      return List.copyOf(streams);
     }
 
     /** Under the hub's lock. */

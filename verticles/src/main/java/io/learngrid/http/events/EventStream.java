@@ -44,6 +44,7 @@ final class EventStream {
   private boolean waitingForDrain;
   private boolean ended;
   private long heartbeat = -1;
+  private boolean joinedHub;
 
   /** {@code lastEventId}: the client's Last-Event-ID, or -1 to start with the next event. */
   EventStream(CourseEventHub hub, Context context, HttpServerResponse response, String courseId, String userId,
@@ -75,6 +76,11 @@ final class EventStream {
         .putHeader("X-Accel-Buffering", "no")
         .setStatusCode(200);
     response.closeHandler(v -> end(null));
+    if (response.closed()) {
+      // Gone while it was being authorized: no close event will come.
+      end(null);
+      return;
+    }
     // How long EventSource waits before it reconnects (with Last-Event-ID).
     response.write("retry: 2000\n\n");
     heartbeat = hub.vertx().setPeriodic(hub.settings().heartbeatMillis(), id -> {
@@ -82,6 +88,7 @@ final class EventStream {
         response.write(PING);
       }
     });
+    joinedHub = true;
     hub.join(this);
   }
 
@@ -216,9 +223,14 @@ final class EventStream {
     if (heartbeat >= 0) {
       hub.vertx().cancelTimer(heartbeat);
     }
-    hub.leave(this);
+    if (joinedHub) {
+      hub.leave(this);
+    }
     hub.release(userId);
-    if (reason != null) {
+    if ("stopping".equals(reason)) {
+      hub.cutOff(reason);
+      response.end();
+    } else if (reason != null) {
       // A cut, not an end: the client sees the stream broken and reconnects with its Last-Event-ID.
       response.reset();
     }
