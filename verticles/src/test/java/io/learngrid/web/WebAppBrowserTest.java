@@ -114,6 +114,7 @@ class WebAppBrowserTest {
     // The student, in a browser of their own, signs in, follows the join link and types the code.
     student = Browser.open(api.base(), 1280, 1000);
     student.signIn(studentEmail, PASSWORD, "My courses");
+    student.screenshot("student-courses");
     student.driver().get(joinLink);
     student.waitForHeading("Join Year 7 maths");
     student.type("input[name=joinCode]", code.toLowerCase());
@@ -242,6 +243,7 @@ class WebAppBrowserTest {
 
     teacher.find("#assignments a[href='#/assignments/" + assignmentId + "/edit']").click();
     teacher.waitForHeading("Edit: Forces check");
+    teacher.screenshot("editor-edit");
     new org.openqa.selenium.support.ui.Select(teacher.find("select[name=status]")).selectByValue("published");
     teacher.type("#questions fieldset:nth-of-type(1) input[name=points]", "3");
     teacher.find("form button[type=submit]").click();
