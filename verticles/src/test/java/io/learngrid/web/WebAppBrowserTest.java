@@ -229,6 +229,8 @@ class WebAppBrowserTest {
     teacher.type("#questions fieldset:nth-of-type(2) textarea[name=prompt]", "g in m/s² (one decimal)?");
     new org.openqa.selenium.support.ui.Select(teacher.find("#questions fieldset:nth-of-type(2) select[name=kind]"))
         .selectByValue("number");
+    assertThat(teacher.find("#questions fieldset:nth-of-type(2) textarea[name=choices]").isDisplayed())
+        .as("a number question has no choices to fill in").isFalse();
     teacher.type("#questions fieldset:nth-of-type(2) input[name=answer]", "9.8");
     teacher.screenshot("editor");
     assertThat(teacher.unlabelledControls()).as("controls without a label on " + "editor").isEmpty();
