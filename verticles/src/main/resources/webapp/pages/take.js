@@ -5,8 +5,10 @@ import {alertBox, h, replace, uid} from '../lib/dom.js';
 import {when} from '../lib/format.js';
 import {byAssignment, scoreBar} from './progress.js';
 
-// Progress is aggregated after the answer's 202 (within ~2 s): read it again once after answering.
-const PROGRESS_REFRESH_MS = 1_500;
+// Progress is aggregated after the answer's 202 (within ~2 s): read it again until its asOf has
+// passed the answer's submittedAt (every answer before asOf is in it), a few times at most.
+const PROGRESS_POLL_MS = 600;
+const PROGRESS_POLLS = 8;
 
 function answerInput(question, promptId) {
   if (question.kind === 'choice') {
@@ -40,15 +42,24 @@ export async function page({params}) {
     : h('span', {}, 'Not started yet.'));
   showScore(byAssignment(progress).get(id));
   let timer = null;
-  const refreshScore = () => {
+  let polls = 0;
+  let waitingFor = 0;
+  const refreshScore = (submittedAt) => {
+    waitingFor = Math.max(waitingFor, Date.parse(submittedAt));
+    polls = 0;
     clearTimeout(timer);
-    timer = setTimeout(async () => {
+    const poll = async () => {
+      polls += 1;
       try {
-        showScore(byAssignment(await get('/api/v1/me/progress')).get(id));
+        const progress = await get('/api/v1/me/progress');
+        showScore(byAssignment(progress).get(id));
+        if (Date.parse(progress.asOf) > waitingFor || polls >= PROGRESS_POLLS) return;
       } catch {
-        // The score stays as it was; the next answer reads it again.
+        if (polls >= PROGRESS_POLLS) return; // the score stays as it was; the next answer reads it again
       }
-    }, PROGRESS_REFRESH_MS);
+      timer = setTimeout(poll, PROGRESS_POLL_MS);
+    };
+    timer = setTimeout(poll, PROGRESS_POLL_MS);
   };
 
   const questions = assignment.questions.map((question, index) => {
@@ -75,7 +86,7 @@ export async function page({params}) {
           result.correct ? `Correct: ${result.pointsAwarded} of ${question.points} points.`
             : 'Not correct (0 points). You may try again.',
           result.late ? ' Submitted after the due date.' : ''));
-        refreshScore();
+        refreshScore(result.submittedAt);
       } catch (error) {
         replace(feedback, alertBox(error.describe()));
       } finally {
@@ -90,7 +101,7 @@ export async function page({params}) {
     node: h('section', {},
       h('p', {class: 'crumbs'}, h('a', {href: `#/courses/${encodeURIComponent(assignment.courseId)}`}, 'Back to the course')),
       h('h1', {}, assignment.title),
-      h('p', {class: 'meta'}, `Due ${when(assignment.dueAt)}`, assignment.lockAt ? ` · closes ${when(assignment.lockAt)}` : ''),
+      h('p', {class: 'meta'}, assignment.dueAt ? `Due ${when(assignment.dueAt)}` : 'No due date', assignment.lockAt ? ` · closes ${when(assignment.lockAt)}` : ''),
       score, questions),
     dispose: () => clearTimeout(timer),
   };

@@ -148,8 +148,11 @@ public final class Browser implements AutoCloseable {
         .until(ExpectedConditions.textToBe(By.cssSelector("main h1"), text));
   }
 
+  /** A wait that polls every 25 ms; an element the page replaced meanwhile (a live update) is looked up again. */
   public WebDriverWait waiting(Duration timeout) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(25));
+    WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(25));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   public void type(String css, String text) {

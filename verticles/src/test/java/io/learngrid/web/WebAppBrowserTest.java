@@ -144,6 +144,8 @@ class WebAppBrowserTest {
     teacher.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(
         By.cssSelector("#question-rates li[data-question='" + choiceQuestion + "'] .bar-value"),
         java.util.regex.Pattern.compile("^100% correct")));
+    student.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("score"),
+        java.util.regex.Pattern.compile("2 / 6 points")));
     student.screenshot("student-take");
     assertThat(student.unlabelledControls()).as("controls without a label on " + "student-take").isEmpty();
 
