@@ -49,6 +49,12 @@ done
 grep -q "learngrid dev node is ready" "$WORK/dev.log" || fail "no banner within 60 s of readiness"
 B=http://127.0.0.1:$PORT1
 
+# The web app from the jar: / redirects to it, and its page names its script under a versioned path.
+[ "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' $B/)" = "302 $B/app/" ] || fail "/ does not redirect to /app/"
+curl -fs $B/app/ > "$WORK/app.html" || fail "GET /app/"
+SCRIPT=$(grep -o '/app/assets/[0-9a-f]*/app.js' "$WORK/app.html") || fail "no app.js in /app/"
+curl -fs -o /dev/null $B$SCRIPT || fail "GET $SCRIPT"
+
 code=$(curl -s -o "$WORK/reg.json" -w '%{http_code}' $B/api/v1/auth/register -H 'Content-Type: application/json' \
   -d '{"email":"newcomer@example.com","password":"newcomer-password","displayName":"Newcomer"}')
 [ "$code" = 201 ] || fail "register: $code $(cat "$WORK/reg.json")"

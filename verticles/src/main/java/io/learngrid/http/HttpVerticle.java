@@ -40,6 +40,7 @@ import io.learngrid.dev.DevMail;
 import io.learngrid.http.ops.CacheRoutes;
 import io.learngrid.http.ops.DevMailRoutes;
 import io.learngrid.http.ops.OpsRoutes;
+import io.learngrid.http.web.WebApp;
 import io.learngrid.security.PasswordHasher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -132,7 +133,7 @@ public final class HttpVerticle extends VerticleBase {
         .compose(relay -> revocations.start())
         .compose(loaded -> apiKeys.start())
         .compose(relay -> vertx.executeBlocking(BusSchemas::load))
-        .compose(busSchemas -> vertx.executeBlocking(HttpVerticle::readOpenApi)
+        .compose(busSchemas -> WebApp.load(vertx).compose(webApp -> vertx.executeBlocking(HttpVerticle::readOpenApi)
         .compose(openApi -> ContractValidation.load(vertx, openApi).compose(contract -> {
           server = vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())
@@ -146,14 +147,14 @@ public final class HttpVerticle extends VerticleBase {
               .setMaxHeaderSize(config.http().maxHeaderBytes())
               .setIdleTimeout(120))
               .invalidRequestHandler(new InvalidRequests(config.http().maxUrlLength(), config.http().maxHeaderBytes()));
-          router = router(openApi, busSchemas, contract, near, invalidation);
+          router = router(openApi, busSchemas, webApp, contract, near, invalidation);
           return server.connectionHandler(slowClients.connections(vertx)).requestHandler(router).listen();
-        })));
+        }))));
   }
 
   /** The route table: every route and, in order, the handlers a request meets on it. */
-  private Router router(Buffer openApi, Map<String, Buffer> busSchemas, ContractValidation contract, NearCache near,
-                        NearInvalidation invalidation) {
+  private Router router(Buffer openApi, Map<String, Buffer> busSchemas, WebApp webApp, ContractValidation contract,
+                        NearCache near, NearInvalidation invalidation) {
     long busTimeout = config.busTimeoutMillis();
     long cacheTimeout = config.redis().busTimeoutMillis();
     Cursors cursors = new Cursors(config.auth().jwtSecret());
@@ -215,6 +216,10 @@ public final class HttpVerticle extends VerticleBase {
     // The API reference: Swagger UI from its webjar, rendering /openapi.yaml. All from the jar.
     router.get("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_UI));
     router.get("/docs/*").handler(StaticHandler.create("api-reference"));
+    // The web app (docs/web-app.md): its page, and its files under /app/assets/<version>/, from the jar.
+    router.get("/").handler(WebApp::home);
+    router.get("/app/assets/*").handler(webApp::asset);
+    router.get("/app/*").handler(webApp::page);
     if (devMail != null) {
       router.get("/dev/mail").handler(new DevMailRoutes(vertx, devMail)::list);
     }

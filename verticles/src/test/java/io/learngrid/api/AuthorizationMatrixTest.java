@@ -201,7 +201,10 @@ class AuthorizationMatrixTest {
         new Route("DELETE /courses/{id}", a -> api.method("DELETE", course + freshCourse(), token(a)),
             401, 403, 403, 204, 403, 204),
         new Route("DELETE /courses/{id}/enrollments/{id}", a -> api.method("DELETE", course + freshCourse()
-            + "/enrollments/" + accounts.get(Actor.ENROLLED_STUDENT).id(), token(a)), 401, 204, 403, 204, 403, 204));
+            + "/enrollments/" + accounts.get(Actor.ENROLLED_STUDENT).id(), token(a)), 401, 204, 403, 204, 403, 204),
+        // ---- the web app: the same page for everyone; what it shows comes through the routes above ----
+        new Route("GET /", a -> api.get("/", token(a)), 302, 302, 302, 302, 302, 302),
+        new Route("GET /app/", a -> api.get("/app/", token(a)), 200, 200, 200, 200, 200, 200));
   }
 
   /** A course of the owning teacher with the enrolled student in it. */
