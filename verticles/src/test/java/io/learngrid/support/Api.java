@@ -214,10 +214,15 @@ public final class Api {
 
   private Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      // A whole-reply deadline: the request's timeout covers the head only, and a reply whose body
+      // never ends must fail the test that sent it, not hang the build.
+      HttpResponse<String> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
       return new Reply(response.statusCode(), response);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new UncheckedIOException(new IOException("no whole reply within 60 s: " + request.build().uri(), e));
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new UncheckedIOException(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
