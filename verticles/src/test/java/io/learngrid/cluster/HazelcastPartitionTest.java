@@ -268,10 +268,9 @@ class HazelcastPartitionTest {
     int allowed = 0;
     int sent = 0;
     Set<Integer> refusedBy = new HashSet<>();
-    // One request at a time, turn about: TokenBudget checks before and counts after, so the request
-    // that crosses the budget still completes (one reply's worth over, by design); concurrent requests
-    // would overshoot on a single node as well, which says nothing about the partition. Until every
-    // side has refused: a side that kept its own count would go on answering.
+    // One request at a time, turn about: a request is admitted while the budget's spent and reserved
+    // tokens are below it, so the one that crosses it still completes (one reply's worth over, by
+    // design). Until every side has refused: a side that kept its own count would go on answering.
     while (refusedBy.size() < sides.size() && sent < 10 * DAILY_TOKENS / TOKENS_PER_REPLY) {
       int side = sent % sides.size();
       Reply reply = sides.get(side).post("/api/v1/ai/chat", new JsonObject().put("messages", new JsonArray()
@@ -295,7 +294,7 @@ class HazelcastPartitionTest {
     assertThat(recorded).isEqualTo((long) allowed * TOKENS_PER_REPLY).isLessThanOrEqualTo(DAILY_TOKENS + TOKENS_PER_REPLY);
     RedisAPI redis = RedisAPI.api(Redis.createClient(a.node().vertx(), TestServices.redisUrl()));
     try {
-      Response counted = redis.get("ai:budget:user:" + student.id() + ":" + LocalDate.now(ZoneOffset.UTC))
+      Response counted = redis.get("aibudget:user:" + student.id() + ":" + LocalDate.now(ZoneOffset.UTC))
           .await(10, TimeUnit.SECONDS);
       assertThat(counted).as("the budget's counter in Redis").isNotNull();
       assertThat(counted.toLong()).isEqualTo(recorded);
