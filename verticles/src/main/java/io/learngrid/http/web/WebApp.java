@@ -75,7 +75,7 @@ public final class WebApp {
     return vertx.executeBlocking(WebApp::read);
   }
 
-  private static WebApp read() throws IOException, URISyntaxException, NoSuchAlgorithmException {
+  private static synchronized WebApp read() throws IOException, URISyntaxException, NoSuchAlgorithmException {
     var root = WebApp.class.getResource(ROOT);
     if (root == null) {
       throw new IOException("webapp/ is missing from the classpath");
@@ -85,21 +85,16 @@ public final class WebApp {
     if (!"jar".equals(uri.getScheme())) {
       collect(Path.of(uri), files);
     } else {
+      // The jar's file system stays open: every http verticle instance reads it at start, at once,
+      // and one closing it would fail another mid-read (ClosedFileSystemException). It is this
+      // process's own jar, open for the process's life anyway.
       FileSystem jar;
-      boolean ours = true;
       try {
         jar = FileSystems.newFileSystem(uri, Map.of());
       } catch (FileSystemAlreadyExistsException e) {
         jar = FileSystems.getFileSystem(uri);
-        ours = false; // someone else's: read through it and leave it open
       }
-      try {
-        collect(jar.getPath(ROOT), files);
-      } finally {
-        if (ours) {
-          jar.close();
-        }
-      }
+      collect(jar.getPath(ROOT), files);
     }
     byte[] page = files.remove(INDEX);
     if (page == null) {
