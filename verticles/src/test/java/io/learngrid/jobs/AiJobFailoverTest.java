@@ -120,7 +120,11 @@ class AiJobFailoverTest {
     assertThat(doomed.isAlive()).as("the ai node runs (its log: %s)", log).isTrue();
     // The same upstream: a second generation would reach it, and be counted. It joins before the
     // pause: a frozen member holds up a joining one until the cluster gives it up (60 s).
-    TestNode rescuer = NodeSettings.defaults().cluster(cluster).roles("ai").aiUrl(held.url())
+    // With a cache role of its own: its budget admission and reply-cache lookup (one request) are
+    // served in this node, on the shared Redis, rather than across a cluster whose frozen member
+    // may own the partition of the address's subscribers (then the lookup times out, the lock is
+    // never seen, and the test measures Hazelcast, not the single flight).
+    TestNode rescuer = NodeSettings.defaults().cluster(cluster).roles("ai,cache").aiUrl(held.url())
         .aiJobsLeaseMillis(LEASE_MS).aiJobsPollMillis(100).start();
     closing.add(rescuer);
     signal("STOP", doomed);
